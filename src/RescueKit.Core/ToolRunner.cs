@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Serilog;
+
+namespace RescueKit.Core;
+
+/// <summary>What a finished external command gave back.</summary>
+public sealed record ToolResult(IReadOnlyList<string> Argv, int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>An external program exited non-zero (or by a signal).</summary>
+public sealed class ToolFailedException(ToolResult result)
+    : RescueKitException(Describe(result), ExitCodes.Failed)
+{
+    public ToolResult Result { get; } = result;
+
+    private static string Describe(ToolResult r)
+    {
+        var tail = r.StandardError.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim();
+        var how = r.ExitCode > 128 ? $"was killed by signal {r.ExitCode - 128}" : $"exited with code {r.ExitCode}";
+        return $"'{string.Join(' ', r.Argv)}' {how}{(tail is null ? "" : $": {tail}")}";
+    }
+}
+
+/// <summary>Runs the external tools RescueKit relies on; the one seam tests replace.</summary>
+public interface IToolRunner
+{
+    /// <summary>Runs argv[0] with the rest as arguments; throws <see cref="ToolFailedException"/> on a non-zero exit
+    /// unless the exit code is in <paramref name="allowedExitCodes"/>, and <see cref="MissingPrerequisiteException"/>
+    /// when the program is not installed.</summary>
+    ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
+        string? workingDirectory = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The absolute path of a program on the fixed search path, or null.</summary>
+    string? Find(string program);
+}
+
+/// <summary>
+/// Runs a program from an argv list (never a shell string) with a fixed environment and stdin closed, logs the
+/// command, its exit code and its stderr, and tells "not installed" apart from "failed".
+/// </summary>
+public sealed class ToolRunner(ILogger log) : IToolRunner
+{
+    /// <summary>The search path every tool is looked up on, whatever the caller's PATH says.</summary>
+    public const string SearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
+        string? workingDirectory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
+        var program = Find(argv[0]) ?? throw new MissingPrerequisiteException(
+            $"the program '{argv[0]}'", DebianPackages.For(argv[0]));
+
+        var psi = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = SearchPath;
+        psi.Environment["LANG"] = "C.UTF-8";
+        psi.Environment["LC_ALL"] = "C.UTF-8";
+        psi.Environment["HOME"] = "/root";
+        // Keep SOURCE_DATE_EPOCH so tools that honour it stay reproducible with us.
+        var sde = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (sde is not null) psi.Environment["SOURCE_DATE_EPOCH"] = sde;
+
+        log.Debug("+ {Command}", string.Join(' ', argv));
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = p.StandardError.ReadToEndAsync(cancellationToken);
+        using (cancellationToken.Register(() => { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
+            p.WaitForExit();
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new ToolResult(argv, p.ExitCode, stdout.Result, stderr.Result);
+        log.Debug("  exit {ExitCode}{Stderr}", result.ExitCode,
+            result.StandardError.Length == 0 ? "" : ": " + result.StandardError.Trim());
+        if (result.ExitCode != 0 && !(allowedExitCodes?.Contains(result.ExitCode) ?? false))
+            throw new ToolFailedException(result);
+        return result;
+    }
+
+    public string? Find(string program)
+    {
+        if (program.Contains('/')) return File.Exists(program) ? program : null;
+        foreach (var dir in SearchPath.Split(':'))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
