@@ -1,1 +1,41 @@
-return 0;
+using System.CommandLine;
+using RescueKit.Cli;
+using RescueKit.Cli.Commands;
+using RescueKit.Core;
+
+var root = new RootCommand("RescueKit: bare-metal disaster recovery for Linux (rescue media, layout capture, backup and restore)");
+root.Options.Add(GlobalOptions.LogLevel);
+root.Options.Add(GlobalOptions.LogFile);
+root.Subcommands.Add(new MkrescueCommand());
+root.Subcommands.Add(new MkisoCommand());
+root.Subcommands.Add(new RestoreCommand());
+root.Subcommands.Add(new SelftestCommand());
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C cancels the work cleanly (temporary files removed); a second one ends the process.
+    if (cancel.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("rescuekit: cancelled; nothing was left half-written");
+    return ExitCodes.Cancelled;
+}
+catch (RescueKitException e)
+{
+    Console.Error.WriteLine($"rescuekit: error: {e.Message}");
+    return e.ExitCode;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"rescuekit: internal error (a bug; please report it with --log-level debug output): {e}");
+    return ExitCodes.Internal;
+}

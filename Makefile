@@ -1,0 +1,47 @@
+# RescueKit build, install and test entry points. Every target installs what it needs first (make deps).
+SHELL := /bin/bash
+DOTNET ?= dotnet
+OUT ?= out
+PUBLISH := $(OUT)/publish
+RESCUEKIT := $(PUBLISH)/rescuekit
+HOST := $(shell hostname -s 2>/dev/null || hostname)
+
+# Debian packages: the rescue system's boot loaders, kernel tools and restore tools (the ISO carries the host's own),
+# then what the tests use as independent oracles and to boot the media.
+DEPS_BUILD := isolinux syslinux-common grub-efi-amd64-bin grub-common grub2-common busybox-static kmod libzstd1 zstd \
+              mdadm lvm2 fdisk gdisk util-linux e2fsprogs xfsprogs btrfs-progs dosfstools efibootmgr cryptsetup-bin nfs-common
+DEPS_TEST := xorriso genisoimage libarchive-tools cpio mtools qemu-system-x86 ovmf binutils file
+
+.PHONY: all deps deps-test kernel build publish iso install test clean
+
+all: iso
+
+deps:
+	@tools/install-deps.sh $(DEPS_BUILD)
+	@tools/ensure-kernel.sh
+
+deps-test: deps
+	@tools/install-deps.sh $(DEPS_TEST)
+
+build:
+	$(DOTNET) build RescueKit.sln -c Release --nologo -v q
+
+# The self-contained, trimmed, ReadyToRun single file that runs on the host and inside the rescue system (DESIGN §3).
+publish:
+	$(DOTNET) publish src/RescueKit.Cli/RescueKit.Cli.csproj -c Release -r linux-x64 --self-contained \
+	  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:PublishReadyToRun=true -p:InvariantGlobalization=true \
+	  --nologo -v q -o $(PUBLISH)
+
+# The main job: a rescue ISO of this host in out/rescuekit-<hostname>.iso.
+iso: deps publish
+	$(RESCUEKIT) mkrescue --output iso --out $(OUT)
+
+install: deps publish
+	install -D -m 0755 $(RESCUEKIT) /usr/local/bin/rescuekit
+
+# Every test tier; ends with the line "N passed, N failed".
+test: deps-test publish
+	@tools/run-tests.sh
+
+clean:
+	rm -rf $(OUT) src/*/bin src/*/obj tests/*/bin tests/*/obj

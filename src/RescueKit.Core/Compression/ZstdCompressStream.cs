@@ -1,0 +1,110 @@
+using System.Runtime.InteropServices;
+
+namespace RescueKit.Core.Compression;
+
+/// <summary>
+/// A write-only stream that zstd-compresses into another stream through the system libzstd, using its worker threads.
+/// Disposing it ends the frame.
+/// </summary>
+public sealed unsafe class ZstdCompressStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
+    private readonly byte[] _out;
+    private nint _cctx;
+
+    /// <param name="level">zstd level 1..19.</param>
+    /// <param name="workers">libzstd worker threads; 0 compresses on the calling thread.</param>
+    public ZstdCompressStream(Stream inner, int level = 3, int workers = 0, bool leaveOpen = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 22);
+        _inner = inner;
+        _leaveOpen = leaveOpen;
+        try
+        {
+            _cctx = ZstdNative.CreateCCtx();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", e.Message);
+        }
+        if (_cctx == 0) throw new OutOfMemoryException("ZSTD_createCCtx failed");
+        ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.CompressionLevel, level));
+        ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.ChecksumFlag, 1));
+        if (workers > 0)
+            ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.NbWorkers, workers));
+        _out = new byte[(int)ZstdNative.CStreamOutSize()];
+    }
+
+    public static bool IsAvailable()
+    {
+        try
+        {
+            return NativeLibrary.TryLoad("libzstd.so.1", out var h) && Free(h);
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+
+        static bool Free(nint h) { NativeLibrary.Free(h); return true; }
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Flush() => _inner.Flush();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_cctx == 0, this);
+        fixed (byte* src = buffer)
+        {
+            var input = new ZstdNative.InBuffer { Src = src, Size = (nuint)buffer.Length, Pos = 0 };
+            while (input.Pos < input.Size)
+                Pump(&input, ZstdNative.Continue);
+        }
+    }
+
+    private nuint Pump(ZstdNative.InBuffer* input, int directive)
+    {
+        fixed (byte* dst = _out)
+        {
+            var output = new ZstdNative.OutBuffer { Dst = dst, Size = (nuint)_out.Length, Pos = 0 };
+            var remaining = ZstdNative.Check(ZstdNative.CompressStream2(_cctx, &output, input, directive));
+            if (output.Pos > 0) _inner.Write(_out, 0, (int)output.Pos);
+            return remaining;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_cctx != 0)
+        {
+            try
+            {
+                if (disposing)
+                {
+                    var empty = new ZstdNative.InBuffer();
+                    while (Pump(&empty, ZstdNative.End) != 0) { }
+                    _inner.Flush();
+                    if (!_leaveOpen) _inner.Dispose();
+                }
+            }
+            finally
+            {
+                ZstdNative.FreeCCtx(_cctx);
+                _cctx = 0;
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

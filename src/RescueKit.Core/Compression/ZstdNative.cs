@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace RescueKit.Core.Compression;
+
+// A thin binding to the system libzstd (Debian package libzstd1), zstd.h v1.4+ "advanced streaming API".
+internal static unsafe partial class ZstdNative
+{
+    private const string Library = "libzstd.so.1";
+
+    // zstd.h: ZSTD_cParameter
+    internal const int CompressionLevel = 100;
+    internal const int ChecksumFlag = 201;
+    internal const int NbWorkers = 400;
+
+    // zstd.h: ZSTD_EndDirective
+    internal const int Continue = 0;
+    internal const int End = 2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct InBuffer
+    {
+        public byte* Src;
+        public nuint Size;
+        public nuint Pos;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct OutBuffer
+    {
+        public byte* Dst;
+        public nuint Size;
+        public nuint Pos;
+    }
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_createCCtx")]
+    internal static partial nint CreateCCtx();
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_freeCCtx")]
+    internal static partial nuint FreeCCtx(nint cctx);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_CCtx_setParameter")]
+    internal static partial nuint SetParameter(nint cctx, int parameter, int value);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_compressStream2")]
+    internal static partial nuint CompressStream2(nint cctx, OutBuffer* output, InBuffer* input, int endOp);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_CStreamOutSize")]
+    internal static partial nuint CStreamOutSize();
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_isError")]
+    internal static partial uint IsError(nuint code);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_getErrorName")]
+    internal static partial byte* GetErrorName(nuint code);
+
+    internal static nuint Check(nuint code)
+    {
+        if (IsError(code) != 0)
+            throw new IOException("zstd: " + Marshal.PtrToStringUTF8((nint)GetErrorName(code)));
+        return code;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using RescueKit.Core;
+
+namespace RescueKit.Media;
+
+/// <summary>Fills the boot-menu templates (templates/isolinux.cfg, templates/grub.cfg) for one medium.</summary>
+public static partial class BootMenus
+{
+    public static string Isolinux(RescueConfig config) => Fill(EmbeddedAssets.ReadText("templates/isolinux.cfg"), config);
+
+    public static string Grub(RescueConfig config) => Fill(EmbeddedAssets.ReadText("templates/grub.cfg"), config);
+
+    /// <summary>
+    /// The configuration built into BOOTX64.EFI: GRUB starts on the FAT image (from CD) or the EFI partition (from USB)
+    /// and must find the ISO 9660 tree, wherever the firmware put it, by its label.
+    /// </summary>
+    public static string GrubEarly(RescueConfig config) =>
+        $"search --no-floppy --set=root --label {config.Label}\n" +
+        "set prefix=($root)/boot/grub\n" +
+        "configfile ($root)/boot/grub/grub.cfg\n";
+
+    /// <summary>The kernel command line every entry starts with: VGA and, when asked, the serial console.</summary>
+    public static string KernelCommandLine(RescueConfig config)
+        => config.SerialConsole is null ? "console=tty0" : $"console=tty0 console={config.SerialConsole}";
+
+    /// <summary>Parses DEVICE,SPEED (ttyS0,115200) into the serial unit and speed the boot loaders want.</summary>
+    public static (int Unit, int Speed) ParseSerial(string value)
+    {
+        var m = SerialPattern().Match(value);
+        if (!m.Success)
+            throw new BadInputException($"--serial-console '{value}' is not DEVICE,SPEED: use e.g. ttyS0,115200");
+        return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+    }
+
+    private static string Fill(string template, RescueConfig config)
+    {
+        var (unit, speed) = config.SerialConsole is null ? (0, 115200) : ParseSerial(config.SerialConsole);
+        return template
+            .Replace("@LABEL@", config.Label)
+            .Replace("@CMDLINE@", KernelCommandLine(config))
+            .Replace("@VERSION@", config.Version)
+            .Replace("@SERIAL_UNIT@", unit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Replace("@SERIAL_SPEED@", speed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"^ttyS(\d{1,2}),(\d{3,7})$")]
+    private static partial Regex SerialPattern();
+}

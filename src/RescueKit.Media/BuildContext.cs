@@ -1,0 +1,37 @@
+using RescueKit.Core;
+using RescueKit.Discovery;
+using RescueKit.Media.Rootfs;
+using Serilog;
+
+namespace RescueKit.Media;
+
+/// <summary>The mutable state the build steps fill in, one after another.</summary>
+public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogger log, string workDirectory)
+{
+    public RescueConfig Config { get; } = config;
+    public IToolRunner Runner { get; } = runner;
+    public ILogger Log { get; } = log;
+
+    /// <summary>Scratch space for this build, removed at the end whatever happens.</summary>
+    public string WorkDirectory { get; } = workDirectory;
+
+    public KernelImage? Kernel { get; set; }
+    public BootFiles? BootFiles { get; set; }
+    public ModuleSet? ModuleSet { get; set; }
+    public RootfsManifest Rootfs { get; } = new();
+
+    /// <summary>Tools found on the host and put into the rescue system: name → path in the rescue tree.</summary>
+    public SortedDictionary<string, string> Tools { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tools of DESIGN §5 the host lacks, with the package that provides each.</summary>
+    public List<(string Tool, string Package)> MissingTools { get; } = [];
+
+    public string? InitramfsPath { get; set; }
+    public string? EfiImagePath { get; set; }
+    public string? EfiApplicationPath { get; set; }
+
+    /// <summary>Messages worth repeating to the user at the end (fallbacks taken, optional tools missing).</summary>
+    public List<string> Notes { get; } = [];
+
+    public long EpochSeconds => Config.Timestamp.ToUnixTimeSeconds();
+}

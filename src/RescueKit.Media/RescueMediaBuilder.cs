@@ -1,0 +1,58 @@
+using RescueKit.Core;
+using RescueKit.Media.Steps;
+using Serilog;
+
+namespace RescueKit.Media;
+
+/// <summary>Builds a rescue medium as a flat list of named steps over one <see cref="BuildContext"/>.</summary>
+public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
+{
+    /// <summary>The steps of `mkrescue --output iso`, in order (docs/mkrescue.md lists the same).</summary>
+    public static IReadOnlyList<IBuildStep> IsoSteps { get; } =
+    [
+        new LocateKernelStep(),
+        new LocateBootFilesStep(),
+        new ResolveModulesStep(),
+        new CreateSkeletonStep(),
+        new AddProgramsStep(),
+        new AddModulesStep(),
+        new AddInitStep(),
+        new PackInitramfsStep(),
+        new BuildEfiImageStep(),
+        new WriteIsoStep(),
+    ];
+
+    /// <summary>Runs every step; the scratch directory is removed and no output is left behind on failure.</summary>
+    public BuildContext Build(RescueConfig config, IReadOnlyList<IBuildStep> steps, IBuildProgress? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(config.RescueBinary))
+            throw new BadInputException($"the rescuekit binary to embed, {config.RescueBinary}, does not exist: build it with 'make publish'");
+        Directory.CreateDirectory(config.OutputDirectory);
+        var work = Directory.CreateTempSubdirectory("rescuekit-build-").FullName;
+        var context = new BuildContext(config, runner, log, work);
+        var ok = false;
+        try
+        {
+            for (var i = 0; i < steps.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var step = steps[i];
+                progress?.StepStarted(i, steps.Count, step.Title);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                step.Run(context, cancellationToken);
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                log.Debug("Step {Title} took {Seconds:F2} s", step.Title, elapsed.TotalSeconds);
+                progress?.StepFinished(i, steps.Count, step.Title, elapsed);
+            }
+            ok = true;
+            return context;
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); }
+            catch (IOException e) { log.Warning("Could not remove {Dir}: {Error}", work, e.Message); }
+            if (!ok) log.Debug("Build failed; {Iso} was not written or replaced", config.IsoPath);
+        }
+    }
+}

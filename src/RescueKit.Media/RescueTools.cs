@@ -1,0 +1,54 @@
+namespace RescueKit.Media;
+
+/// <summary>The programs of DESIGN §5 the rescue system carries, and which of them it cannot do without.</summary>
+public static class RescueTools
+{
+    /// <summary>Without these the rescue system cannot boot or load drivers: a build without them fails.</summary>
+    public static readonly (string Program, string Package)[] Essential =
+    [
+        ("busybox", "busybox-static"),
+        ("kmod", "kmod"),
+    ];
+
+    /// <summary>The restore tools: included when the host has them, and named with their package when it does not.</summary>
+    public static readonly (string Program, string Package)[] Restore =
+    [
+        ("mdadm", "mdadm"),
+        ("lvm", "lvm2"),
+        ("sfdisk", "fdisk"),
+        ("sgdisk", "gdisk"),
+        ("wipefs", "util-linux"),
+        ("blkid", "util-linux"),
+        ("lsblk", "util-linux"),
+        ("mkswap", "util-linux"),
+        ("mke2fs", "e2fsprogs"),
+        ("e2fsck", "e2fsprogs"),
+        ("tune2fs", "e2fsprogs"),
+        ("mkfs.xfs", "xfsprogs"),
+        ("xfs_admin", "xfsprogs"),
+        ("mkfs.btrfs", "btrfs-progs"),
+        ("btrfs", "btrfs-progs"),
+        ("mkfs.fat", "dosfstools"),
+        ("fsck.fat", "dosfstools"),
+        ("grub-install", "grub2-common"),
+        ("efibootmgr", "efibootmgr"),
+        ("cryptsetup", "cryptsetup-bin"),
+        ("mount.nfs", "nfs-common"),
+    ];
+
+    /// <summary>Names the rescue system also answers to, as links to a tool above (mkfs.ext4 → mke2fs).</summary>
+    public static readonly (string Alias, string Program)[] Aliases =
+    [
+        ("modprobe", "kmod"), ("insmod", "kmod"), ("rmmod", "kmod"), ("lsmod", "kmod"), ("modinfo", "kmod"), ("depmod", "kmod"),
+        ("mkfs.ext4", "mke2fs"), ("mkfs.ext3", "mke2fs"), ("mkfs.ext2", "mke2fs"), ("fsck.ext4", "e2fsck"),
+        ("mkfs.vfat", "mkfs.fat"), ("fsck.vfat", "fsck.fat"),
+    ];
+
+    /// <summary>Modules init loads before coldplug, so the medium it booted from can be found (CD, USB, virtio, NVMe).</summary>
+    public static readonly string[] EssentialModules =
+    [
+        "sr_mod", "cdrom", "isofs", "sd_mod", "ata_piix", "ata_generic", "ahci", "virtio_pci", "virtio_blk", "virtio_scsi",
+        "nvme", "usb_storage", "uas", "xhci_pci", "ehci_pci", "ohci_pci", "uhci_hcd", "vfat", "nls_cp437", "nls_iso8859_1",
+        "nls_utf8",
+    ];
+}

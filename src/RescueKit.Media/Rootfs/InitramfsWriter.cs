@@ -1,0 +1,65 @@
+using System.IO.Compression;
+using RescueKit.Core.Compression;
+using RescueKit.Formats.Cpio;
+
+namespace RescueKit.Media.Rootfs;
+
+public enum InitramfsCompression { Zstd, Gzip, None }
+
+/// <summary>Packs a <see cref="RootfsManifest"/> into a compressed newc initramfs, streaming host files.</summary>
+public static class InitramfsWriter
+{
+    /// <summary>Writes the archive; every entry gets <paramref name="mtime"/> so the output depends only on the inputs.</summary>
+    public static void Write(RootfsManifest manifest, Stream output, InitramfsCompression compression, long mtime,
+        int zstdLevel = 19)
+    {
+        using var compressed = compression switch
+        {
+            InitramfsCompression.Zstd => new ZstdCompressStream(output, zstdLevel, Environment.ProcessorCount, leaveOpen: true),
+            InitramfsCompression.Gzip => new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
+            _ => (Stream)new NonClosingStream(output),
+        };
+        using var buffered = new BufferedStream(compressed, 1 << 20);
+        using var cpio = new NewcWriter(buffered, leaveOpen: true);
+        // SortedDictionary order is ordinal, so every directory precedes what it holds, as the kernel requires.
+        foreach (var e in manifest.Entries)
+        {
+            switch (e.Kind)
+            {
+                case RootfsEntryKind.Directory:
+                    cpio.AddDirectory(e.Path, e.Permissions, mtime);
+                    break;
+                case RootfsEntryKind.Symlink:
+                    cpio.AddSymlink(e.Path, e.LinkTarget!, mtime);
+                    break;
+                case RootfsEntryKind.CharacterDevice:
+                case RootfsEntryKind.BlockDevice:
+                    cpio.AddDevice(e.Path, e.Kind == RootfsEntryKind.BlockDevice, e.Permissions, e.Major, e.Minor, mtime);
+                    break;
+                case RootfsEntryKind.File when e.Content is not null:
+                    cpio.AddFile(e.Path, e.Permissions, mtime, e.Content);
+                    break;
+                case RootfsEntryKind.File:
+                    using (var src = new FileStream(e.HostPath!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                        cpio.AddFile(e.Path, e.Permissions, mtime, src, src.Length);
+                    break;
+            }
+        }
+        cpio.Finish();
+    }
+
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+    }
+}

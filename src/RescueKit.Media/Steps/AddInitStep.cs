@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace RescueKit.Media.Steps;
+
+/// <summary>Adds /init, the numbered stage scripts, and the configuration the rescue system reads at boot.</summary>
+public sealed class AddInitStep : IBuildStep
+{
+    /// <summary>Where the stage scripts live inside the rescue system (init-scripts/ of the source tree, less /init).</summary>
+    public const string InitDirectory = "usr/lib/rescuekit/init";
+
+    public string Title => "Adding init scripts and configuration";
+
+    public void Run(BuildContext context, CancellationToken cancellationToken)
+    {
+        var rootfs = context.Rootfs;
+        foreach (var (path, content) in EmbeddedAssets.Enumerate("init-scripts/"))
+        {
+            var target = path == "init" ? "init" : $"{InitDirectory}/{path}";
+            rootfs.AddGenerated(target, content, path.EndsWith(".md", StringComparison.Ordinal) ? 0644 : 0755);
+        }
+        if (!rootfs.Contains("init"))
+            throw new InvalidOperationException("init-scripts/init is not compiled into RescueKit.Media");
+
+        rootfs.AddGenerated("etc/rescuekit/rescue.conf", RescueConf(context));
+        rootfs.AddGenerated("etc/rescuekit/tools.list",
+            string.Concat(context.Tools.Select(t => $"{t.Key} {t.Value}\n")));
+        rootfs.AddGenerated("etc/rescuekit/layout.json", LayoutPlaceholder(context));
+        rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+        rootfs.AddGenerated("etc/group", "root:x:0:\n");
+        rootfs.AddGenerated("etc/shadow", "root::0:0:99999:7:::\n", 0600);
+        rootfs.AddGenerated("etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
+        rootfs.AddGenerated("etc/hostname", $"rescue-{context.Config.HostName}\n");
+        rootfs.AddGenerated("etc/hosts", "127.0.0.1 localhost\n");
+        rootfs.AddGenerated("etc/profile",
+            "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1='rescue:\\w# '\n" +
+            "echo 'RescueKit expert shell. rescuekit --help lists the commands; exit leaves the shell.'\n");
+    }
+
+    private static string RescueConf(BuildContext context)
+    {
+        var c = context.Config;
+        var sb = new StringBuilder();
+        sb.Append("# Written by rescuekit mkrescue; sourced by /init.\n");
+        sb.Append($"RK_VERSION='{c.Version}'\n");
+        sb.Append($"RK_LABEL='{c.Label}'\n");
+        sb.Append($"RK_KERNEL='{context.Kernel!.Version}'\n");
+        sb.Append($"RK_HOST='{c.HostName}'\n");
+        sb.Append($"RK_DEFAULT_MODE='interactive'\n");
+        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.EssentialModules)}'\n");
+        sb.Append($"RK_BUILT='{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}'\n");
+        return sb.ToString();
+    }
+
+    // The layout is captured by `rescuekit layout save` (a later capability); until then the medium says so plainly.
+    private static string LayoutPlaceholder(BuildContext context)
+        => $"{{\n  \"formatVersion\": 1,\n  \"host\": \"{context.Config.HostName}\",\n  \"captured\": false\n}}\n";
+}

@@ -1,0 +1,15 @@
+namespace RescueKit.Media.Steps;
+
+/// <summary>Checks the host has ISOLINUX and GRUB EFI before any long work starts.</summary>
+public sealed class LocateBootFilesStep : IBuildStep
+{
+    public string Title => "Checking boot loader files";
+
+    public void Run(BuildContext context, CancellationToken cancellationToken)
+    {
+        context.BootFiles = BootFiles.Locate(context.Config.HostRoot);
+        // grub-mkimage is the one boot tool we run rather than copy; fail now, not after packing the initramfs.
+        if (context.Runner.Find("grub-mkimage") is null)
+            throw new Core.MissingPrerequisiteException("the program 'grub-mkimage'", "grub-common");
+    }
+}

@@ -1,0 +1,52 @@
+namespace RescueKit.Restore;
+
+/// <summary>
+/// What the rescue system's init left for the front-end: the files under /etc/rescuekit written at build time and the
+/// key=value state under /run/rescuekit written by the stages. A root other than "/" lets tests stage a fake one.
+/// </summary>
+public sealed class RescueEnvironment(string root = "/")
+{
+    public string Root { get; } = root;
+
+    public string ToolsList => Path.Combine(Root, "etc/rescuekit/tools.list");
+    public string RescueConf => Path.Combine(Root, "etc/rescuekit/rescue.conf");
+    public string RunDirectory => Path.Combine(Root, "run/rescuekit");
+
+    /// <summary>True inside a booted rescue system (its build-time configuration is present).</summary>
+    public bool IsRescueSystem => File.Exists(RescueConf);
+
+    /// <summary>Every KEY=VALUE of rescue.conf and the *.env files init wrote, later files winning.</summary>
+    public IReadOnlyDictionary<string, string> Variables()
+    {
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<string> { RescueConf };
+        if (Directory.Exists(RunDirectory)) files.AddRange(Directory.EnumerateFiles(RunDirectory, "*.env").Order(StringComparer.Ordinal));
+        foreach (var file in files.Where(File.Exists))
+        {
+            foreach (var raw in File.ReadLines(file))
+            {
+                var line = raw.Trim();
+                if (line.Length == 0 || line[0] == '#') continue;
+                if (line.StartsWith("export ", StringComparison.Ordinal)) line = line[7..];
+                var eq = line.IndexOf('=');
+                if (eq <= 0) continue;
+                vars[line[..eq]] = Unquote(line[(eq + 1)..]);
+            }
+        }
+        return vars;
+    }
+
+    /// <summary>The tools the medium was built with: name → path inside the rescue system.</summary>
+    public IReadOnlyList<(string Name, string Path)> Tools()
+    {
+        if (!File.Exists(ToolsList)) return [];
+        return File.ReadLines(ToolsList)
+            .Select(l => l.Trim().Split(' ', 2))
+            .Where(p => p.Length == 2)
+            .Select(p => (p[0], p[1]))
+            .ToList();
+    }
+
+    private static string Unquote(string v)
+        => v.Length >= 2 && (v[0] == '\'' || v[0] == '"') && v[^1] == v[0] ? v[1..^1] : v;
+}

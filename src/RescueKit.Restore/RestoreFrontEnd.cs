@@ -1,0 +1,45 @@
+using RescueKit.Core;
+using Spectre.Console;
+
+namespace RescueKit.Restore;
+
+/// <summary>
+/// The restore front-end the rescue system hands over to. It finds the backup the stages located; the restore itself
+/// comes with backup sets (a later capability), so for now it says plainly that nothing can be restored and offers
+/// the expert shell.
+/// </summary>
+public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null)
+{
+    private readonly Func<int> _startShell = startShell ?? ExpertShell.Start;
+
+    public int Run(RestoreOptions options)
+    {
+        console.WriteLine($"RescueKit {version} restore (mode: {options.Mode.ToString().ToLowerInvariant()})");
+        var vars = environment.Variables();
+        var source = options.Source ?? vars.GetValueOrDefault("RK_SOURCE") ?? "auto";
+        var media = vars.GetValueOrDefault("RK_MEDIA_DEV");
+        var backupDir = vars.GetValueOrDefault("RK_BACKUP_DIR");
+
+        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), "manifest.json")))
+        {
+            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this version of RescueKit cannot restore it yet.[/]");
+        }
+        else
+        {
+            var where = media is null ? $"source '{source}'" : $"the rescue medium {media} (source '{source}')";
+            console.MarkupLineInterpolated($"[yellow]No backup found on {where}.[/] Nothing can be restored from this medium yet.");
+        }
+
+        if (options.Mode == RestoreMode.Nuke)
+        {
+            console.WriteLine("Nuke mode stops here: there is nothing to restore, and no disk was touched.");
+            if (options.Unattended) return ExitCodes.Failed;
+        }
+        if (options.Unattended)
+            return ExitCodes.Failed;
+
+        console.WriteLine("Press Enter for the expert shell (type 'exit' there to leave it).");
+        _ = Console.In.ReadLine();
+        return _startShell();
+    }
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Runs every test project one after another (the boot tests want both cores) and prints one closing line
+# "N passed, N failed" summed over all of them from the TRX results.
+set -u
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+status=0
+for proj in tests/*/*.csproj; do
+    name=$(basename "$proj" .csproj)
+    echo "=== $name"
+    dotnet test "$proj" -c Release --nologo -v q --logger "trx;LogFileName=$name.trx" \
+        --logger "console;verbosity=normal" --results-directory "$results" || status=1
+done
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+done
+n_trx=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+n_proj=$(ls tests/*/*.csproj | wc -l)
+if [ "$n_trx" -ne "$n_proj" ]; then
+    echo "rescuekit: only $n_trx of $n_proj test projects produced results (a build failed?)"
+    failed=$((failed + n_proj - n_trx)); status=1
+fi
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
