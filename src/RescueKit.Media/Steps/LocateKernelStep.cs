@@ -9,7 +9,7 @@ public sealed class LocateKernelStep : IBuildStep
 
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
-        var kernel = KernelLocator.Locate(context.Config.Kernel, context.Config.HostRoot);
+        var kernel = new KernelLocator().Locate(context.Config.Kernel, context.Config.HostRoot);
         if (kernel.Note is not null)
         {
             context.Log.Warning("{Note}", kernel.Note);

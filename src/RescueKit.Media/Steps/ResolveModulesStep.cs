@@ -10,7 +10,8 @@ public sealed class ResolveModulesStep : IBuildStep
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
         var kernel = context.Kernel!;
-        var set = new ModuleClosure(context.Runner).Resolve(kernel, context.Config.Modules, RescueTools.EssentialModules);
+        var set = new ModuleClosure(context.Runner, context.Log)
+            .Resolve(kernel, context.Config.Modules, RescueTools.EssentialModules, context.Config.HostRoot);
         context.Log.Information("{Count} modules, {Firmware} firmware files", set.Modules.Count, set.Firmware.Count);
         if (set.MissingFirmware.Count > 0)
             context.Log.Debug("Firmware named by modules but absent on the host: {Missing}", string.Join(", ", set.MissingFirmware));

@@ -1,0 +1,59 @@
+using RescueKit.Boot.Tests.Harness;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>The rescue ISO of this host, read by independent tools: its boot records, its tree, its initramfs.</summary>
+[Category("Oracle")]
+public class RescueIsoContentTests
+{
+    [Test]
+    public void ElToritoHasBiosAndUefiEntries_AndTheSystemAreaIsHybrid()
+    {
+        var report = HostTool.Run("xorriso", ["-indev", RescueIsoFixture.IsoPath, "-report_el_torito", "plain", "-report_system_area", "plain"]);
+
+        Assert.That(report, Does.Match(@"El Torito boot img :\s+1\s+BIOS\s+y\s+none\s+0x0000\s+0x00\s+4\s+\d+"));
+        Assert.That(report, Does.Match(@"El Torito boot img :\s+2\s+UEFI\s+y\s+none"));
+        Assert.That(report, Does.Contain("El Torito img opts :   1  boot-info-table isohybrid-suitable"));
+        Assert.That(report, Does.Contain("/isolinux/isolinux.bin"));
+        Assert.That(report, Does.Contain("/boot/grub/efiboot.img"));
+        Assert.That(report, Does.Match(@"MBR partition\s+:\s+2\s+0x00\s+0xef"));
+        Assert.That(report, Does.Contain("GPT"));
+    }
+
+    [Test]
+    public void TreeHoldsKernelInitramfsMenusAndEfiImage()
+    {
+        var listing = HostTool.Run("isoinfo", ["-f", "-R", "-i", RescueIsoFixture.IsoPath]);
+
+        Assert.That(listing.Split('\n').Select(l => l.Trim()), Is.SupersetOf(new[]
+        {
+            "/boot/vmlinuz", "/boot/initrd.img", "/boot/grub/grub.cfg", "/boot/grub/efiboot.img", "/isolinux/isolinux.bin",
+            "/isolinux/isolinux.cfg", "/isolinux/ldlinux.c32", "/EFI/BOOT/BOOTX64.EFI", "/rescuekit/build.json",
+        }));
+    }
+
+    [Test]
+    public void InitramfsCarriesInitStagesToolsAndModules()
+    {
+        var work = TestContext.CurrentContext.WorkDirectory;
+        var initrd = Path.Combine(work, "initrd.img");
+        HostTool.Run("bsdtar", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", work, "boot/initrd.img"]);
+        File.Move(Path.Combine(work, "boot", "initrd.img"), initrd, overwrite: true);
+        var cpio = Path.Combine(work, "initrd.cpio");
+        HostTool.Run("zstd", ["-d", "-q", "-f", initrd, "-o", cpio]);
+
+        var listing = HostTool.Run("sh", ["-c", $"cpio -it --quiet < '{cpio}'"]).Split('\n');
+
+        Assert.That(listing, Does.Contain("init"));
+        Assert.That(listing, Does.Contain("usr/bin/rescuekit"));
+        Assert.That(listing, Does.Contain("etc/rescuekit/rescue.conf"));
+        Assert.That(listing, Does.Contain("etc/rescuekit/tools.list"));
+        Assert.That(listing.Where(l => l.StartsWith("usr/lib/rescuekit/init/stages/", StringComparison.Ordinal)).Count(),
+            Is.EqualTo(Directory.GetFiles(Path.Combine(RepoPaths.InitScripts, "stages")).Length));
+        Assert.That(listing.Any(l => l.EndsWith("/modules.dep", StringComparison.Ordinal)), Is.True, "modules.dep");
+        Assert.That(listing.Any(l => l.EndsWith("/isofs.ko", StringComparison.Ordinal)), Is.True, "isofs.ko");
+        Assert.That(listing.Any(l => l.EndsWith("/sr_mod.ko", StringComparison.Ordinal)), Is.True, "sr_mod.ko");
+        Assert.That(listing.Any(l => l.Contains("ld-linux-x86-64.so.2", StringComparison.Ordinal)), Is.True, "the dynamic loader");
+        Assert.That(listing.Any(l => l.Contains("libcrypto.so.3", StringComparison.Ordinal)), Is.True, "libcrypto for .NET hashing");
+    }
+}

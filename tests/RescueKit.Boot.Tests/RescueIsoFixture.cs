@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using RescueKit.Boot.Tests.Harness;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>
+/// Builds the rescue ISO of this host once per test run with the published rescuekit binary (make publish), as a user's
+/// `make iso` does, and hands its path to the tests that inspect and boot it.
+/// </summary>
+public static class RescueIsoFixture
+{
+    private static readonly Lazy<(string Path, string Output)> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string IsoPath => Built.Value.Path;
+
+    /// <summary>What mkrescue printed (stdout and stderr) while building it.</summary>
+    public static string BuildOutput => Built.Value.Output;
+
+    public static string Binary
+    {
+        get
+        {
+            var path = Path.Combine(RepoPaths.Root, "out", "publish", "rescuekit");
+            if (!File.Exists(path))
+                Assert.Fail($"{path} is missing: run 'make publish' (make test does it first)");
+            return path;
+        }
+    }
+
+    private static (string, string) Build()
+    {
+        var outDir = Path.Combine(RepoPaths.VmCache, "rescue-iso");
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+        Directory.CreateDirectory(outDir);
+        var psi = new ProcessStartInfo(Binary, ["mkrescue", "--output", "iso", "--out", outDir, "--log-level", "Debug"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("mkrescue did not finish in 10 minutes"); }
+        var output = stdout.Result + stderr.Result;
+        File.WriteAllText(Path.Combine(outDir, "mkrescue.log"), output);
+        if (p.ExitCode != 0) Assert.Fail($"mkrescue failed with exit code {p.ExitCode}:\n{output}");
+        var iso = Directory.GetFiles(outDir, "rescuekit-*.iso").SingleOrDefault()
+            ?? throw new AssertionException($"mkrescue succeeded but wrote no rescuekit-*.iso in {outDir}:\n{output}");
+        return (iso, output);
+    }
+}
