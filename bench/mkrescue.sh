@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# Benchmark: `rescuekit mkrescue --output iso` against ReaR 2.7 `rear mkrescue` (OUTPUT=ISO) on this host, same kernel.
+# Measures, for each tool: build wall time, ISO size, and seconds from QEMU start (TCG, BIOS, ISO as a CD) to the
+# rescue front-end on the serial console. Prints the figures, the ratios rescuekit/rear and the targets (DESIGN §8).
+# A benchmark, not a test: a missed target still exits 0; non-zero only when something could not be measured.
+#
+# Run as root on Debian 12:  bench/mkrescue.sh
+# Environment:
+#   BENCH_KEEP=1            keep the logs (serial consoles, build outputs, ReaR config) in the work directory
+#   BENCH_ONLY=rear|rescuekit   measure one tool only (no ratios); default both
+#   BENCH_BOOT_TIMEOUT=300  seconds to wait for a front-end; BENCH_BUILD_TIMEOUT=1800 seconds for one build
+# Exit codes: 0 measured (targets met or not), 1 something could not be measured, 2 cannot start (not root,
+# rescuekit not installed, no usable kernel, packages not installable).
+set -uo pipefail
+export LC_ALL=C
+
+readonly BOOT_TIMEOUT=${BENCH_BOOT_TIMEOUT:-300}
+readonly BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-1800}
+readonly APT_TIMEOUT=900
+readonly QUERY_TIMEOUT=30
+readonly ONLY=${BENCH_ONLY:-both}
+readonly PACKAGES=(rear qemu-system-x86 xorriso)
+
+# The first serial line each front-end prints once it takes input. ReaR's rescue system runs a getty on the serial
+# console (serial-getty@ttyS0) whose prompt is "<hostname> login:"; ReaR's "rear recover" welcome text is its motd,
+# shown only after logging in, so the login prompt is the first moment an operator can start the restore.
+readonly RESCUEKIT_READY='RescueKit .* restore \(mode:'
+readonly KERNEL_STARTED='Linux version [0-9]'
+
+# Targets for rescuekit/rear (DESIGN §8): build time, ISO size, boot to front-end.
+readonly TARGET_BUILD=0.10 TARGET_SIZE=0.50 TARGET_BOOT=0.17
+
+WORK=""
+QEMU_PID=""
+FAILED=0
+RK_ISO=""
+REAR_ISO=""
+declare -A BUILD_S ISO_MIB BOOT_S KERNEL_S
+
+die() { # die CODE MESSAGE
+    echo "mkrescue bench: $2" >&2
+    exit "$1"
+}
+
+warn() { echo "mkrescue bench: $*" >&2; }
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+    if [[ -n $QEMU_PID ]]; then
+        kill "$QEMU_PID" 2>/dev/null
+        wait "$QEMU_PID" 2>/dev/null
+    fi
+    [[ -n $WORK && -d $WORK ]] || return 0
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        # Logs only: the ISOs and ReaR's build area are hundreds of MiB and can be rebuilt.
+        find "$WORK" -name '*.iso' -delete 2>/dev/null
+        rm -rf "$WORK/tmp"
+        echo "logs kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+
+secs() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1e6 }'; }
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+wants() { [[ $ONLY == both || $ONLY == "$1" ]]; }
+
+ensure_packages() {
+    local missing=() p status
+    for p in "${PACKAGES[@]}"; do
+        # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
+        status=$(timeout "$QUERY_TIMEOUT" dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)
+        [[ $status == installed ]] || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    echo "installing ${missing[*]}"
+    timeout "$APT_TIMEOUT" apt-get update -qq || die 2 "apt-get update failed or timed out"
+    DEBIAN_FRONTEND=noninteractive timeout "$APT_TIMEOUT" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        >/dev/null || die 2 "could not install ${missing[*]}"
+}
+
+# The newest installed kernel that also has its modules: both tools copy modules from /lib/modules/<version>.
+pick_kernel() {
+    local f v
+    for f in /boot/vmlinuz-*; do
+        [[ -f $f ]] || continue
+        v=${f#/boot/vmlinuz-}
+        [[ -d /lib/modules/$v ]] && echo "$v"
+    done | sort -V | tail -n 1
+}
+
+tool_version() { # tool_version COMMAND...: first line of its version output, or "unknown"
+    local out
+    out=$(timeout "$QUERY_TIMEOUT" "$@" 2>/dev/null | head -n 1)
+    echo "${out:-unknown}"
+}
+
+# ReaR's configuration for this run, in a private config dir (never /etc/rear). Each setting and why it is needed
+# on Debian 12 with ReaR 2.7 is in bench/README.md.
+write_rear_config() { # write_rear_config CONFDIR KERNEL_VERSION
+    mkdir -p "$1" "$WORK/rear" "$WORK/rear-iso"
+    cat >"$1/local.conf" <<EOF
+OUTPUT=ISO
+BACKUP=REQUESTRESTORE
+OUTPUT_URL=file://$WORK/rear
+ISO_DIR=$WORK/rear-iso
+KERNEL_FILE=/boot/vmlinuz-$2
+KERNEL_VERSION=$2
+ISO_DEFAULT=manual
+USE_SERIAL_CONSOLE=yes
+SERIAL_CONSOLE_DEVICES=/dev/ttyS0
+SERIAL_CONSOLE_DEVICES_KERNEL="console=ttyS0,115200"
+SERIAL_CONSOLE_DEVICE_SYSLINUX="serial 0 115200"
+BOOTLOADER=GRUB2
+PROGS+=( systemd agetty systemctl systemd-notify systemd-ask-password systemd-udevd systemd-journald journalctl
+         dbus-uuidgen dbus-daemon dbus-send systemd-tmpfiles )
+COPY_AS_IS+=( /usr/share/systemd /etc/dbus-1 /usr/lib/systemd/systemd-* /lib/systemd/systemd-*
+              /usr/lib/systemd/network /lib/systemd/network
+              /usr/lib/systemd/system-generators/systemd-getty-generator
+              /lib/systemd/system-generators/systemd-getty-generator
+              /var/lib/tmpfiles.d /usr/lib/tmpfiles.d )
+CLONE_GROUPS+=( input )
+EOF
+}
+
+run_timed() { # run_timed NAME LOG COMMAND...: runs under the build timeout, sets BUILD_S[NAME]; returns its status
+    local name=$1 log=$2 t0 rc
+    shift 2
+    t0=$(now_us)
+    timeout --kill-after=30 "$BUILD_TIMEOUT" "$@" >"$log" 2>&1 </dev/null
+    rc=$?
+    BUILD_S[$name]=$(secs $(($(now_us) - t0)))
+    ((rc == 124)) && echo "(timed out after ${BUILD_TIMEOUT} s)" >>"$log"
+    return "$rc"
+}
+
+record_iso() { # record_iso NAME ISO
+    if [[ -f $2 ]]; then
+        ISO_MIB[$1]=$(mib "$(stat -c %s "$2")")
+        return 0
+    fi
+    warn "$1: no ISO at $2"
+    FAILED=1
+    return 1
+}
+
+build_rescuekit() { # build_rescuekit KERNEL_VERSION HOST: sets RK_ISO
+    local out=$WORK/rescuekit log=$WORK/logs/rescuekit-mkrescue.log
+    mkdir -p "$out"
+    echo "building with rescuekit (log: $log)"
+    if ! run_timed rescuekit "$log" rescuekit mkrescue --output iso --out "$out" --kernel "$1"; then
+        warn "rescuekit mkrescue failed; last lines of its output:"
+        tail -n 20 "$log" >&2
+        FAILED=1
+        return 1
+    fi
+    record_iso rescuekit "$out/rescuekit-$2.iso" && RK_ISO=$out/rescuekit-$2.iso
+}
+
+build_rear() { # build_rear KERNEL_VERSION HOST: sets REAR_ISO
+    local conf=$WORK/rear-conf log=$WORK/logs/rear-mkrescue.log rc iso
+    local runtime_log=/var/log/rear/rear-$2.log
+    write_rear_config "$conf" "$1"
+    cp "$conf/local.conf" "$WORK/logs/rear-local.conf"
+    mkdir -p "$WORK/tmp"
+    echo "building with ReaR (log: $log)"
+    # TMPDIR puts ReaR's build area (mktemp -d) in the work directory.
+    run_timed rear "$log" env TMPDIR="$WORK/tmp" rear -c "$conf" -v mkrescue
+    rc=$?
+    [[ -f $runtime_log ]] && cp "$runtime_log" "$WORK/logs/rear-runtime.log"
+    if ((rc != 0)); then
+        warn "rear mkrescue failed (status $rc); its output and the errors in $runtime_log:"
+        tail -n 20 "$log" >&2
+        grep -E 'ERROR|BugError' "$runtime_log" 2>/dev/null | tail -n 10 >&2
+        FAILED=1
+        return 1
+    fi
+    # ReaR copies the ISO to OUTPUT_URL/<hostname>/ (its HOSTNAME is `hostname -s` too).
+    iso=$WORK/rear/$2/rear-$2.iso
+    [[ -f $iso ]] || iso=$(find "$WORK/rear" -name 'rear-*.iso' -print -quit)
+    record_iso rear "${iso:-$WORK/rear/$2/rear-$2.iso}" && REAR_ISO=$iso
+}
+
+# Boots ISO under QEMU TCG and polls the serial log every 0.2 s for PATTERN; sets BOOT_S[NAME] (and KERNEL_S[NAME]
+# when the kernel's banner appears). QEMU is always stopped afterwards.
+boot_iso() { # boot_iso NAME ISO PATTERN
+    local name=$1 iso=$2 pattern=$3 log=$WORK/logs/$1-serial.log t0 elapsed limit=$((BOOT_TIMEOUT * 1000000))
+    : >"$log"
+    echo "booting the $name ISO under QEMU TCG (serial log: $log)"
+    t0=$(now_us)
+    timeout --kill-after=5 $((BOOT_TIMEOUT + 30)) qemu-system-x86_64 -accel tcg -m 2048 -display none -no-reboot \
+        -serial "file:$log" -cdrom "$iso" -boot d </dev/null >"$WORK/logs/$name-qemu.log" 2>&1 &
+    QEMU_PID=$!
+    while :; do
+        elapsed=$(($(now_us) - t0))
+        if [[ -z ${KERNEL_S[$name]:-} ]] && grep -aq "$KERNEL_STARTED" "$log"; then
+            KERNEL_S[$name]=$(secs "$elapsed")
+        fi
+        if grep -aqE "$pattern" "$log"; then
+            BOOT_S[$name]=$(secs "$elapsed")
+            break
+        fi
+        if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+            warn "$name: QEMU stopped after $(secs "$elapsed") s before the front-end appeared (see $WORK/logs/$name-qemu.log)"
+            break
+        fi
+        if ((elapsed >= limit)); then
+            warn "$name: no front-end on the serial console within $BOOT_TIMEOUT s"
+            break
+        fi
+        sleep 0.2
+    done
+    kill "$QEMU_PID" 2>/dev/null
+    wait "$QEMU_PID" 2>/dev/null
+    QEMU_PID=""
+    if [[ -z ${BOOT_S[$name]:-} ]]; then
+        echo "last serial output:" >&2
+        tail -c 2000 "$log" | tr -d '\r' | tail -n 15 >&2
+        FAILED=1
+    fi
+}
+
+ratio() { # ratio A B: A/B with 2 decimals, or n/a
+    [[ -n $1 && -n $2 ]] || { echo n/a; return; }
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
+
+verdict() { # verdict RATIO TARGET
+    [[ $1 == n/a ]] && { echo -; return; }
+    awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t) ? "PASS" : "MISS" }'
+}
+
+row() { # row LABEL RK REAR TARGET
+    local r
+    r=$(ratio "$2" "$3")
+    printf '%-24s %10s %10s %8s %8s %6s\n' "$1" "${2:-n/a}" "${3:-n/a}" "$r" "<= $4" "$(verdict "$r" "$4")"
+}
+
+main() {
+    [[ $EUID -eq 0 ]] || die 2 "run as root (ReaR and the package installs need it)"
+    case $ONLY in both | rear | rescuekit) ;; *) die 2 "BENCH_ONLY must be rear or rescuekit, not '$ONLY'" ;; esac
+    if wants rescuekit && ! command -v rescuekit >/dev/null; then
+        die 2 "rescuekit is not on PATH: run make install first"
+    fi
+    ensure_packages
+
+    local kver host
+    kver=$(pick_kernel)
+    [[ -n $kver ]] || die 2 "no /boot/vmlinuz-<version> with /lib/modules/<version>: install a kernel (linux-image-amd64)"
+    host=$(hostname -s)
+
+    WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/rescuekit-bench.XXXXXX") || die 2 "cannot create a work directory"
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    mkdir -p "$WORK/logs"
+
+    echo "kernel:    $kver (/boot/vmlinuz-$kver)"
+    wants rescuekit && echo "rescuekit: $(tool_version rescuekit --version)"
+    # shellcheck disable=SC2016 # a dpkg-query format
+    wants rear && echo "rear:      $(tool_version rear -V) (Debian $(tool_version dpkg-query -W -f='${Version}' rear))"
+    echo "qemu:      $(tool_version qemu-system-x86_64 --version)"
+    echo "xorriso:   $(tool_version xorriso -version)"
+    echo "work dir:  $WORK"
+
+    cd "$WORK" || die 2 "cannot enter $WORK"
+    wants rescuekit && build_rescuekit "$kver" "$host"
+    wants rear && build_rear "$kver" "$host"
+    [[ -n $RK_ISO ]] && boot_iso rescuekit "$RK_ISO" "$RESCUEKIT_READY"
+    [[ -n $REAR_ISO ]] && boot_iso rear "$REAR_ISO" "(^|[^[:alnum:]-])$host login:"
+
+    echo
+    echo "kernel $kver; QEMU TCG, BIOS, -m 2048, ISO as CD; times in seconds from QEMU start"
+    printf '%-24s %10s %10s %8s %8s %6s\n' "" rescuekit rear ratio target result
+    row "build (s)" "${BUILD_S[rescuekit]:-}" "${BUILD_S[rear]:-}" "$TARGET_BUILD"
+    row "ISO size (MiB)" "${ISO_MIB[rescuekit]:-}" "${ISO_MIB[rear]:-}" "$TARGET_SIZE"
+    row "boot to front-end (s)" "${BOOT_S[rescuekit]:-}" "${BOOT_S[rear]:-}" "$TARGET_BOOT"
+    # Without a target: where the boot time goes. The boot menus wait before the kernel loads (RescueKit 5 s,
+    # ReaR 30 s: its ISOLINUX "timeout 300" is fixed in lib/bootloader-functions.sh).
+    printf '%-24s %10s %10s %8s   (no target)\n' "boot to kernel (s)" "${KERNEL_S[rescuekit]:-n/a}" \
+        "${KERNEL_S[rear]:-n/a}" "$(ratio "${KERNEL_S[rescuekit]:-}" "${KERNEL_S[rear]:-}")"
+    local rk_rest="" rear_rest=""
+    [[ -n ${KERNEL_S[rescuekit]:-} && -n ${BOOT_S[rescuekit]:-} ]] &&
+        rk_rest=$(awk -v a="${BOOT_S[rescuekit]}" -v b="${KERNEL_S[rescuekit]}" 'BEGIN { printf "%.1f", a - b }')
+    [[ -n ${KERNEL_S[rear]:-} && -n ${BOOT_S[rear]:-} ]] &&
+        rear_rest=$(awk -v a="${BOOT_S[rear]}" -v b="${KERNEL_S[rear]}" 'BEGIN { printf "%.1f", a - b }')
+    printf '%-24s %10s %10s %8s   (no target)\n' "kernel to front-end (s)" "${rk_rest:-n/a}" "${rear_rest:-n/a}" \
+        "$(ratio "$rk_rest" "$rear_rest")"
+    ((FAILED == 0)) || { warn "some figures could not be measured (see the messages above)"; exit 1; }
+    exit 0
+}
+
+main "$@"
