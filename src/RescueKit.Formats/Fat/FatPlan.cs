@@ -46,9 +46,8 @@ internal sealed class FatPlan
         foreach (var dir in directories)
             if (DirectoryEntryCount(dir, names, hasLabel) > D.MaxEntriesPerDirectory)
                 throw new ArgumentException(
-                    $"FAT directory '{dir.Name}' needs more than {D.MaxEntriesPerDirectory} entries (including long-name entries).");
+                    $"FAT directory '{dir.Name}' needs more than {D.MaxEntriesPerDirectory} entries (including long-name entries).", "path");
         var files = directories.SelectMany(d => d.Children.Values.OfType<FatFileNode>()).ToList();
-        int rootEntries = (hasLabel ? 1 : 0) + root.Children.Values.Sum(c => names[c].EntryCount(c.Name));
         long minimumSectors = ((minimumBytes ?? 0) + FatBootSectorLayout.SectorSize - 1) / FatBootSectorLayout.SectorSize;
 
         FatGeometry? best = null;
@@ -57,22 +56,8 @@ internal sealed class FatPlan
             int maxSpc = forcedType is null && type != FatType.Fat32 ? AutoMaxSectorsPerCluster(type) : 64;
             for (int spc = 1; spc <= maxSpc; spc *= 2)
             {
-                int cb = spc * FatBootSectorLayout.SectorSize;
-                int rootEntryCount = type == FatType.Fat32 ? 0
-                    : Math.Max(type == FatType.Fat12 ? 224 : 512, (rootEntries + 15) / 16 * 16);
-                if (rootEntryCount > 0xFFF0) continue;
-                long content = files.Sum(f => Clusters(f.Length, cb))
-                    + directories.Where(d => !d.IsRoot || type == FatType.Fat32)
-                        .Sum(d => Clusters((long)DirectoryEntryCount(d, names, hasLabel) * D.EntrySize, cb, minimum: 1));
-                long need = content + Margin(content, cb);
-                if (type != FatType.Fat12) need = Math.Max(need, (type == FatType.Fat16 ? FatGeometry.Fat16MinClusters : FatGeometry.Fat32MinClusters) + FatGeometry.BoundaryMargin);
-
-                var probe = new FatGeometry(type, spc, FatGeometry.ReservedSectorsFor(type), rootEntryCount, FatGeometry.FatSectorsFor(type, need), 0);
-                long total = Math.Max(probe.FirstDataSector + need * spc, minimumSectors);
-                if (total > uint.MaxValue) continue;
-                var geometry = FatGeometry.ForTotalSectors(type, spc, rootEntryCount, (uint)total);
-                if (geometry.ClusterCount < content || !FatGeometry.IsSafeClusterCount(type, geometry.ClusterCount)) continue;
-                if (best is null || IsBetter(geometry, best)) best = geometry;
+                var geometry = TryGeometry(type, spc, root, directories, files, names, hasLabel, minimumSectors);
+                if (geometry is not null && (best is null || IsBetter(geometry, best))) best = geometry;
             }
         }
         if (best is null)
@@ -85,6 +70,33 @@ internal sealed class FatPlan
 
         static IEnumerable<FatDirectoryNode> Directories(FatDirectoryNode d) =>
             new[] { d }.Concat(d.SortedChildren.OfType<FatDirectoryNode>().SelectMany(Directories));
+    }
+
+    /// <summary>
+    /// The smallest geometry of this type and cluster size that holds the content plus the margin, has at least
+    /// <paramref name="minimumSectors"/>, and has a cluster count safely inside the type's range; else null.
+    /// </summary>
+    private static FatGeometry? TryGeometry(FatType type, int spc, FatDirectoryNode root, List<FatDirectoryNode> directories,
+        List<FatFileNode> files, IReadOnlyDictionary<FatNode, FatEntryName> names, bool hasLabel, long minimumSectors)
+    {
+        int cb = spc * FatBootSectorLayout.SectorSize;
+        // FAT12/16 keep the root in a fixed region: 224 entries (floppy default) or 512, more if the root needs it.
+        int rootEntryCount = type == FatType.Fat32 ? 0
+            : Math.Max(type == FatType.Fat12 ? 224 : 512, (DirectoryEntryCount(root, names, hasLabel) + 15) / 16 * 16);
+        if (rootEntryCount > 0xFFF0) return null;
+
+        long content = files.Sum(f => Clusters(f.Length, cb))
+            + directories.Where(d => !d.IsRoot || type == FatType.Fat32)
+                .Sum(d => Clusters((long)DirectoryEntryCount(d, names, hasLabel) * D.EntrySize, cb, minimum: 1));
+        long need = content + Margin(content, cb);
+        if (type == FatType.Fat16) need = Math.Max(need, FatGeometry.Fat16MinClusters + FatGeometry.BoundaryMargin);
+        if (type == FatType.Fat32) need = Math.Max(need, FatGeometry.Fat32MinClusters + FatGeometry.BoundaryMargin);
+
+        var exact = new FatGeometry(type, spc, FatGeometry.ReservedSectorsFor(type), rootEntryCount, FatGeometry.FatSectorsFor(type, need), 0);
+        long total = Math.Max(exact.FirstDataSector + need * spc, minimumSectors);
+        if (total > uint.MaxValue) return null;
+        var geometry = FatGeometry.ForTotalSectors(type, spc, rootEntryCount, (uint)total);
+        return geometry.ClusterCount >= content && FatGeometry.IsSafeClusterCount(type, geometry.ClusterCount) ? geometry : null;
     }
 
     /// <summary>Entries in a directory: "." and ".." (not in the root), the label (root only), then each member's LFN + short entry.</summary>
@@ -148,8 +160,8 @@ internal sealed class FatPlan
         return result;
     }
 
-    /// <summary>Clusters from 2 upward in pre-order: each directory, then its members in name order, so every
-    /// file is one contiguous run (El Torito maps efiboot.img's content as one extent, formats.md §16.13).</summary>
+    /// <summary>Clusters from 2 upward in pre-order: each directory, then its members in name order. Every file and
+    /// directory is one contiguous run, so the image can be written front to back and firmware reads unfragmented files.</summary>
     private static List<FatExtent> Allocate(FatGeometry g, FatDirectoryNode root,
         IReadOnlyDictionary<FatNode, FatEntryName> names, bool hasLabel)
     {
