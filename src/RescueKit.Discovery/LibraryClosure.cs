@@ -30,18 +30,19 @@ public static class LibraryClosure
         var systemDirectories = SystemDirectories(root);
         var result = new SortedSet<string>(StringComparer.Ordinal);
         var visited = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<(string Path, IReadOnlyList<string> LoaderRPath)>();
+        var queue = new Queue<(string Path, IReadOnlyList<string> LoaderRPath, bool Given)>();
         foreach (var file in files)
         {
             if (!File.Exists(file)) throw new BadInputException($"{file} does not exist or is not a file");
-            queue.Enqueue((Path.GetFullPath(file), []));
+            queue.Enqueue((Path.GetFullPath(file), [], true));
         }
 
         while (queue.TryDequeue(out var item))
         {
-            var (path, loaderRPath) = item;
+            var (path, loaderRPath, given) = item;
             if (!visited.Add(path)) continue;
-            result.UnionWith(HostPath.WithSymlinkChain(path, root));
+            var chain = HostPath.WithSymlinkChain(path, root).ToList();
+            result.UnionWith(chain);
             var info = ElfReader.TryRead(path);
             if (info is null) continue;
 
@@ -49,11 +50,13 @@ public static class LibraryClosure
             {
                 var loader = HostPath.Under(root, interpreter);
                 if (!File.Exists(loader)) throw new LibraryNotFoundException(interpreter, path, [interpreter]);
-                queue.Enqueue((loader, []));
+                queue.Enqueue((loader, [], false));
             }
 
+            // ld.so takes a program's $ORIGIN from its resolved path (/proc/self/exe), a library's from the path
+            // it was found under.
+            var origin = Path.GetDirectoryName(given ? chain[^1] : path)!;
             // ld.so(8): DT_RPATH is used only when DT_RUNPATH is absent, and then the loaders' DT_RPATH follows it.
-            var origin = Path.GetDirectoryName(path)!;
             var rPath = info.RunPath.Count == 0 ? [.. Expand(info.RPath, origin, root), .. loaderRPath] : new List<string>();
             var runPath = Expand(info.RunPath, origin, root);
             string[] searched = [.. rPath, .. runPath, .. systemDirectories];
@@ -62,7 +65,7 @@ public static class LibraryClosure
                 var found = needed.Contains('/')
                     ? (File.Exists(HostPath.Under(root, needed)) ? HostPath.Under(root, needed) : null)
                     : FindIn(needed, searched);
-                queue.Enqueue((found ?? throw new LibraryNotFoundException(needed, path, searched.Distinct()), rPath));
+                queue.Enqueue((found ?? throw new LibraryNotFoundException(needed, path, searched.Distinct()), rPath, false));
             }
         }
         return result.ToList();

@@ -34,6 +34,20 @@ public class LibraryClosureSyntheticTests
     }
 
     [Test]
+    public void ProgramGivenThroughASymlink_TakesOriginFromItsResolvedPath()
+    {
+        Build("/app");
+        var link = tree.Symlink("/elsewhere/bin/prog", "../../app/bin/prog"); // $ORIGIN/../lib from here would be /elsewhere/lib
+
+        var closure = LibraryClosure.Resolve([link]);
+
+        Assert.That(closure, Is.SupersetOf(new[]
+        {
+            link, tree.PathOf("/app/bin/prog"), tree.PathOf("/app/lib/libfoo.so.1"), tree.PathOf("/app/lib/libbar.so"),
+        }));
+    }
+
+    [Test]
     public void RunPath_IsNotInherited_SoTheMissingLibraryIsNamedWithItsNeeder()
     {
         var prog = Build("/app", "--enable-new-dtags"); // DT_RUNPATH: libfoo's own lookup of libbar gets no path
