@@ -42,6 +42,24 @@ rk_nap() {
 	sleep 0.5 2>/dev/null || sleep 1
 }
 
+# How many block devices (disks and partitions) the kernel knows.
+rk_block_devices() {
+	awk 'NR > 2 && NF == 4 { n++ } END { print n + 0 }' /proc/partitions
+}
+
+# One coldplug pass: modprobe the alias of every device in /sys/devices. Returns 0 when the set of aliases or
+# of block devices changed since the previous pass (kept in $RK_RUN/coldplug.last), 1 when nothing changed.
+rk_coldplug() {
+	aliases=$(find /sys/devices -name modalias -type f 2>/dev/null | xargs cat 2>/dev/null | sort -u)
+	now=$(printf '%s\n' "$aliases"; cat /proc/partitions)
+	[ -f "$RK_RUN/coldplug.last" ] && [ "$now" = "$(cat "$RK_RUN/coldplug.last")" ] && return 1
+	printf '%s\n' "$now" >"$RK_RUN/coldplug.last"
+	echo "coldplug at $(cut -d" " -f1 /proc/uptime) s: $(printf '%s\n' "$aliases" | grep -c .) device aliases, $(rk_block_devices) block devices"
+	# shellcheck disable=SC2086 # one argument per alias
+	[ -n "$aliases" ] && modprobe -q -b -a $aliases
+	return 0
+}
+
 # Reads the kernel command line on stdin, prints sh assignments for cmdline.env (DESIGN §5 keys).
 rk_parse_cmdline() {
 	mode=${RK_DEFAULT_MODE:-interactive}
@@ -122,7 +140,7 @@ rk_run_stage() {
 		rk_shell "rk.break: shell before stage $name. Type 'exit' to continue."
 	fi
 	rm -f "$RK_RUN/stage.reason"
-	rk_log "--- stage $name"
+	rk_log "--- stage $name (uptime $(cut -d" " -f1 /proc/uptime) s)"
 	# A stage marked "rk-stage: console" (the front-end) keeps the console; the others write to the log.
 	if grep -q '^# rk-stage: console' "$file"; then
 		(. "$file")

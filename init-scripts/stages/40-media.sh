@@ -1,8 +1,8 @@
 # Stage 40-media: find the rescue media and the backup on it.
 # auto / cdrom / label:L: the block device whose volume label is RK_LABEL (or L), found with blkid -L or
-# busybox findfs, retried for RK_MEDIA_WAIT seconds (default 8) for slow devices; mounted read-only at
-# /run/rescuekit/media (iso9660, then vfat). http:// and tftp:// are only recorded (the front-end fetches);
-# nfs: is mounted by 70-nfs.
+# busybox findfs, retried for RK_MEDIA_WAIT seconds (default 8) while coldplugging devices that appear late;
+# mounted read-only at /run/rescuekit/media (iso9660, then vfat). http:// and tftp:// are only recorded (the
+# front-end fetches the backup); nfs: is mounted by 70-nfs.
 
 case "$RK_SOURCE" in
 http://* | tftp://*)
@@ -30,15 +30,22 @@ if grep -q " $RK_MEDIA_DIR " /proc/mounts; then
 	dev=$(awk -v d="$RK_MEDIA_DIR" '$2 == d { print $1 }' /proc/mounts)
 else
 	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
+	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
 	limit=$((${RK_MEDIA_WAIT:-8} * 2))
 	i=0
 	dev=
 	while [ "$i" -lt "$limit" ]; do
 		dev=$(find_label "$label") && [ -b "$dev" ] && break
 		dev=
+		# A USB stick may enumerate after 20-modules settled: load drivers for whatever appeared since.
+		rk_coldplug
 		rk_nap
 		i=$((i + 1))
 	done
+	if [ -z "$dev" ]; then
+		echo "block devices seen:"
+		awk 'NR > 2 { print "  /dev/" $4 ", " $3 " KiB" }' /proc/partitions
+	fi
 	[ -n "$dev" ] || rk_fail "no device with label $label after ${RK_MEDIA_WAIT:-8} s"
 	modprobe -q -a isofs vfat 2>/dev/null
 	mkdir -p "$RK_MEDIA_DIR"
