@@ -1,0 +1,167 @@
+# RescueKit init helpers, sourced by /init and by every stage (docs/init.md). POSIX sh for busybox ash.
+
+RK_RUN=/run/rescuekit
+RK_LOG=$RK_RUN/init.log
+# Facts stages hand to later stages and to the front-end (KEY='value' lines; re-read after each stage).
+RK_STATE=$RK_RUN/state.env
+RK_MEDIA_DIR=$RK_RUN/media
+RK_NFS_DIR=$RK_RUN/backup-nfs
+
+rk_log() {
+	echo "$*" >>"$RK_LOG"
+}
+
+# Prints a line on the console (the init's stdout) and in the log, also while a stage's output goes to the log.
+rk_say() {
+	echo "$*" >>"$RK_LOG"
+	echo "$*" >/dev/console 2>/dev/null || echo "$*"
+}
+
+# Records KEY=value for later stages and the front-end.
+rk_set() {
+	printf "%s='%s'\n" "$1" "$(printf %s "$2" | sed "s/'/'\\\\''/g")" >>"$RK_STATE"
+	eval "$1=\$2"
+}
+
+# Ends the current stage (stages run in a subshell): ok, ok with a note, or failed with a reason.
+rk_ok() {
+	[ -n "$1" ] && printf %s "$1" >"$RK_RUN/stage.reason"
+	exit 0
+}
+rk_fail() {
+	printf %s "$1" >"$RK_RUN/stage.reason"
+	exit 1
+}
+
+rk_have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# Sleeps a fraction of a second where busybox sleep allows it, else a whole second.
+rk_nap() {
+	sleep 0.5 2>/dev/null || sleep 1
+}
+
+# How many block devices (disks and partitions) the kernel knows.
+rk_block_devices() {
+	awk 'NR > 2 && NF == 4 { n++ } END { print n + 0 }' /proc/partitions
+}
+
+# One coldplug pass: modprobe the alias of every device in /sys/devices. Returns 0 when the set of aliases or
+# of block devices changed since the previous pass (kept in $RK_RUN/coldplug.last), 1 when nothing changed.
+rk_coldplug() {
+	aliases=$(find /sys/devices -name modalias -type f 2>/dev/null | xargs cat 2>/dev/null | sort -u)
+	now=$(printf '%s\n' "$aliases"; cat /proc/partitions)
+	[ -f "$RK_RUN/coldplug.last" ] && [ "$now" = "$(cat "$RK_RUN/coldplug.last")" ] && return 1
+	printf '%s\n' "$now" >"$RK_RUN/coldplug.last"
+	echo "coldplug at $(cut -d" " -f1 /proc/uptime) s: $(printf '%s\n' "$aliases" | grep -c .) device aliases, $(rk_block_devices) block devices"
+	# shellcheck disable=SC2086 # one argument per alias
+	[ -n "$aliases" ] && modprobe -q -b -a $aliases
+	return 0
+}
+
+# Reads the kernel command line on stdin, prints sh assignments for cmdline.env (DESIGN §5 keys).
+rk_parse_cmdline() {
+	mode=${RK_DEFAULT_MODE:-interactive}
+	source=auto
+	source_given=
+	ip=
+	brk=
+	debug=
+	unattended=
+	noresize=
+	nopart=
+	set -f
+	for arg in $(cat); do
+		case "$arg" in
+		rk.mode=*) mode=${arg#rk.mode=} ;;
+		rk.source=*) source=${arg#rk.source=}; source_given=1 ;;
+		ip=*) ip=${arg#ip=} ;;
+		rk.break) brk="${brk:+$brk,}90-frontend" ;;
+		rk.break=*) brk="${brk:+$brk,}${arg#rk.break=}" ;;
+		rk.debug) debug=1 ;;
+		rk.unattended) unattended=1 ;;
+		rk.noresize) noresize=1 ;;
+		rk.nopart) nopart=1 ;;
+		esac
+	done
+	set +f
+	case "$mode" in
+	interactive | nuke | compare | expert | selftest) ;;
+	*)
+		echo "[rk] unknown rk.mode=$mode, using ${RK_DEFAULT_MODE:-interactive}" >&2
+		mode=${RK_DEFAULT_MODE:-interactive}
+		;;
+	esac
+	for kv in "RK_MODE=$mode" "RK_SOURCE=$source" "RK_SOURCE_GIVEN=$source_given" "RK_IP=$ip" \
+		"RK_BREAK=$brk" "RK_DEBUG=$debug" "RK_UNATTENDED=$unattended" "RK_NORESIZE=$noresize" "RK_NOPART=$nopart"; do
+		printf "%s='%s'\n" "${kv%%=*}" "$(printf %s "${kv#*=}" | tr -d "'")"
+	done
+}
+
+# True when rk.break names this stage, as NN-name or as name.
+rk_break_wanted() {
+	old_ifs=$IFS
+	IFS=,
+	for b in $RK_BREAK; do
+		if [ "$b" = "$1" ] || [ "$b" = "${1#[0-9][0-9]-}" ]; then
+			IFS=$old_ifs
+			return 0
+		fi
+	done
+	IFS=$old_ifs
+	return 1
+}
+
+# Runs a program on the console as its controlling terminal (job control, Ctrl-C), where busybox allows it.
+rk_on_console() {
+	if rk_have setsid && rk_have cttyhack; then
+		setsid cttyhack "$@"
+	else
+		"$@" </dev/console >/dev/console 2>&1
+	fi
+}
+
+# An interactive shell on the console; returns when the user leaves it.
+rk_shell() {
+	echo "[rk] $1"
+	echo "[rk] The log is $RK_LOG; facts found so far are in $RK_STATE."
+	rk_log "shell: $1"
+	rk_on_console sh
+	rk_log "shell: left"
+}
+
+# Runs one stage file in a subshell, prints "[rk] stage NN-name: ok|failed[ (reason)]" and, on failure,
+# shows the log tail and gives a shell; leaving the shell continues with the next stage.
+rk_run_stage() {
+	file=$1
+	name=$(basename "$file" .sh)
+	if rk_break_wanted "$name"; then
+		rk_shell "rk.break: shell before stage $name. Type 'exit' to continue."
+	fi
+	rm -f "$RK_RUN/stage.reason"
+	rk_log "--- stage $name (uptime $(cut -d" " -f1 /proc/uptime) s)"
+	# A stage marked "rk-stage: console" (the front-end) keeps the console; the others write to the log.
+	if grep -q '^# rk-stage: console' "$file"; then
+		(. "$file")
+		rc=$?
+	elif [ -n "$RK_DEBUG" ]; then
+		( (. "$file") 2>&1; echo $? >"$RK_RUN/stage.rc") | tee -a "$RK_LOG"
+		rc=$(cat "$RK_RUN/stage.rc")
+	else
+		(. "$file") >>"$RK_LOG" 2>&1 </dev/null
+		rc=$?
+	fi
+	reason=
+	[ -s "$RK_RUN/stage.reason" ] && reason=" ($(cat "$RK_RUN/stage.reason"))"
+	if [ "$rc" -eq 0 ]; then
+		rk_say "[rk] stage $name: ok$reason"
+		return 0
+	fi
+	rk_say "[rk] stage $name: failed$reason"
+	echo "[rk] ---- last lines of $RK_LOG ----"
+	tail -n 15 "$RK_LOG"
+	echo "[rk] ----"
+	rk_shell "Stage $name failed. Fix what you can here, then type 'exit' to continue with the next stage."
+	return 1
+}

@@ -1,0 +1,62 @@
+# Stage 40-media: find the rescue media and the backup on it.
+# auto / cdrom / label:L: the block device whose volume label is RK_LABEL (or L), found with blkid -L or
+# busybox findfs, retried for RK_MEDIA_WAIT seconds (default 8) while coldplugging devices that appear late;
+# mounted read-only at /run/rescuekit/media (iso9660, then vfat). http:// and tftp:// are only recorded (the
+# front-end fetches the backup); nfs: is mounted by 70-nfs.
+
+case "$RK_SOURCE" in
+http://* | tftp://*)
+	rk_set RK_BACKUP_URL "$RK_SOURCE"
+	rk_ok "backup at $RK_SOURCE, fetched by the front-end"
+	;;
+nfs:*) rk_ok "skipped: backup on NFS, see 70-nfs" ;;
+label:*) label=${RK_SOURCE#label:} ;;
+auto | cdrom) label=$RK_LABEL ;;
+*) rk_fail "unknown rk.source=$RK_SOURCE" ;;
+esac
+[ -n "$label" ] || rk_fail "no volume label to look for (RK_LABEL is empty in rescue.conf)"
+
+find_label() {
+	if rk_have blkid; then
+		blkid -L "$1" 2>/dev/null && return 0
+	fi
+	if rk_have findfs; then
+		findfs "LABEL=$1" 2>/dev/null && return 0
+	fi
+	return 1
+}
+
+if grep -q " $RK_MEDIA_DIR " /proc/mounts; then
+	dev=$(awk -v d="$RK_MEDIA_DIR" '$2 == d { print $1 }' /proc/mounts)
+else
+	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
+	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
+	limit=$((${RK_MEDIA_WAIT:-8} * 2))
+	i=0
+	dev=
+	while [ "$i" -lt "$limit" ]; do
+		dev=$(find_label "$label") && [ -b "$dev" ] && break
+		dev=
+		# A USB stick may enumerate after 20-modules settled: load drivers for whatever appeared since.
+		rk_coldplug
+		rk_nap
+		i=$((i + 1))
+	done
+	if [ -z "$dev" ]; then
+		echo "block devices seen:"
+		awk 'NR > 2 { print "  /dev/" $4 ", " $3 " KiB" }' /proc/partitions
+	fi
+	[ -n "$dev" ] || rk_fail "no device with label $label after ${RK_MEDIA_WAIT:-8} s"
+	modprobe -q -a isofs vfat 2>/dev/null
+	mkdir -p "$RK_MEDIA_DIR"
+	mount -t iso9660 -o ro "$dev" "$RK_MEDIA_DIR" 2>/dev/null ||
+		mount -t vfat -o ro "$dev" "$RK_MEDIA_DIR" ||
+		rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"
+fi
+rk_set RK_MEDIA_DEV "$dev"
+
+if [ -f "$RK_MEDIA_DIR/backup/manifest.json" ]; then
+	rk_set RK_BACKUP_DIR "$RK_MEDIA_DIR/backup"
+	rk_ok "$dev, backup at $RK_MEDIA_DIR/backup"
+fi
+rk_ok "$dev, no backup on the media"

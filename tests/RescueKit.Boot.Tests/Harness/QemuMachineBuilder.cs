@@ -1,0 +1,138 @@
+using NUnit.Framework;
+
+namespace RescueKit.Boot.Tests.Harness;
+
+/// <summary>The firmware QEMU starts: SeaBIOS (QEMU's default BIOS) or OVMF (UEFI, Debian package ovmf).</summary>
+public enum QemuFirmware
+{
+    SeaBios,
+    Ovmf,
+}
+
+/// <summary>
+/// Describes one x86-64 QEMU machine for a boot test (formats.md §15): TCG only (KVM hangs here), no display,
+/// no default devices, the first serial port on QEMU's stdio in both directions and no monitor.
+/// </summary>
+public sealed class QemuMachineBuilder
+{
+    public const string OvmfPath = "/usr/share/ovmf/OVMF.fd";
+
+    private readonly string _name;
+    private readonly List<string> _virtioDisks = [];
+    private readonly List<string> _extra = [];
+    private QemuFirmware _firmware = QemuFirmware.SeaBios;
+    private string? _cdrom;
+    private string? _bootDisk;
+    private (string Kernel, string Initrd, string Append)? _kernel;
+    private int _memoryMiB = 1024;
+    private bool _vga;
+    private string? _transcriptFile;
+
+    internal QemuMachineBuilder(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _name = name;
+    }
+
+    public QemuMachineBuilder WithFirmware(QemuFirmware firmware)
+    {
+        _firmware = firmware;
+        return this;
+    }
+
+    /// <summary>An ISO image in the IDE CD-ROM drive (ata_piix + sr_mod in the guest), booted from when no kernel is given.</summary>
+    public QemuMachineBuilder WithCdrom(string isoPath)
+    {
+        _cdrom = RequireFile(isoPath, nameof(isoPath));
+        return this;
+    }
+
+    /// <summary>A raw image as the first IDE hard disk (a USB stick stand-in), booted from when no kernel or CD is given.</summary>
+    public QemuMachineBuilder WithBootDisk(string rawImagePath)
+    {
+        _bootDisk = RequireFile(rawImagePath, nameof(rawImagePath));
+        return this;
+    }
+
+    /// <summary>Direct kernel boot: <c>-kernel -initrd -append</c>.</summary>
+    public QemuMachineBuilder WithKernel(string kernelPath, string initrdPath, string append)
+    {
+        _kernel = (RequireFile(kernelPath, nameof(kernelPath)), RequireFile(initrdPath, nameof(initrdPath)), append);
+        return this;
+    }
+
+    /// <summary>Adds a raw image as the next virtio disk (/dev/vda, /dev/vdb, ...).</summary>
+    public QemuMachineBuilder WithVirtioDisk(string rawImagePath)
+    {
+        _virtioDisks.Add(RequireFile(rawImagePath, nameof(rawImagePath)));
+        return this;
+    }
+
+    public QemuMachineBuilder WithMemory(int mebibytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mebibytes, 64, nameof(mebibytes));
+        _memoryMiB = mebibytes;
+        return this;
+    }
+
+    /// <summary>Adds a standard VGA card; off by default because every boot path here also talks on the serial port.</summary>
+    public QemuMachineBuilder WithVga()
+    {
+        _vga = true;
+        return this;
+    }
+
+    /// <summary>Raw QEMU arguments appended last (a -netdev/-device pair, -virtfs, ...).</summary>
+    public QemuMachineBuilder WithArguments(params string[] arguments)
+    {
+        _extra.AddRange(arguments);
+        return this;
+    }
+
+    /// <summary>Where the serial transcript is written; default: the test's work directory, serial/&lt;test&gt;-&lt;name&gt;.log.</summary>
+    public QemuMachineBuilder WithTranscriptFile(string path)
+    {
+        _transcriptFile = path;
+        return this;
+    }
+
+    /// <summary>The QEMU command line (without the program name).</summary>
+    public IReadOnlyList<string> Arguments()
+    {
+        var args = new List<string>
+        {
+            "-accel", "tcg", "-machine", "pc", "-m", _memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-display", "none", "-no-reboot", "-nodefaults", "-vga", _vga ? "std" : "none",
+            "-serial", "stdio", "-monitor", "none",
+        };
+        if (_firmware == QemuFirmware.Ovmf) args.AddRange(["-bios", OvmfPath]);
+        if (_kernel is { } k) args.AddRange(["-kernel", k.Kernel, "-initrd", k.Initrd, "-append", k.Append]);
+        if (_bootDisk is not null) args.AddRange(["-drive", $"file={_bootDisk},format=raw,if=ide,index=0"]);
+        if (_cdrom is not null) args.AddRange(["-drive", $"file={_cdrom},format=raw,if=ide,index=2,media=cdrom,readonly=on"]);
+        foreach (var disk in _virtioDisks) args.AddRange(["-drive", $"file={disk},format=raw,if=virtio"]);
+        if (_kernel is null && _firmware == QemuFirmware.SeaBios)
+            args.AddRange(["-boot", _cdrom is not null ? "d" : "c"]);
+        args.AddRange(_extra);
+        return args;
+    }
+
+    public QemuMachine Build()
+    {
+        if (_kernel is null && _cdrom is null && _bootDisk is null)
+            throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM or a boot disk");
+        if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
+        var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
+            $"{Sanitize(TestContext.CurrentContext.Test.Name)}-{Sanitize(_name)}.log");
+        return new QemuMachine(_name, VmLab.RequireQemu(), Arguments(), transcript);
+    }
+
+    private static string RequireFile(string path, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path, paramName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{paramName}: no such file", path);
+        return Path.GetFullPath(path);
+    }
+
+    private static string Sanitize(string s) =>
+        string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+}

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text;
+using NUnit.Framework;
+
+namespace RescueKit.Boot.Tests.Harness;
+
+/// <summary>
+/// The VM lab (DESIGN §7 tier 4): Debian's full kernel with a small busybox initramfs (tests/vm/lab-init.sh),
+/// blank virtio disks, a guest script passed in and results passed out through a 9p share, and the host's root
+/// shared read-only so the guest can run the host's sfdisk, mdadm, lvm and mkfs through <c>hostrun</c>.
+/// </summary>
+public sealed class VmLab : IDisposable
+{
+    public const string KernelVersion = "6.1.0-56-amd64";
+    public const string KernelPath = "/boot/vmlinuz-" + KernelVersion;
+
+    /// <summary>The modules every lab initramfs carries: virtio disks and the 9p share.</summary>
+    public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_blk", "9p", "9pnet_virtio"];
+
+    private readonly List<string> _disks = [];
+    private readonly IReadOnlyList<string> _modules;
+
+    /// <param name="name">Names the work directory and the serial transcript.</param>
+    /// <param name="extraModules">Modules loaded (with their dependencies) before the script runs, e.g. raid1, dm_mod.</param>
+    public VmLab(string name, IEnumerable<string>? extraModules = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        _modules = [.. BaseModules, .. extraModules ?? []];
+        WorkDirectory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "vmlab",
+            $"{TestContext.CurrentContext.Test.Name}-{name}".Replace('/', '_'));
+        if (Directory.Exists(WorkDirectory)) Directory.Delete(WorkDirectory, recursive: true);
+        Directory.CreateDirectory(ShareDirectory);
+    }
+
+    public string Name { get; }
+
+    public string WorkDirectory { get; }
+
+    /// <summary>Shared with the guest as /lab; the script is /lab/script.sh.</summary>
+    public string ShareDirectory => Path.Combine(WorkDirectory, "share");
+
+    /// <summary>What the guest wrote to $RESULTS (/lab/results).</summary>
+    public string ResultsDirectory => Path.Combine(ShareDirectory, "results");
+
+    /// <summary>The blank disks, in the order the guest sees them (/dev/vda, /dev/vdb, ...).</summary>
+    public IReadOnlyList<string> Disks => _disks;
+
+    /// <summary>The machine of the last <see cref="Run"/> (its transcript stays readable after the run).</summary>
+    public QemuMachine? Machine { get; private set; }
+
+    /// <summary>The path of qemu-system-x86_64; fails the test naming the package when it is not installed.</summary>
+    public static string RequireQemu() => HostTool.Require("qemu-system-x86_64", "qemu-system-x86");
+
+    /// <summary>Fails the test naming the package when the OVMF firmware is not installed.</summary>
+    public static void RequireOvmf()
+    {
+        if (!File.Exists(QemuMachineBuilder.OvmfPath))
+            Assert.Fail($"{QemuMachineBuilder.OvmfPath} not found: apt-get install ovmf");
+    }
+
+    /// <summary>Fails the test when the test kernel or busybox-static is missing.</summary>
+    public static void RequireKernel()
+    {
+        if (!File.Exists(KernelPath) || !Directory.Exists($"/lib/modules/{KernelVersion}"))
+            Assert.Fail($"{KernelPath} or /lib/modules/{KernelVersion} not found: apt-get install linux-image-{KernelVersion}");
+        HostTool.Require(InitramfsStaging.Busybox, "busybox-static");
+    }
+
+    /// <summary>Adds a sparse blank raw disk of <paramref name="bytes"/> and returns its host path.</summary>
+    public string AddBlankDisk(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1024 * 1024, nameof(bytes));
+        var path = Path.Combine(WorkDirectory, $"disk{_disks.Count}.img");
+        using (var f = new FileStream(path, FileMode.CreateNew)) f.SetLength(bytes);
+        _disks.Add(path);
+        return path;
+    }
+
+    /// <summary>
+    /// Boots the lab, runs <paramref name="guestScript"/> (busybox sh, cwd and $RESULTS = /lab/results) and
+    /// waits for the guest to power off. Returns the script's exit code; its output is in results/output.log.
+    /// </summary>
+    public int Run(string guestScript, TimeSpan timeout)
+    {
+        RequireKernel();
+        File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
+        if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
+        var builder = QemuMachine.Create(Name)
+            .WithKernel(KernelPath, Initramfs(_modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
+            .WithArguments(
+                "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
+                "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
+        foreach (var disk in _disks) builder.WithVirtioDisk(disk);
+        Machine?.Dispose();
+        Machine = builder.Build().Start();
+        var done = Machine.WaitFor(new System.Text.RegularExpressions.Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
+        if (!done.Groups[1].Success) throw new InvalidOperationException($"{Name}: {done.Value}\n{Machine.Transcript}");
+        Machine.WaitForExit(TimeSpan.FromSeconds(30));
+        return int.Parse(File.ReadAllText(Path.Combine(ResultsDirectory, "exit-code")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A text file the guest wrote to $RESULTS.</summary>
+    public string ReadResult(string name) => File.ReadAllText(Path.Combine(ResultsDirectory, name));
+
+    public void Dispose()
+    {
+        Machine?.Dispose();
+        // Keep the disks and results of a failed test for inspection.
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Passed
+            && Directory.Exists(WorkDirectory))
+            Directory.Delete(WorkDirectory, recursive: true);
+    }
+
+    /// <summary>The lab initramfs for these modules, built once and cached in tests/vm/cache/.</summary>
+    public static string Initramfs(IReadOnlyList<string> modules)
+    {
+        var init = File.ReadAllText(Path.Combine(RepoPaths.VmDirectory, "lab-init.sh"));
+        var hostrun = File.ReadAllText(Path.Combine(RepoPaths.VmDirectory, "hostrun.sh"));
+        var busybox = new FileInfo(InitramfsStaging.Busybox);
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+            KernelVersion, string.Join(' ', modules), init, hostrun, busybox.Length, busybox.LastWriteTimeUtc.Ticks))))[..16];
+        var cached = Path.Combine(RepoPaths.VmCache, $"lab-{key}.cpio.gz");
+        if (File.Exists(cached)) return cached;
+
+        Directory.CreateDirectory(RepoPaths.VmCache);
+        var staging = new InitramfsStaging(Path.Combine(RepoPaths.VmCache, $"staging-{key}-{Environment.ProcessId}"));
+        try
+        {
+            staging.AddBusybox();
+            var order = staging.AddModules(KernelVersion, modules);
+            staging.AddText("etc/lab/modules.load", string.Join('\n', order) + "\n");
+            staging.AddText("init", init, executable: true);
+            staging.AddText("bin/hostrun", hostrun, executable: true);
+            var temporary = cached + $".{Environment.ProcessId}.tmp";
+            staging.Pack(temporary);
+            File.Move(temporary, cached, overwrite: true);
+        }
+        finally
+        {
+            Directory.Delete(staging.Root, recursive: true);
+        }
+        return cached;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+using RescueKit.Boot.Tests.Harness;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>
+/// Boots init-scripts/ alone (busybox, CD modules, a stub front-end) with the test kernel and a tiny ISO as the
+/// rescue media, and checks the stage lines, rk.break and the failed-stage shell on the serial console.
+/// </summary>
+[Category("Boot")]
+public sealed class InitScriptsBootTests
+{
+    private const string Label = "RESCUEKIT";
+    private static readonly TimeSpan FirstLine = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(90);
+
+    private static readonly string[] Stages =
+        ["10-devices", "20-modules", "30-network", "40-media", "50-raid", "60-lvm", "70-nfs"];
+
+    // Prints what a real front-end would use: the mode, the arguments and what the stages found.
+    private const string StubFrontEnd = """
+        #!/bin/sh
+        MODE=?
+        for a in "$@"; do [ "$prev" = --mode ] && MODE=$a; prev=$a; done
+        echo "RescueKit 0.0.0 $1 (mode: $MODE)"
+        echo "stub args: $*"
+        echo "stub backup: ${RK_BACKUP_DIR:-none}"
+        """;
+
+    private string _initrd = "";
+    private string _iso = "";
+
+    [OneTimeSetUp]
+    public void BuildImages()
+    {
+        VmLab.RequireQemu();
+        VmLab.RequireKernel();
+        var xorriso = HostTool.Require("xorriso", "xorriso");
+        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "init-scripts-boot");
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+
+        var staging = new InitramfsStaging(Path.Combine(dir, "root"));
+        staging.AddBusybox();
+        staging.AddModules(VmLab.KernelVersion, ["sr_mod", "cdrom", "isofs", "ata_piix", "virtio_pci", "virtio_blk"]);
+        staging.AddFile(Path.Combine(RepoPaths.InitScripts, "init"), "init");
+        staging.AddDirectory(Path.Combine(RepoPaths.InitScripts, "lib"), "usr/lib/rescuekit/init/lib");
+        staging.AddDirectory(Path.Combine(RepoPaths.InitScripts, "stages"), "usr/lib/rescuekit/init/stages");
+        // ata_piix and sr_mod are left out on purpose: the modalias coldplug has to find them.
+        staging.AddText("etc/rescuekit/rescue.conf", $"""
+            RK_VERSION=0.0.0
+            RK_LABEL={Label}
+            RK_KERNEL={VmLab.KernelVersion}
+            RK_ESSENTIAL_MODULES="isofs virtio_pci virtio_blk"
+            RK_DEFAULT_MODE=interactive
+            """);
+        staging.AddText("usr/bin/rescuekit", StubFrontEnd, executable: true);
+        _initrd = Path.Combine(dir, "initrd.gz");
+        staging.Pack(_initrd);
+
+        var media = Path.Combine(dir, "media");
+        Directory.CreateDirectory(Path.Combine(media, "backup"));
+        File.WriteAllText(Path.Combine(media, "backup", "manifest.json"), "{}\n");
+        _iso = Path.Combine(dir, "media.iso");
+        HostTool.Run(xorriso, ["-as", "mkisofs", "-quiet", "-V", Label, "-o", _iso, media]);
+    }
+
+    [Test]
+    public void EveryStageSaysOkInOrderThenTheFrontEndRunsAndExitRebootsTheMachine()
+    {
+        using var vm = Boot("all-ok", "", withCdrom: true);
+
+        vm.WaitFor("[rk] RescueKit 0.0.0 rescue system: mode interactive, source auto", FirstLine);
+        foreach (var stage in Stages)
+            vm.WaitFor(new Regex($@"\[rk\] stage {stage}: (ok|failed)[^\n]*"), Step).Value.ShouldSay($"[rk] stage {stage}: ok");
+        Assert.That(vm.Transcript, Does.Contain("[rk] stage 40-media: ok (/dev/sr0, backup at /run/rescuekit/media/backup)"));
+        vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
+        vm.WaitFor("stub backup: /run/rescuekit/media/backup", Step);
+        vm.WaitFor("[rk] stage 90-frontend: ok", Step);
+        vm.WaitFor("Type 'exit' to reboot.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        var booted = vm.Elapsed;
+        vm.SendLine("exit");
+        vm.WaitFor("[rk] rebooting", Step);
+        Assert.That(vm.WaitForExit(Step), Is.EqualTo(0));
+        TestContext.Out.WriteLine($"QEMU start to front-end shell: {booted.TotalSeconds:0.0} s under TCG");
+    }
+
+    [Test]
+    public void BreakAtMediaGivesAShellBeforeTheMediaStageAndExitContinues()
+    {
+        using var vm = Boot("break", "rk.break=40-media rk.mode=nuke rk.unattended rk.nopart", withCdrom: true);
+
+        vm.WaitFor("[rk] stage 30-network: ok", FirstLine);
+        vm.WaitFor("[rk] rk.break: shell before stage 40-media.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        var shellAt = vm.Elapsed;
+        Assert.That(vm.Transcript, Does.Not.Contain("stage 40-media:"));
+        vm.SendLine("echo marker-$((6*7))");
+        vm.WaitFor("marker-42", Step);
+        vm.SendLine("exit");
+        vm.WaitFor("[rk] stage 40-media: ok", Step);
+        vm.WaitFor("RescueKit 0.0.0 restore (mode: nuke)", Step);
+        vm.WaitFor("stub args: restore --mode nuke --unattended --no-part", Step);
+        TestContext.Out.WriteLine($"QEMU start to rk.break shell: {shellAt.TotalSeconds:0.0} s under TCG");
+    }
+
+    [Test]
+    public void WithoutTheMediaTheMediaStageFailsIntoAShellWithTheLogAndExitContinues()
+    {
+        using var vm = Boot("no-media", "", withCdrom: false);
+
+        vm.WaitFor("[rk] stage 30-network: ok", FirstLine);
+        vm.WaitFor($"[rk] stage 40-media: failed (no device with label {Label} after 8 s)", Step);
+        vm.WaitFor("[rk] ---- last lines of /run/rescuekit/init.log ----", Step);
+        vm.WaitFor("--- stage 40-media", Step);
+        vm.WaitFor("Stage 40-media failed.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        var shellAt = vm.Elapsed;
+        vm.SendLine("exit");
+        foreach (var stage in Stages[4..])
+            vm.WaitFor($"[rk] stage {stage}: ok", Step);
+        vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
+        vm.WaitFor("stub backup: none", Step);
+        TestContext.Out.WriteLine($"QEMU start to failed-stage shell: {shellAt.TotalSeconds:0.0} s under TCG");
+    }
+
+    private QemuMachine Boot(string name, string rkArguments, bool withCdrom)
+    {
+        var builder = QemuMachine.Create(name)
+            .WithKernel(VmLab.KernelPath, _initrd, $"console=ttyS0,115200 panic=-1 {rkArguments}".Trim());
+        if (withCdrom) builder.WithCdrom(_iso);
+        return builder.Build().Start();
+    }
+}
+
+internal static class StageLineAssertions
+{
+    /// <summary>Asserts a stage line is the expected status (with any " (reason)" after it).</summary>
+    public static void ShouldSay(this string line, string expectedPrefix) =>
+        Assert.That(line, Does.StartWith(expectedPrefix), $"stage line was: {line}");
+}
