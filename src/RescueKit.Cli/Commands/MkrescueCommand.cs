@@ -109,7 +109,10 @@ internal sealed partial class MkrescueCommand : RescueCommand
     private static string SelfBinary()
     {
         var self = Environment.ProcessPath;
+        // Location is empty exactly when this assembly runs from a single-file bundle, which is what we need to know.
+#pragma warning disable IL3000
         var singleFile = string.IsNullOrEmpty(typeof(MkrescueCommand).Assembly.Location);
+#pragma warning restore IL3000
         if (self is null || !singleFile)
             throw new BadInputException(
                 "this rescuekit is not the self-contained single-file build, so it cannot copy itself into the rescue system: run the published binary (make publish) or pass --rescue-binary");

@@ -9,9 +9,15 @@ public enum InitramfsCompression { Zstd, Gzip, None }
 /// <summary>Packs a <see cref="RootfsManifest"/> into a compressed newc initramfs, streaming host files.</summary>
 public static class InitramfsWriter
 {
+    /// <summary>
+    /// zstd level 3: measured on a 160 MB host rescue tree, 0.3 s and 47.5 MB with two workers, against 1.7 s / 43.8 MB at
+    /// level 6 and 43 s / 37.4 MB at 19. Build time matters more than the last 20% of size (docs/mkrescue.md).
+    /// </summary>
+    public const int DefaultZstdLevel = 3;
+
     /// <summary>Writes the archive; every entry gets <paramref name="mtime"/> so the output depends only on the inputs.</summary>
     public static void Write(RootfsManifest manifest, Stream output, InitramfsCompression compression, long mtime,
-        int zstdLevel = 19)
+        int zstdLevel = DefaultZstdLevel)
     {
         using var compressed = compression switch
         {

@@ -39,7 +39,7 @@ public sealed class AddProgramsStep : IBuildStep
             context.Notes.Add($"restore tools missing on this host: {list}");
         }
 
-        var files = new LibraryClosure().Resolve(
+        var files = LibraryClosure.Resolve(
             programs.Append(context.Config.RescueBinary).Concat(LibraryClosure.DlopenExtras(root)), root);
         foreach (var file in files.Order(StringComparer.Ordinal))
         {
