@@ -10,7 +10,7 @@ public class InitramfsWriterTests
     {
         var manifest = new RootfsManifest();
         manifest.AddDirectory("etc");
-        manifest.AddGenerated("init", "#!/bin/sh\necho hi\n", 0755);
+        manifest.AddGenerated("init", "#!/bin/sh\necho hi\n", RescueKit.Core.UnixModes.Executable);
         manifest.AddGenerated("etc/rescuekit/rescue.conf", "RK_LABEL='X'\n");
         manifest.AddSymlink("bin/sh", "/usr/bin/busybox");
         manifest.AddDevice("dev/console", block: false, 5, 1);

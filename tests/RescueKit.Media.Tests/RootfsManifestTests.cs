@@ -42,6 +42,19 @@ public class RootfsManifestTests
     }
 
     [Test]
+    public void AnEntryWhoseDirectoryIsALink_IsStoredInTheLinkTarget()
+    {
+        // The kernel cannot unpack bin/sh when bin is a link: the entry must go where the link points.
+        var manifest = new RootfsManifest();
+        manifest.AddSymlink("bin", "usr/bin");
+
+        manifest.AddSymlink("bin/sh", "/usr/bin/busybox");
+
+        Assert.That(manifest.Entries.Select(e => e.Path), Does.Contain("usr/bin/sh").And.Not.Contain("bin/sh"));
+        Assert.That(manifest.Contains("bin/sh"), Is.True);
+    }
+
+    [Test]
     public void Entries_AreOrderedParentsFirst()
     {
         var manifest = new RootfsManifest();

@@ -1,3 +1,5 @@
+using RescueKit.Core;
+
 using System.Text;
 
 namespace RescueKit.Media.Rootfs;
@@ -15,11 +17,11 @@ public sealed class RootfsManifest
 
     public int Count => _entries.Count;
 
-    public bool Contains(string path) => Resolve(Normalize(path)) is { } p && _entries.ContainsKey(p);
+    public bool Contains(string path) => _entries.ContainsKey(ResolveParent(Normalize(path)));
 
-    public RootfsEntry? Get(string path) => Resolve(Normalize(path)) is { } p && _entries.TryGetValue(p, out var e) ? e : null;
+    public RootfsEntry? Get(string path) => _entries.GetValueOrDefault(ResolveParent(Normalize(path)));
 
-    public void AddDirectory(string path, int permissions = 0755)
+    public void AddDirectory(string path, int permissions = UnixModes.Executable)
     {
         var p = Normalize(path);
         if (p.Length == 0) return;
@@ -33,16 +35,16 @@ public sealed class RootfsManifest
         _entries[resolved] = new RootfsEntry(resolved, RootfsEntryKind.Directory, permissions);
     }
 
-    public void AddGenerated(string path, string content, int permissions = 0644)
+    public void AddGenerated(string path, string content, int permissions = UnixModes.File)
         => AddGenerated(path, Encoding.UTF8.GetBytes(content), permissions);
 
-    public void AddGenerated(string path, byte[] content, int permissions = 0644)
+    public void AddGenerated(string path, byte[] content, int permissions = UnixModes.File)
         => Put(path, new RootfsEntry("", RootfsEntryKind.File, permissions) { Content = content });
 
     public void AddSymlink(string path, string target)
-        => Put(path, new RootfsEntry("", RootfsEntryKind.Symlink, 0777) { LinkTarget = target });
+        => Put(path, new RootfsEntry("", RootfsEntryKind.Symlink, UnixModes.Symlink) { LinkTarget = target });
 
-    public void AddDevice(string path, bool block, int major, int minor, int permissions = 0600)
+    public void AddDevice(string path, bool block, int major, int minor, int permissions = UnixModes.Private)
         => Put(path, new RootfsEntry("", block ? RootfsEntryKind.BlockDevice : RootfsEntryKind.CharacterDevice, permissions)
         { Major = major, Minor = minor });
 
@@ -75,7 +77,7 @@ public sealed class RootfsManifest
             if (info.LinkTarget is { } dirLink)
             {
                 if (!_entries.ContainsKey(hostPrefix))
-                    _entries[hostPrefix] = new RootfsEntry(hostPrefix, RootfsEntryKind.Symlink, 0777) { LinkTarget = dirLink };
+                    _entries[hostPrefix] = new RootfsEntry(hostPrefix, RootfsEntryKind.Symlink, UnixModes.Symlink) { LinkTarget = dirLink };
                 var targetRel = ResolveLink(hostPrefix, dirLink);
                 var rest = string.Join('/', parts[(i + 1)..]);
                 return AddHost(hostRoot, targetRel + "/" + rest, targetRel + "/" + rest, seen);
@@ -89,9 +91,9 @@ public sealed class RootfsManifest
         var fi = new FileInfo(hostFull);
         if (fi.LinkTarget is { } link)
         {
-            Put(rel, new RootfsEntry("", RootfsEntryKind.Symlink, 0777) { LinkTarget = link });
+            Put(rel, new RootfsEntry("", RootfsEntryKind.Symlink, UnixModes.Symlink) { LinkTarget = link });
             var target = ResolveLink(hostRel, link);
-            return AddHost(hostRoot, target, sameLayout ? target : target, seen);
+            return AddHost(hostRoot, target, target, seen);
         }
         if (!fi.Exists) return false;
         Put(rel, new RootfsEntry("", RootfsEntryKind.File, PermissionsOf(hostFull)) { HostPath = hostFull });
@@ -130,18 +132,19 @@ public sealed class RootfsManifest
         var parent = p[..slash];
         if (_entries.ContainsKey(parent)) return;
         EnsureParents(parent);
-        _entries[parent] = new RootfsEntry(parent, RootfsEntryKind.Directory, 0755);
+        _entries[parent] = new RootfsEntry(parent, RootfsEntryKind.Directory, UnixModes.Executable);
     }
 
-    /// <summary>Follows symlinks already in the manifest for every component but the last.</summary>
+    /// <summary>Where an entry named <paramref name="p"/> is stored: its directory resolved through the links in the tree.</summary>
     private string ResolveParent(string p)
     {
         var slash = p.LastIndexOf('/');
         if (slash < 0) return p;
         var dir = Resolve(p[..slash]) ?? p[..slash];
-        return dir + "/" + p[(slash + 1)..];
+        return dir.Length == 0 ? p[(slash + 1)..] : dir + "/" + p[(slash + 1)..];
     }
 
+    /// <summary>Follows the links already in the tree through every component of <paramref name="p"/>.</summary>
     private string? Resolve(string p)
     {
         var result = "";
@@ -149,14 +152,12 @@ public sealed class RootfsManifest
         var hops = 0;
         while (parts.Count > 0)
         {
-            var part = parts.Dequeue();
-            var candidate = result.Length == 0 ? part : result + "/" + part;
-            if (parts.Count > 0 && _entries.TryGetValue(candidate, out var e) && e.Kind == RootfsEntryKind.Symlink)
+            var candidate = result.Length == 0 ? parts.Dequeue() : result + "/" + parts.Dequeue();
+            if (_entries.TryGetValue(candidate, out var e) && e.Kind == RootfsEntryKind.Symlink)
             {
                 if (++hops > 40) return null;
                 var target = ResolveLink(candidate, e.LinkTarget!);
-                var rest = parts.ToArray();
-                parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parts));
                 result = "";
                 continue;
             }

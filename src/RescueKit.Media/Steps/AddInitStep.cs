@@ -1,3 +1,4 @@
+using RescueKit.Core;
 using System.Text;
 
 namespace RescueKit.Media.Steps;
@@ -16,7 +17,7 @@ public sealed class AddInitStep : IBuildStep
         foreach (var (path, content) in EmbeddedAssets.Enumerate("init-scripts/"))
         {
             var target = path == "init" ? "init" : $"{InitDirectory}/{path}";
-            rootfs.AddGenerated(target, content, path.EndsWith(".md", StringComparison.Ordinal) ? 0644 : 0755);
+            rootfs.AddGenerated(target, content, path.EndsWith(".md", StringComparison.Ordinal) ? UnixModes.File : UnixModes.Executable);
         }
         if (!rootfs.Contains("init"))
             throw new InvalidOperationException("init-scripts/init is not compiled into RescueKit.Media");
@@ -27,7 +28,7 @@ public sealed class AddInitStep : IBuildStep
         rootfs.AddGenerated("etc/rescuekit/layout.json", LayoutPlaceholder(context));
         rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
         rootfs.AddGenerated("etc/group", "root:x:0:\n");
-        rootfs.AddGenerated("etc/shadow", "root::0:0:99999:7:::\n", 0600);
+        rootfs.AddGenerated("etc/shadow", "root::0:0:99999:7:::\n", UnixModes.Private);
         rootfs.AddGenerated("etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
         rootfs.AddGenerated("etc/hostname", $"rescue-{context.Config.HostName}\n");
         rootfs.AddGenerated("etc/hosts", "127.0.0.1 localhost\n");

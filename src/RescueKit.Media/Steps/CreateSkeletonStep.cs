@@ -1,3 +1,5 @@
+using RescueKit.Core;
+
 namespace RescueKit.Media.Steps;
 
 /// <summary>Lays out the top of the rescue tree: the host's merged-/usr links, the mount points, the console node.</summary>
@@ -18,10 +20,10 @@ public sealed class CreateSkeletonStep : IBuildStep
             if (target is not null) rootfs.AddSymlink(name, target);
         }
         foreach (var dir in Directories) rootfs.AddDirectory(dir);
-        rootfs.AddDirectory("tmp", 01777);
-        rootfs.AddDirectory("root", 0700);
+        rootfs.AddDirectory("tmp", UnixModes.StickyAll);
+        rootfs.AddDirectory("root", UnixModes.PrivateDirectory);
         // The kernel opens /dev/console before /init runs and devtmpfs is not mounted yet.
-        rootfs.AddDevice("dev/console", block: false, 5, 1, 0600);
-        rootfs.AddDevice("dev/null", block: false, 1, 3, 0666);
+        rootfs.AddDevice("dev/console", block: false, 5, 1, UnixModes.Private);
+        rootfs.AddDevice("dev/null", block: false, 1, 3, UnixModes.ReadWriteAll);
     }
 }

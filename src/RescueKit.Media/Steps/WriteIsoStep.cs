@@ -1,3 +1,4 @@
+using RescueKit.Core;
 using System.Text;
 using RescueKit.Formats.Iso9660;
 
@@ -13,8 +14,8 @@ public sealed class WriteIsoStep : IBuildStep
         var config = context.Config;
         var boot = context.BootFiles!;
         var time = config.Timestamp;
-        var file = new UnixMetadata(0444, 0, 0, time);
-        var dir = new UnixMetadata(0555, 0, 0, time);
+        var file = new UnixMetadata(UnixModes.ReadOnlyFile, 0, 0, time);
+        var dir = new UnixMetadata(UnixModes.ReadOnlyDirectory, 0, 0, time);
 
         var iso = new IsoBuilder(new IsoOptions
         {
