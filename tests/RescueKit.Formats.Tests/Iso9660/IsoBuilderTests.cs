@@ -85,6 +85,23 @@ public class IsoBuilderTests
         Assert.DoesNotThrow(() => Build(b));
     }
 
+    [Test]
+    public void EmptyTreeIsAValidImage()
+    {
+        var image = Build(NewBuilder());
+        // 16 system area + PVD, SVD, VDST + ISO root + its CE block (the ER) + 2 path tables + Joliet root + 2 path tables.
+        Assert.That(image.Length, Is.EqualTo(26 * 2048));
+    }
+
+    [Test]
+    public void AddingAtTheCatalogPathAfterPlanningWorksAndThenConflicts()
+    {
+        var b = BootableBuilder(FakeIsolinux());
+        b.Plan();
+        b.AddFile("isolinux/boot.cat", new byte[1], Meta("644"));
+        Assert.Throws<ArgumentException>(() => b.Plan(), "the catalog path is now taken by the caller");
+    }
+
     [TestCase("")]
     [TestCase("lower")]
     [TestCase("WITH SPACE")]
