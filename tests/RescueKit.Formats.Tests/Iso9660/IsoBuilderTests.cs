@@ -145,6 +145,19 @@ public class IsoBuilderTests
     }
 
     [Test]
+    public void WithoutBootInfoTableTheBootImageIsCopiedVerbatim()
+    {
+        var isolinux = FakeIsolinux();
+        var b = NewBuilder();
+        b.AddFile("isolinux/isolinux.bin", isolinux, Meta("444"));
+        b.Boot = new ElToritoOptions { BiosBootImage = "isolinux/isolinux.bin", BootInfoTable = false };
+        var image = Build(b);
+        var catalogLba = BitConverter.ToUInt32(image, 17 * 2048 + 71);
+        var lba = BitConverter.ToInt32(image, (int)catalogLba * 2048 + 40);
+        Assert.That(image.AsSpan(lba * 2048, isolinux.Length).SequenceEqual(isolinux), Is.True);
+    }
+
+    [Test]
     public void NonHybridIsolinuxIsRefusedForAHybridImage()
     {
         var b = BootableBuilder(new byte[4096]);

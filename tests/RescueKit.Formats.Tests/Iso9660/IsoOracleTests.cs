@@ -154,6 +154,7 @@ public class IsoOracleTests
         });
         var joliet = Run("isoinfo", ["-f", "-J", "-i", iso]).Output;
         Assert.That(joliet, Does.Contain("/docs/Mixed Case Long File Name.txt"));
+        Assert.That(joliet, Does.Contain("/docs/" + LongName[..60] + ".txt\n"), "Joliet names are cut to 64 characters");
         Assert.That(joliet, Does.Not.Contain("kernel-link"), "symlinks have no Joliet form");
         Assert.That(joliet, Does.Not.Contain("tty-like"), "devices have no Joliet form");
         var plain = Run("isoinfo", ["-f", "-i", iso]).Output;
