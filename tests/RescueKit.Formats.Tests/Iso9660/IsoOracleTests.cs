@@ -27,6 +27,7 @@ public class IsoOracleTests
     public void BuildImage()
     {
         Assert.That(File.Exists(Isolinux) && File.Exists(IsohdPfx), Is.True, "ISOLINUX files missing: apt-get install isolinux");
+        Assert.That(Environment.IsPrivilegedProcess, Is.True, "the oracle tree needs root (mknod, chown, bsdtar -p restoring owners)");
         work = Directory.CreateTempSubdirectory("rk-iso-oracle-").FullName;
         tree = Path.Combine(work, "tree");
         iso = Path.Combine(work, "out.iso");
