@@ -176,6 +176,10 @@ public class IsoOracleTests
     }
 
     [Test]
+    public void IsovfyFindsNoStructuralErrors() =>
+        Assert.That(Run("isovfy", [iso]).Output, Does.Contain("No errors found"));
+
+    [Test]
     public void BsdtarExtractsTheSourceTreeExactly()
     {
         var target = Path.Combine(work, "extracted");

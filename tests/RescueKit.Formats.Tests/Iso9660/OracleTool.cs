@@ -8,7 +8,7 @@ internal static class OracleTool
 {
     private static readonly Dictionary<string, string> Packages = new()
     {
-        ["xorriso"] = "xorriso", ["isoinfo"] = "genisoimage", ["bsdtar"] = "libarchive-tools", ["fdisk"] = "fdisk",
+        ["xorriso"] = "xorriso", ["isoinfo"] = "genisoimage", ["isovfy"] = "genisoimage", ["bsdtar"] = "libarchive-tools", ["fdisk"] = "fdisk",
         ["sgdisk"] = "gdisk", ["gdisk"] = "gdisk", ["mkfs.fat"] = "dosfstools", ["mknod"] = "coreutils",
         ["chown"] = "coreutils", ["touch"] = "coreutils", ["find"] = "findutils", ["stat"] = "coreutils",
     };
