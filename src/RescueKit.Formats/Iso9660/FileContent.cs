@@ -18,10 +18,11 @@ internal sealed class HostFileContent(string hostPath, long length) : FileConten
     public override Stream Open()
     {
         var stream = new FileStream(HostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        if (stream.Length != Length)
+        var actual = stream.Length;
+        if (actual != Length)
         {
             stream.Dispose();
-            throw new IOException($"'{HostPath}' changed size while the image was built ({Length} -> {stream.Length} bytes)");
+            throw new IOException($"'{HostPath}' changed size while the image was built ({Length} -> {actual} bytes)");
         }
         return stream;
     }

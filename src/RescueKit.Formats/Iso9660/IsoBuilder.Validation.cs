@@ -62,8 +62,9 @@ public sealed partial class IsoBuilder
         var efi = BootImage(b.EfiBootImage, nameof(b.EfiBootImage));
         if (bios is null && efi is null)
             throw new ArgumentException("El Torito needs BiosBootImage or EfiBootImage", nameof(Boot));
-        if (bios is not null && b.BootInfoTable && bios.Content.Length is < BootInfoTable.ChecksumStart or > uint.MaxValue)
-            throw new ArgumentException($"BiosBootImage '{b.BiosBootImage}' is too small or too large for a boot-info-table", nameof(Boot));
+        if (bios is not null && bios.Content.Length is < BootInfoTable.ChecksumStart or > uint.MaxValue)
+            throw new ArgumentException(
+                $"BiosBootImage '{b.BiosBootImage}' has {bios.Content.Length} bytes; a boot image needs 64..{uint.MaxValue}", nameof(Boot));
         if (b.HybridMbr is not null)
         {
             if (b.HybridMbr.Length < HybridSystemArea.MbrCodeLength)

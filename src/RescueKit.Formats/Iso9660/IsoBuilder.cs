@@ -35,7 +35,7 @@ public sealed partial class IsoBuilder
     public ElToritoOptions? Boot
     {
         get => boot;
-        set { boot = value; plan = null; }
+        set { Invalidate(); boot = value; }
     }
 
     /// <summary>The image size in bytes; plans the image if that has not happened since the last change.</summary>
@@ -46,7 +46,8 @@ public sealed partial class IsoBuilder
     {
         ValidateMeta(meta, path);
         var parts = SplitPath(path, allowRoot: true);
-        if (parts.Length == 0) { root.Meta = meta; Changed(); return; }
+        Invalidate();
+        if (parts.Length == 0) { root.Meta = meta; return; }
         var parent = EnsureParents(parts);
         if (parent.Children.TryGetValue(parts[^1], out var existing))
         {
@@ -57,7 +58,6 @@ public sealed partial class IsoBuilder
         {
             Attach(parent, new IsoDirectory(parts[^1], meta));
         }
-        Changed();
     }
 
     public void AddFile(string path, string hostPath, UnixMetadata meta)
@@ -124,7 +124,7 @@ public sealed partial class IsoBuilder
     private IsoPlan PlanCore()
     {
         if (plan is not null) return plan;
-        if (generatedCatalog is not null) { generatedCatalog.Parent!.Children.Remove(generatedCatalog.Name); generatedCatalog = null; }
+        Invalidate();
         var setup = boot is null ? null : PrepareBoot(boot);
         plan = new IsoPlan(options, root, setup);
         return plan;
@@ -134,13 +134,20 @@ public sealed partial class IsoBuilder
     {
         ValidateMeta(meta, path);
         var parts = SplitPath(path, allowRoot: false);
+        Invalidate();
         var parent = EnsureParents(parts);
         if (parent.Children.ContainsKey(parts[^1])) throw new ArgumentException($"'{path}' was already added", nameof(path));
         Attach(parent, create(parts[^1]));
-        Changed();
     }
 
-    private void Changed() => plan = null;
+    /// <summary>Drops the plan and the boot catalog it added, so the tree holds only what the caller added.</summary>
+    private void Invalidate()
+    {
+        plan = null;
+        if (generatedCatalog is null) return;
+        generatedCatalog.Parent!.Children.Remove(generatedCatalog.Name);
+        generatedCatalog = null;
+    }
 
     private static void Attach(IsoDirectory parent, IsoNode node)
     {

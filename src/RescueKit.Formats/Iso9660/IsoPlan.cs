@@ -173,18 +173,21 @@ internal sealed partial class IsoPlan
     {
         using var source = file.Content.Open();
         var left = file.Content.Length;
-        var buffer = new byte[1024 * 1024];
-        if (boot is not null && file == boot.Bios && boot.Options.BootInfoTable)
+        if (boot is not null && file == boot.Bios)
         {
             var head = new byte[BootInfoTable.ChecksumStart];
             source.ReadExactly(head);
-            var checksum = BootInfoTable.Checksum(source);
-            source.Position = BootInfoTable.ChecksumStart;
             if (boot.Options.HybridMbr is not null) RequireHybridSignature(source, file);
-            BootInfoTable.Patch(head, file.Lba, (uint)file.Content.Length, checksum);
+            if (boot.Options.BootInfoTable)
+            {
+                var checksum = BootInfoTable.Checksum(source);
+                source.Position = BootInfoTable.ChecksumStart;
+                BootInfoTable.Patch(head, file.Lba, (uint)file.Content.Length, checksum);
+            }
             output.Write(head);
             left -= head.Length;
         }
+        var buffer = new byte[1024 * 1024];
         while (left > 0)
         {
             var n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
