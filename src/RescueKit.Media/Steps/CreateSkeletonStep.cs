@@ -22,8 +22,8 @@ public sealed class CreateSkeletonStep : IBuildStep
         foreach (var dir in Directories) rootfs.AddDirectory(dir);
         rootfs.AddDirectory("tmp", UnixModes.StickyAll);
         rootfs.AddDirectory("root", UnixModes.PrivateDirectory);
-        // The kernel opens /dev/console before /init runs and devtmpfs is not mounted yet.
+        // The kernel opens /dev/console before /init runs and devtmpfs is not mounted yet. Nothing else goes in /dev:
+        // init mounts devtmpfs over it.
         rootfs.AddDevice("dev/console", block: false, 5, 1, UnixModes.Private);
-        rootfs.AddDevice("dev/null", block: false, 1, 3, UnixModes.ReadWriteAll);
     }
 }
