@@ -11,22 +11,12 @@ namespace RescueKit.Boot.Tests;
 [Category("Boot")]
 public sealed class InitScriptsBootTests
 {
-    private const string Label = "RESCUEKIT";
+    private const string Label = InitScriptsImage.Label;
     private static readonly TimeSpan FirstLine = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(90);
 
     private static readonly string[] Stages =
         ["10-devices", "20-modules", "30-network", "40-media", "50-raid", "60-lvm", "70-nfs"];
-
-    // Prints what a real front-end would use: the mode, the arguments and what the stages found.
-    private const string StubFrontEnd = """
-        #!/bin/sh
-        MODE=?
-        for a in "$@"; do [ "$prev" = --mode ] && MODE=$a; prev=$a; done
-        echo "RescueKit 0.0.0 $1 (mode: $MODE)"
-        echo "stub args: $*"
-        echo "stub backup: ${RK_BACKUP_DIR:-none}"
-        """;
 
     private string _initrd = "";
     private string _iso = "";
@@ -35,29 +25,13 @@ public sealed class InitScriptsBootTests
     public void BuildImages()
     {
         VmLab.RequireQemu();
-        VmLab.RequireKernel();
         var xorriso = HostTool.Require("xorriso", "xorriso");
         var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "init-scripts-boot");
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-
-        var staging = new InitramfsStaging(Path.Combine(dir, "root"));
-        staging.AddBusybox();
-        staging.AddModules(VmLab.KernelVersion, ["sr_mod", "cdrom", "isofs", "ata_piix", "virtio_pci", "virtio_blk"]);
-        staging.AddFile(Path.Combine(RepoPaths.InitScripts, "init"), "init");
-        staging.AddDirectory(Path.Combine(RepoPaths.InitScripts, "lib"), "usr/lib/rescuekit/init/lib");
-        staging.AddDirectory(Path.Combine(RepoPaths.InitScripts, "stages"), "usr/lib/rescuekit/init/stages");
-        // ata_piix and sr_mod are left out on purpose: the modalias coldplug has to find them.
-        staging.AddText("etc/rescuekit/rescue.conf", $"""
-            RK_VERSION=0.0.0
-            RK_LABEL={Label}
-            RK_KERNEL={VmLab.KernelVersion}
-            RK_ESSENTIAL_MODULES="isofs virtio_pci virtio_blk"
-            RK_DEFAULT_MODE=interactive
-            """);
-        staging.AddText("usr/bin/rescuekit", StubFrontEnd, executable: true);
         _initrd = Path.Combine(dir, "initrd.gz");
-        staging.Pack(_initrd);
+        InitScriptsImage.Build(dir, _initrd);
 
+        // The media: just a labelled ISO with a backup manifest, no boot loader (the kernel comes via -kernel).
         var media = Path.Combine(dir, "media");
         Directory.CreateDirectory(Path.Combine(media, "backup"));
         File.WriteAllText(Path.Combine(media, "backup", "manifest.json"), "{}\n");
@@ -123,6 +97,20 @@ public sealed class InitScriptsBootTests
         vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
         vm.WaitFor("stub backup: none", Step);
         TestContext.Out.WriteLine($"QEMU start to failed-stage shell: {shellAt.TotalSeconds:0.0} s under TCG");
+    }
+
+    [Test]
+    public void SelftestModeRunsTheSelftestPrintsItsExitCodeAndPowersOff()
+    {
+        using var vm = Boot("selftest", "rk.mode=selftest", withCdrom: true);
+
+        vm.WaitFor("[rk] stage 70-nfs: ok", FirstLine);
+        vm.WaitFor("RescueKit 0.0.0 selftest (mode: ?)", Step);
+        vm.WaitFor("[rk] selftest exit code: 0", Step);
+        vm.WaitFor("[rk] stage 90-frontend: ok (selftest passed)", Step);
+        Assert.That(vm.WaitForExit(Step), Is.EqualTo(0));
+        Assert.That(vm.Transcript, Does.Not.Contain("Type 'exit' to reboot"));
+        TestContext.Out.WriteLine($"QEMU start to power-off in selftest mode: {vm.Elapsed.TotalSeconds:0.0} s under TCG");
     }
 
     private QemuMachine Boot(string name, string rkArguments, bool withCdrom)
