@@ -113,11 +113,55 @@ public sealed class InitScriptsBootTests
         TestContext.Out.WriteLine($"QEMU start to power-off in selftest mode: {vm.Elapsed.TotalSeconds:0.0} s under TCG");
     }
 
-    private QemuMachine Boot(string name, string rkArguments, bool withCdrom)
+    [Test]
+    public void HttpSourceWithDhcpBringsUpTheNicAndPassesTheUrlOn()
+    {
+        const string url = "http://10.0.2.2/backups/host1";
+        // Unrestricted so that the lease carries a router and a DNS server; the guest connects to nothing.
+        using var vm = Boot("dhcp", $"rk.source={url} ip=dhcp", withCdrom: true, network: NetworkKind.Open);
+
+        vm.WaitFor("[rk] stage 20-modules: ok", FirstLine);
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 dhcp 10.0.2.15)", Step);
+        vm.WaitFor($"[rk] stage 40-media: ok (backup at {url}, fetched by the front-end)", Step);
+        vm.WaitFor($"stub args: restore --mode interactive --source {url}", Step);
+        vm.WaitFor($"stub backup: none {url}", Step);
+        vm.WaitFor("Type 'exit' to reboot.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        // udhcpc's script set the default route and the resolver from the lease.
+        vm.SendLine("route -n | grep '^0.0.0.0'; cat /etc/resolv.conf");
+        vm.WaitFor(new Regex(@"0\.0\.0\.0\s+10\.0\.2\.2\s+0\.0\.0\.0\s+UG"), Step);
+        vm.WaitFor("nameserver 10.0.2.3", Step);
+    }
+
+    [Test]
+    public void StaticIpWithAnEmptyDeviceConfiguresTheFirstNic()
+    {
+        using var vm = Boot("static", "rk.source=tftp://10.0.2.2/rk ip=10.0.2.77::10.0.2.2:255.255.255.0:rkhost::off:10.0.2.3",
+            withCdrom: false, network: NetworkKind.Restricted);
+
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 static 10.0.2.77 via 10.0.2.2)", FirstLine);
+        vm.WaitFor("[rk] stage 40-media: ok (backup at tftp://10.0.2.2/rk, fetched by the front-end)", Step);
+        vm.WaitFor("Type 'exit' to reboot.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        vm.SendLine("hostname; ifconfig eth0 | grep 'inet '; cat /etc/resolv.conf");
+        vm.WaitFor("\nrkhost\n", Step);
+        vm.WaitFor("inet addr:10.0.2.77  Bcast:10.0.2.255  Mask:255.255.255.0", Step);
+        vm.WaitFor("nameserver 10.0.2.3", Step);
+    }
+
+    private enum NetworkKind
+    {
+        None,
+        Restricted,
+        Open,
+    }
+
+    private QemuMachine Boot(string name, string rkArguments, bool withCdrom, NetworkKind network = NetworkKind.None)
     {
         var builder = QemuMachine.Create(name)
             .WithKernel(VmLab.KernelPath, _initrd, $"console=ttyS0,115200 panic=-1 {rkArguments}".Trim());
         if (withCdrom) builder.WithCdrom(_iso);
+        if (network != NetworkKind.None) builder.WithUserNetwork(restrict: network == NetworkKind.Restricted);
         return builder.Build().Start();
     }
 }

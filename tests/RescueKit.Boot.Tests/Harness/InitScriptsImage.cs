@@ -10,8 +10,9 @@ public static class InitScriptsImage
     public const string Label = "RESCUEKIT";
     public const string Version = "0.0.0";
 
-    /// <summary>The CD path: IDE controller, SCSI CD-ROM, ISO 9660, plus virtio.</summary>
-    public static readonly IReadOnlyList<string> Modules = ["sr_mod", "cdrom", "isofs", "ata_piix", "virtio_pci", "virtio_blk"];
+    /// <summary>The CD path (IDE controller, SCSI CD-ROM, ISO 9660), virtio disks and the virtio NIC.</summary>
+    public static readonly IReadOnlyList<string> Modules =
+        ["sr_mod", "cdrom", "isofs", "ata_piix", "virtio_pci", "virtio_blk", "virtio_net"];
 
     // Prints what a real front-end would use: the mode, the arguments, what the stages found, the command line.
     private const string StubFrontEnd = """
@@ -20,7 +21,7 @@ public static class InitScriptsImage
         for a in "$@"; do [ "$prev" = --mode ] && MODE=$a; prev=$a; done
         echo "RescueKit 0.0.0 $1 (mode: $MODE)"
         echo "stub args: $*"
-        echo "stub backup: ${RK_BACKUP_DIR:-none}"
+        echo "stub backup: ${RK_BACKUP_DIR:-none} ${RK_BACKUP_URL:-}"
         echo "stub cmdline: $(cat /proc/cmdline)"
         """;
 
