@@ -114,6 +114,33 @@ public sealed class InitScriptsBootTests
     }
 
     [Test]
+    public void SelftestWithoutTheMediaReportsTheFailedStageWithoutAShellAndPowersOff()
+    {
+        using var vm = Boot("selftest-no-media", "rk.mode=selftest", withCdrom: false);
+
+        vm.WaitFor("[rk] stage 40-media: failed", FirstLine);
+        vm.WaitFor("[rk] rk.mode=selftest: no shell, continuing with the next stage.", Step);
+        vm.WaitFor("[rk] selftest exit code: 0", Step);
+        vm.WaitFor("[rk] stage 90-frontend: failed (selftest passed; failed stages: 40-media)", Step);
+        Assert.That(vm.WaitForExit(Step), Is.EqualTo(0));
+        Assert.That(vm.Transcript, Does.Not.Contain("Fix what you can here"));
+    }
+
+    [Test]
+    public void DebugTracesInitAndShowsStageOutputOnTheConsole()
+    {
+        using var vm = Boot("debug", "rk.debug", withCdrom: true);
+
+        vm.WaitFor("+ rk_run_stage /usr/lib/rescuekit/init/stages/10-devices.sh", FirstLine);
+        // 20-modules' own output, normally only in init.log.
+        vm.WaitFor(new Regex(@"coldplug at [0-9.]+ s: \d+ device aliases"), Step);
+        vm.WaitFor("[rk] stage 20-modules: ok", Step);
+        vm.WaitFor("looking for a device labelled RESCUEKIT", Step);
+        vm.WaitFor("[rk] stage 40-media: ok", Step);
+        vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
+    }
+
+    [Test]
     public void HttpSourceWithDhcpBringsUpTheNicAndPassesTheUrlOn()
     {
         const string url = "http://10.0.2.2/backups/host1";
