@@ -45,9 +45,12 @@ public sealed class TemplateBootTests
         File.WriteAllText(Path.Combine(tree, "isolinux", "isolinux.cfg"), Fill("isolinux.cfg"));
         File.WriteAllText(Path.Combine(tree, "boot", "grub", "grub.cfg"), Fill("grub.cfg"));
 
-        // The El Torito EFI image: a FAT file system holding GRUB as the removable-media loader.
+        // The El Torito EFI image: a FAT file system holding GRUB as the removable-media loader. GRUB starts with
+        // its root on that FAT (USB) or on the CD; the embedded config points it at the ISO 9660 tree either way.
         var bootx64 = Path.Combine(dir, "BOOTX64.EFI");
-        HostTool.Run(grubMkimage, ["-O", "x86_64-efi", "-p", "/boot/grub", "-o", bootx64,
+        var early = Path.Combine(dir, "early.cfg");
+        File.WriteAllText(early, $"search --no-floppy --set=root --label {InitScriptsImage.Label}\nset prefix=($root)/boot/grub\n");
+        HostTool.Run(grubMkimage, ["-O", "x86_64-efi", "-p", "/boot/grub", "-c", early, "-o", bootx64,
             "search", "search_label", "iso9660", "fat", "part_gpt", "part_msdos", "linux", "serial", "terminal",
             "normal", "configfile", "echo"]);
         var efiboot = Path.Combine(tree, "efiboot.img");
@@ -85,10 +88,39 @@ public sealed class TemplateBootTests
         TestContext.Out.WriteLine($"OVMF CD: menu at {menuAt.TotalSeconds:0.0} s, front-end at {vm.Elapsed.TotalSeconds:0.0} s (5 s menu timeout)");
     }
 
-    private static void AssertBootsInteractive(QemuMachine vm)
+    [Test]
+    public void BiosUsbStickShowsTheIsolinuxMenuAndBootsTheDefaultEntry()
+    {
+        using var vm = QemuMachine.Create("bios-usb").WithBootDisk(CopyOfIso()).Build().Start();
+
+        vm.WaitFor("uke: automatic restore (overwrites disks)", FirstStage);
+        AssertBootsInteractive(vm, "/dev/sda");
+        TestContext.Out.WriteLine($"SeaBIOS disk: front-end at {vm.Elapsed.TotalSeconds:0.0} s (5 s menu timeout)");
+    }
+
+    [Test]
+    public void UefiUsbStickShowsTheGrubMenuAndBootsTheDefaultEntry()
+    {
+        using var vm = QemuMachine.Create("uefi-usb").WithFirmware(QemuFirmware.Ovmf).WithBootDisk(CopyOfIso()).Build().Start();
+
+        vm.WaitFor($"RescueKit {InitScriptsImage.Version}: nuke (automatic restore", FirstStage);
+        AssertBootsInteractive(vm, "/dev/sda");
+        TestContext.Out.WriteLine($"OVMF disk: front-end at {vm.Elapsed.TotalSeconds:0.0} s (5 s menu timeout)");
+    }
+
+    // A writable copy, as a USB stick would be; QEMU locks the image it boots from.
+    private string CopyOfIso()
+    {
+        var copy = Path.Combine(TestContext.CurrentContext.WorkDirectory, "template-boot", $"{TestContext.CurrentContext.Test.Name}.img");
+        File.Copy(_iso, copy, overwrite: true);
+        return copy;
+    }
+
+    private static void AssertBootsInteractive(QemuMachine vm, string mediaDevice = "/dev/sr0")
     {
         vm.WaitFor("[rk] stage 10-devices: ok", FirstStage);
-        vm.WaitFor("[rk] stage 40-media: ok (/dev/sr0, no backup on the media)", Step);
+        // A hybrid image carries the ISO 9660 volume on the whole disk and on its first partition; either is the media.
+        vm.WaitFor(new System.Text.RegularExpressions.Regex($@"\[rk\] stage 40-media: ok \({mediaDevice}1?, no backup on the media\)"), Step);
         vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
         var cmdline = vm.WaitFor(new System.Text.RegularExpressions.Regex("stub cmdline: ([^\n]*)\n"), Step).Groups[1].Value;
         Assert.That(cmdline, Does.Contain($"{CmdLine} rk.mode=interactive"));

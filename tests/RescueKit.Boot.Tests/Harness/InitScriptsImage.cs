@@ -10,9 +10,9 @@ public static class InitScriptsImage
     public const string Label = "RESCUEKIT";
     public const string Version = "0.0.0";
 
-    /// <summary>The CD path (IDE controller, SCSI CD-ROM, ISO 9660), virtio disks and the virtio NIC.</summary>
+    /// <summary>The CD and IDE-disk paths (ata_piix, sr_mod, sd_mod, ISO 9660), virtio disks and the virtio NIC.</summary>
     public static readonly IReadOnlyList<string> Modules =
-        ["sr_mod", "cdrom", "isofs", "ata_piix", "virtio_pci", "virtio_blk", "virtio_net"];
+        ["sr_mod", "cdrom", "sd_mod", "isofs", "ata_piix", "virtio_pci", "virtio_blk", "virtio_net"];
 
     // Prints what a real front-end would use: the mode, the arguments, what the stages found, the command line.
     private const string StubFrontEnd = """
