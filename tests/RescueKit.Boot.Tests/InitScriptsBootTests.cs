@@ -154,10 +154,30 @@ public sealed class InitScriptsBootTests
         vm.WaitFor($"stub backup: none {url}", Step);
         vm.WaitFor("Type 'exit' to reboot.", Step);
         vm.WaitFor(new Regex("# "), Step);
-        // udhcpc's script set the default route and the resolver from the lease.
-        vm.SendLine("route -n | grep '^0.0.0.0'; cat /etc/resolv.conf");
+        // udhcpc's script set the address with the lease's netmask, the default route and the resolver.
+        vm.SendLine("ifconfig eth0 | grep 'inet '; route -n | grep '^0.0.0.0'; cat /etc/resolv.conf");
+        vm.WaitFor("inet addr:10.0.2.15  Bcast:10.0.2.255  Mask:255.255.255.0", Step);
         vm.WaitFor(new Regex(@"0\.0\.0\.0\s+10\.0\.2\.2\s+0\.0\.0\.0\s+UG"), Step);
         vm.WaitFor("nameserver 10.0.2.3", Step);
+    }
+
+    [Test]
+    public void CompareModeWithAnUnreachableNfsSourceRunsRaidLvmAndFailsTheNfsStageIntoAShell()
+    {
+        const string share = "10.0.2.2:/srv/backup";
+        using var vm = Boot("nfs", $"rk.mode=compare rk.source=nfs:{share} ip=dhcp", withCdrom: false, network: NetworkKind.Restricted);
+
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 dhcp 10.0.2.15)", FirstLine);
+        vm.WaitFor("[rk] stage 40-media: ok (skipped: backup on NFS, see 70-nfs)", Step);
+        // The image has neither mdadm nor lvm: compare mode wants them, so the stages say why they did nothing.
+        vm.WaitFor("[rk] stage 50-raid: ok (skipped: no mdadm in the image)", Step);
+        vm.WaitFor("[rk] stage 60-lvm: ok (skipped: no lvm in the image)", Step);
+        vm.WaitFor($"[rk] stage 70-nfs: failed (cannot mount {share})", Step);
+        vm.WaitFor("Stage 70-nfs failed.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        vm.SendLine("exit");
+        vm.WaitFor("RescueKit 0.0.0 restore (mode: compare)", Step);
+        vm.WaitFor($"stub args: restore --mode compare --source nfs:{share}", Step);
     }
 
     [Test]
