@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RescueKit.Boot.Tests.Harness;
 
@@ -120,9 +121,9 @@ public sealed class TemplateBootTests
     {
         vm.WaitFor("[rk] stage 10-devices: ok", FirstStage);
         // A hybrid image carries the ISO 9660 volume on the whole disk and on its first partition; either is the media.
-        vm.WaitFor(new System.Text.RegularExpressions.Regex($@"\[rk\] stage 40-media: ok \({mediaDevice}1?, no backup on the media\)"), Step);
+        vm.WaitFor(new Regex($@"\[rk\] stage 40-media: ok \({mediaDevice}1?, no backup on the media\)"), Step);
         vm.WaitFor("RescueKit 0.0.0 restore (mode: interactive)", Step);
-        var cmdline = vm.WaitFor(new System.Text.RegularExpressions.Regex("stub cmdline: ([^\n]*)\n"), Step).Groups[1].Value;
+        var cmdline = vm.WaitFor(new Regex("stub cmdline: ([^\n]*)\n"), Step).Groups[1].Value;
         Assert.That(cmdline, Does.Contain($"{CmdLine} rk.mode=interactive"));
         Assert.That(cmdline, Does.Not.Contain("@"), "a placeholder was left unfilled");
     }
