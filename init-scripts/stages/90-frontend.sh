@@ -1,9 +1,8 @@
 # rk-stage: console
 # Stage 90-frontend: hand the console to the front-end. rk.mode=selftest runs `rescuekit selftest`, prints
-# its exit code and powers off. Other modes run `rescuekit restore --mode MODE` with the rk.* options; when it
+# its exit code and powers off; its stage line fails when the self-test or any earlier stage failed. Other modes run `rescuekit restore --mode MODE` with the rk.* options; when it
 # returns, /init gives a shell and reboots after it.
 
-rk_have rescuekit || rk_fail "/usr/bin/rescuekit is missing from the image"
 # The front-end reads what the stages found (RK_MEDIA_DEV, RK_BACKUP_DIR, RK_BACKUP_URL, RK_NET_*) from here.
 set -a
 . "$RK_RUN/cmdline.env"
@@ -11,15 +10,27 @@ set -a
 set +a
 
 if [ "$RK_MODE" = selftest ]; then
-	rescuekit selftest
-	rc=$?
+	if rk_have rescuekit; then
+		rescuekit selftest
+		rc=$?
+	else
+		echo "[rk] /usr/bin/rescuekit is missing from the image"
+		rc=127
+	fi
 	echo "[rk] selftest exit code: $rc"
-	[ "$rc" -eq 0 ] && rk_say "[rk] stage 90-frontend: ok (selftest passed)" ||
-		rk_say "[rk] stage 90-frontend: failed (selftest exit $rc)"
+	failed=$(cat "$RK_RUN/failed-stages" 2>/dev/null | tr '\n' ' ')
+	if [ "$rc" -ne 0 ]; then
+		rk_say "[rk] stage 90-frontend: failed (selftest exit $rc${failed:+; failed stages: ${failed% }})"
+	elif [ -n "$failed" ]; then
+		rk_say "[rk] stage 90-frontend: failed (selftest passed; failed stages: ${failed% })"
+	else
+		rk_say "[rk] stage 90-frontend: ok (selftest passed)"
+	fi
 	sync
 	poweroff -f
 fi
 
+rk_have rescuekit || rk_fail "/usr/bin/rescuekit is missing from the image"
 set -- restore --mode "$RK_MODE"
 [ -n "$RK_UNATTENDED" ] && set -- "$@" --unattended
 [ -n "$RK_NORESIZE" ] && set -- "$@" --no-resize

@@ -90,7 +90,8 @@ public sealed class QemuMachine : IDisposable
 
     /// <summary>
     /// Waits until <paramref name="pattern"/> matches the transcript after the previous match and returns the match
-    /// (indices are into <see cref="Transcript"/>). Throws <see cref="TimeoutException"/> on timeout and
+    /// (indices are into <see cref="Transcript"/>). Output arrives in pieces: end a pattern that captures the rest of
+    /// a line with <c>\n</c>, or it may match half a line. Throws <see cref="TimeoutException"/> on timeout and
     /// <see cref="InvalidOperationException"/> when QEMU exits first, both with the last lines of the transcript.
     /// </summary>
     public Match WaitFor(Regex pattern, TimeSpan timeout)

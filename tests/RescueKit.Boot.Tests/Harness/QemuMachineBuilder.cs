@@ -82,6 +82,17 @@ public sealed class QemuMachineBuilder
         return this;
     }
 
+    /// <summary>
+    /// A virtio NIC on QEMU's user-mode network: DHCP gives the guest 10.0.2.15. With <paramref name="restrict"/>
+    /// (the default) the guest reaches nothing outside QEMU, and QEMU's DHCP then offers no router and no DNS
+    /// server; without it the lease also names gateway 10.0.2.2 and DNS 10.0.2.3.
+    /// </summary>
+    public QemuMachineBuilder WithUserNetwork(bool restrict = true)
+    {
+        _extra.AddRange(["-netdev", $"user,id=net0,restrict={(restrict ? "on" : "off")}", "-device", "virtio-net-pci,netdev=net0"]);
+        return this;
+    }
+
     /// <summary>Raw QEMU arguments appended last (a -netdev/-device pair, -virtfs, ...).</summary>
     public QemuMachineBuilder WithArguments(params string[] arguments)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 
 namespace RescueKit.Boot.Tests.Harness;
@@ -94,7 +95,7 @@ public sealed class VmLab : IDisposable
         foreach (var disk in _disks) builder.WithVirtioDisk(disk);
         Machine?.Dispose();
         Machine = builder.Build().Start();
-        var done = Machine.WaitFor(new System.Text.RegularExpressions.Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
+        var done = Machine.WaitFor(new Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
         if (!done.Groups[1].Success) throw new InvalidOperationException($"{Name}: {done.Value}\n{Machine.Transcript}");
         Machine.WaitForExit(TimeSpan.FromSeconds(30));
         return int.Parse(File.ReadAllText(Path.Combine(ResultsDirectory, "exit-code")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
