@@ -90,12 +90,12 @@ public class KernelLocatorTests
     public void Locate_OnThisHost_FallsBackFromTheImagelessRunningKernel()
     {
         var running = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        Assert.That(File.Exists($"/boot/vmlinuz-{running}"), Is.False, "this test expects the CI case: a running kernel with no image");
+        Assume.That(File.Exists($"/boot/vmlinuz-{running}"), Is.False, "this test is for the CI case: a running kernel with no image");
 
         var k = new KernelLocator().Locate(null);
 
-        Assert.That(k.Version, Is.EqualTo("6.1.0-56-amd64"));
-        Assert.That(k.ModulesDirectory, Is.EqualTo("/lib/modules/6.1.0-56-amd64"));
+        Assert.That(k.Version, Is.EqualTo(RescueKit.Tests.Shared.InstalledKernel.Version));
+        Assert.That(k.ModulesDirectory, Is.EqualTo(RescueKit.Tests.Shared.InstalledKernel.ModulesDirectory));
         Assert.That(k.Note, Does.Contain($"running kernel {running} has no image in /boot"));
     }
 

@@ -4,11 +4,11 @@ using RescueKit.Core;
 
 namespace RescueKit.Discovery.Tests;
 
-/// <summary>The closure on this host's 6.1.0-56-amd64 tree, checked against kmod's modprobe as an oracle.</summary>
+/// <summary>The closure on this host's installed kernel tree, checked against kmod's modprobe as an oracle.</summary>
 [Category("Oracle")]
 public class ModuleClosureHostTests
 {
-    private const string Version = "6.1.0-56-amd64";
+    private static readonly string Version = RescueKit.Tests.Shared.InstalledKernel.Version;
     private static readonly string ModulesDirectory = $"/lib/modules/{Version}";
     private static readonly KernelImage Kernel = new(Version, $"/boot/vmlinuz-{Version}", ModulesDirectory, false, null);
 

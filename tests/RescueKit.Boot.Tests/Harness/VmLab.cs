@@ -12,8 +12,8 @@ namespace RescueKit.Boot.Tests.Harness;
 /// </summary>
 public sealed class VmLab : IDisposable
 {
-    public const string KernelVersion = "6.1.0-56-amd64";
-    public const string KernelPath = "/boot/vmlinuz-" + KernelVersion;
+    public static string KernelVersion => RescueKit.Tests.Shared.InstalledKernel.Version;
+    public static string KernelPath => RescueKit.Tests.Shared.InstalledKernel.ImagePath;
 
     /// <summary>The modules every lab initramfs carries: virtio disks and the 9p share.</summary>
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_blk", "9p", "9pnet_virtio"];
