@@ -74,9 +74,8 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
         if (release is null) return "/proc is not mounted";
         var dir = Path.Combine(environment.Root, "lib/modules", release);
         if (!File.Exists(Path.Combine(dir, "modules.dep"))) return $"no modules.dep for the running kernel {release}";
-        var modprobe = environment.Tools().FirstOrDefault(t => t.Name == "kmod").Path;
-        if (modprobe is null) return "kmod is not in the rescue system";
-        var (code, output) = Execute("/usr/sbin/modprobe", ["--dry-run", "isofs"]);
+        if (environment.Tools().All(t => t.Name != "kmod")) return "kmod is not in the rescue system";
+        var (code, output) = Execute(Path.Combine(environment.Root, "usr/sbin/modprobe"), ["--dry-run", "isofs"]);
         return code == 0 ? null : $"modprobe --dry-run isofs failed: {output.Trim()}";
     }
 

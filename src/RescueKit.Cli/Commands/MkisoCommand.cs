@@ -38,6 +38,7 @@ internal sealed class MkisoCommand : RescueCommand
         {
             throw new BadInputException(e.Message, e);
         }
+        log.Information("Wrote {Iso} ({Size} bytes) from {Source}", output, new FileInfo(output).Length, result.GetValue(_dir));
         Console.WriteLine($"ISO: {output} ({new FileInfo(output).Length:N0} bytes)");
         return ExitCodes.Ok;
     }

@@ -1,0 +1,64 @@
+using RescueKit.Core;
+
+namespace RescueKit.Restore.Tests;
+
+public class RestoreFrontEndTests
+{
+    [Test]
+    public void NoBackup_PrintsTheBanner_SaysSo_AndOffersTheExpertShell()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("run/rescuekit/state.env", "RK_MEDIA_DEV='/dev/sr0'\n");
+        var (console, output) = TestConsoles.Create();
+        var shellStarted = false;
+        var input = new StringReader("\n");
+        var previous = Console.In;
+        Console.SetIn(input);
+        try
+        {
+            var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => { shellStarted = true; return 0; })
+                .Run(new RestoreOptions(RestoreMode.Interactive));
+
+            Assert.That(code, Is.Zero);
+        }
+        finally
+        {
+            Console.SetIn(previous);
+        }
+
+        var lines = output.ToString().Split('\n');
+        Assert.That(lines[0].TrimEnd(), Is.EqualTo("RescueKit 1.2.3 restore (mode: interactive)"));
+        Assert.That(output.ToString(), Does.Contain("No backup found on the rescue medium /dev/sr0"));
+        Assert.That(output.ToString(), Does.Contain("Press Enter for the expert shell"));
+        Assert.That(shellStarted, Is.True);
+    }
+
+    [Test]
+    public void UnattendedNuke_WithNoBackup_FailsWithoutPromptingOrAShell()
+    {
+        using var rescue = new FakeRescueSystem();
+        var (console, output) = TestConsoles.Create();
+        var shellStarted = false;
+
+        var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => { shellStarted = true; return 0; })
+            .Run(new RestoreOptions(RestoreMode.Nuke, Unattended: true));
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Failed));
+        Assert.That(output.ToString(), Does.Contain("(mode: nuke)").And.Contain("no disk was touched"));
+        Assert.That(output.ToString(), Does.Not.Contain("Press Enter"));
+        Assert.That(shellStarted, Is.False);
+    }
+
+    [Test]
+    public void Variables_LaterRunFilesOverrideRescueConf_AndQuotesAreRemoved()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("run/rescuekit/cmdline.env", "export RK_SOURCE=\"nfs:10.0.2.2:/backups\"\nRK_LABEL='OTHER'\n# comment\n");
+
+        var vars = new RescueEnvironment(rescue.Root).Variables();
+
+        Assert.That(vars["RK_SOURCE"], Is.EqualTo("nfs:10.0.2.2:/backups"));
+        Assert.That(vars["RK_LABEL"], Is.EqualTo("OTHER"));
+        Assert.That(vars["RK_VERSION"], Is.EqualTo("9.9.9"));
+    }
+}
