@@ -51,8 +51,8 @@ public class RescueIsoContentTests
         Assert.That(listing.Where(l => l.StartsWith("usr/lib/rescuekit/init/stages/", StringComparison.Ordinal)).Count(),
             Is.EqualTo(Directory.GetFiles(Path.Combine(RepoPaths.InitScripts, "stages")).Length));
         Assert.That(listing.Any(l => l.EndsWith("/modules.dep", StringComparison.Ordinal)), Is.True, "modules.dep");
-        Assert.That(listing.Any(l => l.EndsWith("/isofs.ko", StringComparison.Ordinal)), Is.True, "isofs.ko");
-        Assert.That(listing.Any(l => l.EndsWith("/sr_mod.ko", StringComparison.Ordinal)), Is.True, "sr_mod.ko");
+        Assert.That(listing.Any(l => l.EndsWith("/isofs.ko.zst", StringComparison.Ordinal)), Is.True, "isofs.ko.zst");
+        Assert.That(listing.Any(l => l.EndsWith("/sr_mod.ko.zst", StringComparison.Ordinal)), Is.True, "sr_mod.ko.zst");
         Assert.That(listing.Any(l => l.Contains("ld-linux-x86-64.so.2", StringComparison.Ordinal)), Is.True, "the dynamic loader");
         Assert.That(listing.Any(l => l.Contains("libcrypto.so.3", StringComparison.Ordinal)), Is.True, "libcrypto for .NET hashing");
     }
