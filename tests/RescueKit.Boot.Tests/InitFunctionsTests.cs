@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests;
 
@@ -78,8 +79,7 @@ public sealed class InitFunctionsTests
 
     private static string RunBusybox(string script, string argument = "")
     {
-        var busybox = HostTool.Require(InitramfsStaging.Busybox, "busybox-static");
         var functions = Path.Combine(RepoPaths.InitScripts, "lib", "functions.sh");
-        return HostTool.Run(busybox, ["sh", "-c", $". '{functions}'\n{script}", "sh", argument]);
+        return ExternalTool.RunOk(InitramfsStaging.Busybox, "busybox-static", ["sh", "-c", $". '{functions}'\n{script}", "sh", argument]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests;
 
@@ -25,7 +26,7 @@ public sealed class InitScriptsBootTests
     public void BuildImages()
     {
         VmLab.RequireQemu();
-        var xorriso = HostTool.Require("xorriso", "xorriso");
+        var xorriso = ExternalTool.Require("xorriso", "xorriso");
         var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "init-scripts-boot");
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         _initrd = Path.Combine(dir, "initrd.gz");
@@ -36,7 +37,7 @@ public sealed class InitScriptsBootTests
         Directory.CreateDirectory(Path.Combine(media, "backup"));
         File.WriteAllText(Path.Combine(media, "backup", "manifest.json"), "{}\n");
         _iso = Path.Combine(dir, "media.iso");
-        HostTool.Run(xorriso, ["-as", "mkisofs", "-quiet", "-V", Label, "-o", _iso, media]);
+        ExternalTool.RunOk(xorriso, "xorriso", ["-as", "mkisofs", "-quiet", "-V", Label, "-o", _iso, media]);
     }
 
     [Test]

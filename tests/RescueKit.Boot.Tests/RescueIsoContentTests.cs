@@ -1,4 +1,5 @@
 using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests;
 
@@ -9,7 +10,7 @@ public class RescueIsoContentTests
     [Test]
     public void ElToritoHasBiosAndUefiEntries_AndTheSystemAreaIsHybrid()
     {
-        var report = HostTool.Run("xorriso", ["-indev", RescueIsoFixture.IsoPath, "-report_el_torito", "plain", "-report_system_area", "plain"]);
+        var report = ExternalTool.RunOk("xorriso", "xorriso", ["-indev", RescueIsoFixture.IsoPath, "-report_el_torito", "plain", "-report_system_area", "plain"]);
 
         Assert.That(report, Does.Match(@"El Torito boot img :\s+1\s+BIOS\s+y\s+none\s+0x0000\s+0x00\s+4\s+\d+"));
         Assert.That(report, Does.Match(@"El Torito boot img :\s+2\s+UEFI\s+y\s+none"));
@@ -23,7 +24,7 @@ public class RescueIsoContentTests
     [Test]
     public void TreeHoldsKernelInitramfsMenusAndEfiImage()
     {
-        var listing = HostTool.Run("isoinfo", ["-f", "-R", "-i", RescueIsoFixture.IsoPath]);
+        var listing = ExternalTool.RunOk("isoinfo", "genisoimage", ["-f", "-R", "-i", RescueIsoFixture.IsoPath]);
 
         Assert.That(listing.Split('\n').Select(l => l.Trim()), Is.SupersetOf(new[]
         {
@@ -37,12 +38,12 @@ public class RescueIsoContentTests
     {
         var work = TestContext.CurrentContext.WorkDirectory;
         var initrd = Path.Combine(work, "initrd.img");
-        HostTool.Run("bsdtar", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", work, "boot/initrd.img"]);
+        ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", work, "boot/initrd.img"]);
         File.Move(Path.Combine(work, "boot", "initrd.img"), initrd, overwrite: true);
         var cpio = Path.Combine(work, "initrd.cpio");
-        HostTool.Run("zstd", ["-d", "-q", "-f", initrd, "-o", cpio]);
+        ExternalTool.RunOk("zstd", "zstd", ["-d", "-q", "-f", initrd, "-o", cpio]);
 
-        var listing = HostTool.Run("sh", ["-c", $"cpio -it --quiet < '{cpio}'"]).Split('\n');
+        var listing = ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -it --quiet < '{cpio}'"]).Split('\n');
 
         Assert.That(listing, Does.Contain("init"));
         Assert.That(listing, Does.Contain("usr/bin/rescuekit"));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using NUnit.Framework;
 using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests;
 
@@ -13,7 +14,7 @@ public sealed class VmLabTests
     public void GuestScriptPartitionsABlankVirtioDiskWithTheHostsSfdiskAndReportsBack()
     {
         VmLab.RequireQemu();
-        HostTool.Require("sfdisk", "fdisk");
+        ExternalTool.Require("sfdisk", "fdisk");
         using var lab = new VmLab("sfdisk");
         var disk = lab.AddBlankDisk(64 * MiB);
 

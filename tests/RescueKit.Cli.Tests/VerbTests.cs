@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Cli.Tests;
 
@@ -45,9 +45,7 @@ public class VerbTests
             Assert.That(r.ExitCode, Is.Zero, r.Stderr);
             var extracted = Path.Combine(dir, "x");
             Directory.CreateDirectory(extracted);
-            var bsdtar = Process.Start(new ProcessStartInfo("bsdtar", ["-x", "-f", iso, "-C", extracted]) { UseShellExecute = false })!;
-            bsdtar.WaitForExit();
-            Assert.That(bsdtar.ExitCode, Is.Zero, "bsdtar (libarchive-tools) could not extract the ISO");
+            ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-x", "-f", iso, "-C", extracted]);
             Assert.That(File.ReadAllText(Path.Combine(extracted, "docs", "A Long Mixed-Case Name.txt")), Is.EqualTo("hello\n"));
             Assert.That(File.ReadAllBytes(Path.Combine(extracted, "docs", "deep", "data.bin")),
                 Is.EqualTo(File.ReadAllBytes(Path.Combine(tree, "docs", "deep", "data.bin"))));

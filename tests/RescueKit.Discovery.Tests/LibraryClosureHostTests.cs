@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NUnit.Framework;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Discovery.Tests;
 
@@ -14,17 +15,17 @@ public partial class LibraryClosureHostTests
     [TestCase("/usr/bin/ssh")]
     public void Closure_HoldsExactlyWhatLddResolves_ComparedByRealPath(string program)
     {
-        var (code, stdout, stderr) = HostTools.Run("ldd", "libc-bin", program);
+        var (code, stdout, stderr) = ExternalTool.Run("ldd", "libc-bin", [program]);
         Assert.That(code, Is.EqualTo(0), stderr);
         var fromLdd = stdout.Split('\n').Select(l => LddPath().Match(l)).Where(m => m.Success)
-            .Select(m => HostTools.RealPath(m.Groups[1].Value)).ToHashSet();
+            .Select(m => RealPath(m.Groups[1].Value)).ToHashSet();
         Assert.That(fromLdd, Has.Count.GreaterThan(1));
 
         var closure = Discovery.LibraryClosure.Resolve([program]);
 
-        var real = closure.Select(HostTools.RealPath).ToHashSet();
+        var real = closure.Select(RealPath).ToHashSet();
         Assert.That(fromLdd, Is.SubsetOf(real));
-        Assert.That(real, Is.SubsetOf(fromLdd.Append(HostTools.RealPath(program))));
+        Assert.That(real, Is.SubsetOf(fromLdd.Append(RealPath(program))));
         Assert.That(closure, Does.Contain("/lib64/ld-linux-x86-64.so.2"), "PT_INTERP as the program names it");
     }
 
@@ -42,7 +43,7 @@ public partial class LibraryClosureHostTests
     [Test]
     public void StaticBusybox_IsOnlyItself_AsLddAgrees()
     {
-        var (code, stdout, stderr) = HostTools.Run("ldd", "libc-bin", "/usr/bin/busybox");
+        var (code, stdout, stderr) = ExternalTool.Run("ldd", "libc-bin", ["/usr/bin/busybox"]);
         Assert.That(code, Is.Not.EqualTo(0));
         Assert.That(stdout + stderr, Does.Contain("not a dynamic executable"));
 
@@ -57,6 +58,16 @@ public partial class LibraryClosureHostTests
         Assert.That(extras.Select(Path.GetFileName), Does.Contain("libgcc_s.so.1"));
         Assert.That(extras.Select(Path.GetFileName), Does.Contain("libcrypto.so.3"));
         Assert.That(extras, Has.All.Matches<string>(File.Exists));
+    }
+
+    /// <summary>realpath(3): every symlink in every component resolved.</summary>
+    private static string RealPath(string path)
+    {
+        var dir = Path.GetDirectoryName(path);
+        var realDir = dir is null || dir == "/" ? "/" : RealPath(dir);
+        var full = Path.Join(realDir, Path.GetFileName(path));
+        var target = new FileInfo(full).LinkTarget;
+        return target is null ? full : RealPath(Path.GetFullPath(target.StartsWith('/') ? target : Path.Join(realDir, target)));
     }
 
     /// <summary>"libx.so.1 => /path (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"; linux-vdso has no path.</summary>

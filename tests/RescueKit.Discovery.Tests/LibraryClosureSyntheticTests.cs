@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using RescueKit.Core;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Discovery.Tests;
 
@@ -124,12 +125,12 @@ public class LibraryClosureSyntheticTests
         File.WriteAllText(Path.Join(src, "bar.c"), "int bar(void) { return 2; }\n");
         File.WriteAllText(Path.Join(src, "foo.c"), "int bar(void); int foo(void) { return bar() + 1; }\n");
         File.WriteAllText(Path.Join(src, "main.c"), "int foo(void); int main(void) { return foo(); }\n");
-        HostTools.MustRun("gcc", "gcc", "-shared", "-fPIC", "-o", Path.Join(lib, "libbar.so"), Path.Join(src, "bar.c"), "-Wl,-soname,libbar.so");
-        HostTools.MustRun("gcc", "gcc", "-shared", "-fPIC", "-o", Path.Join(lib, "libfoo.so.1.0"), Path.Join(src, "foo.c"),
-            "-Wl,-soname,libfoo.so.1", Path.Join(lib, "libbar.so"));
+        ExternalTool.RunOk("gcc", "gcc", ["-shared", "-fPIC", "-o", Path.Join(lib, "libbar.so"), Path.Join(src, "bar.c"), "-Wl,-soname,libbar.so"]);
+        ExternalTool.RunOk("gcc", "gcc", ["-shared", "-fPIC", "-o", Path.Join(lib, "libfoo.so.1.0"), Path.Join(src, "foo.c"),
+            "-Wl,-soname,libfoo.so.1", Path.Join(lib, "libbar.so")]);
         File.CreateSymbolicLink(Path.Join(lib, "libfoo.so.1"), "libfoo.so.1.0");
         string[] link = rpath is null ? [] : [$"-Wl,-rpath,{rpath}", $"-Wl,{dtags}"];
-        HostTools.MustRun("gcc", "gcc", ["-o", Path.Join(bin, "prog"), Path.Join(src, "main.c"), Path.Join(lib, "libfoo.so.1.0"),
+        ExternalTool.RunOk("gcc", "gcc", ["-o", Path.Join(bin, "prog"), Path.Join(src, "main.c"), Path.Join(lib, "libfoo.so.1.0"),
             $"-Wl,-rpath-link,{lib}", .. link]);
         return Path.Join(bin, "prog");
     }

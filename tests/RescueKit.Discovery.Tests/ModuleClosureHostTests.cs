@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using NUnit.Framework;
 using RescueKit.Core;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Discovery.Tests;
 
@@ -109,7 +109,7 @@ public class ModuleClosureHostTests
 
     private static List<string> ModprobeShowDepends(string module)
     {
-        var output = Run("modprobe", "--set-version", Version, "--show-depends", module);
+        var output = ExternalTool.RunOk("modprobe", "kmod", ["--set-version", Version, "--show-depends", module]);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Is.Not.Empty, $"modprobe printed nothing for {module}");
         return lines.Where(l => l.StartsWith("insmod ", StringComparison.Ordinal))
@@ -117,19 +117,5 @@ public class ModuleClosureHostTests
             .Distinct().ToList();
     }
 
-    private static string Modinfo(params string[] args) => Run("modinfo", ["--set-version", Version, .. args]);
-
-    private static string Run(string program, params string[] args)
-    {
-        var exe = new[] { "/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/" }.Select(d => d + program).FirstOrDefault(File.Exists);
-        Assert.That(exe, Is.Not.Null, $"{program} is missing: install the Debian package 'kmod'");
-        var psi = new ProcessStartInfo(exe!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.That(p.ExitCode, Is.EqualTo(0), $"{program} {string.Join(' ', args)}: {stderr}");
-        return stdout.Result;
-    }
+    private static string Modinfo(params string[] args) => ExternalTool.RunOk("modinfo", "kmod", ["--set-version", Version, .. args]);
 }

@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using System.Diagnostics;
 using NUnit.Framework;
 using RescueKit.Core;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Discovery.Tests;
 
@@ -145,7 +145,7 @@ public class ModuleClosureSyntheticTests
             output.Write(File.ReadAllBytes(plain));
         }
         else
-            Tool(compression == "xz" ? "xz" : "zstd", compression == "xz" ? "xz-utils" : "zstd", "--keep", "--quiet", plain);
+            ExternalTool.RunOk(compression == "xz" ? "xz" : "zstd", compression == "xz" ? "xz-utils" : "zstd", ["--keep", "--quiet", plain]);
         File.Delete(plain);
         Dep(File.ReadAllText(Path.Join(kernel.ModulesDirectory, "modules.dep")).Replace("alpha.ko:", $"alpha.ko.{compression}:"));
 
@@ -161,13 +161,4 @@ public class ModuleClosureSyntheticTests
 
     private void Module(string relative, params string[] modinfo) =>
         tree.File($"/lib/modules/{Version}/{relative}", TestModule.Build(modinfo));
-
-    private static void Tool(string program, string package, params string[] args)
-    {
-        var exe = Path.Join("/usr/bin", program);
-        Assert.That(File.Exists(exe), $"{program} is missing: install the Debian package '{package}'");
-        using var p = Process.Start(exe, args);
-        p.WaitForExit();
-        Assert.That(p.ExitCode, Is.EqualTo(0));
-    }
 }

@@ -1,5 +1,6 @@
 using RescueKit.Formats.Cpio;
 using RescueKit.Media.Rootfs;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Media.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests.Harness;
 
@@ -15,9 +16,9 @@ public sealed class InitramfsStaging(string root)
     /// <summary>Copies busybox-static to /bin/busybox and links every applet it lists to it.</summary>
     public InitramfsStaging AddBusybox()
     {
-        HostTool.Require(Busybox, "busybox-static");
+        ExternalTool.Require(Busybox, "busybox-static");
         AddFile(Busybox, "bin/busybox");
-        foreach (var applet in HostTool.Run(Busybox, ["--list-full"]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var applet in ExternalTool.RunOk(Busybox, "busybox-static", ["--list-full"]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var target = InRoot(applet);
             if (File.Exists(target) || Directory.Exists(target) || applet == "linuxrc") continue;
@@ -34,12 +35,12 @@ public sealed class InitramfsStaging(string root)
     /// </summary>
     public IReadOnlyList<string> AddModules(string kernelVersion, IEnumerable<string> modules)
     {
-        var modprobe = HostTool.Require("modprobe", "kmod");
-        var depmod = HostTool.Require("depmod", "kmod");
+        ExternalTool.Require("modprobe", "kmod");
+        ExternalTool.Require("depmod", "kmod");
         var order = new List<string>();
         var names = modules.ToList();
         if (names.Count == 0) return order;
-        var deps = HostTool.Run(modprobe, ["-S", kernelVersion, "--show-depends", "-a", .. names]);
+        var deps = ExternalTool.RunOk("modprobe", "kmod", ["-S", kernelVersion, "--show-depends", "-a", .. names]);
         foreach (var line in deps.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             // "insmod /lib/modules/<ver>/kernel/....ko [params]"; "builtin x" needs nothing copied.
@@ -51,7 +52,7 @@ public sealed class InitramfsStaging(string root)
         var moduleDir = $"/lib/modules/{kernelVersion}";
         foreach (var meta in new[] { "modules.order", "modules.builtin", "modules.builtin.modinfo" })
             if (File.Exists(Path.Combine(moduleDir, meta))) AddFile(Path.Combine(moduleDir, meta), Path.Combine(moduleDir, meta));
-        HostTool.Run(depmod, ["-b", Root, kernelVersion]);
+        ExternalTool.RunOk("depmod", "kmod", ["-b", Root, kernelVersion]);
         return order;
     }
 
@@ -88,12 +89,12 @@ public sealed class InitramfsStaging(string root)
     /// <summary>Packs the tree as <c>find . | cpio -o -H newc | gzip</c> into <paramref name="output"/>.</summary>
     public void Pack(string output)
     {
-        HostTool.Require("cpio", "cpio");
-        HostTool.Require("gzip", "gzip");
+        ExternalTool.Require("cpio", "cpio");
+        ExternalTool.Require("gzip", "gzip");
         foreach (var dir in new[] { "dev", "proc", "sys", "run", "tmp", "etc", "root" })
             Directory.CreateDirectory(InRoot(dir));
         var script = "set -e -o pipefail; find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 > \"$1\"";
-        HostTool.Run("/bin/bash", ["-c", script, "pack", Path.GetFullPath(output)], Root);
+        ExternalTool.RunOk("/bin/bash", "bash", ["-c", script, "pack", Path.GetFullPath(output)], workingDirectory: Root);
     }
 
     private string InRoot(string pathInImage) => Path.Combine(Root, pathInImage.TrimStart('/'));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests.Harness;
 
@@ -51,7 +52,7 @@ public sealed class VmLab : IDisposable
     public QemuMachine? Machine { get; private set; }
 
     /// <summary>The path of qemu-system-x86_64; fails the test naming the package when it is not installed.</summary>
-    public static string RequireQemu() => HostTool.Require("qemu-system-x86_64", "qemu-system-x86");
+    public static string RequireQemu() => ExternalTool.Require("qemu-system-x86_64", "qemu-system-x86");
 
     /// <summary>Fails the test naming the package when the OVMF firmware is not installed.</summary>
     public static void RequireOvmf()
@@ -65,7 +66,7 @@ public sealed class VmLab : IDisposable
     {
         if (!File.Exists(KernelPath) || !Directory.Exists($"/lib/modules/{KernelVersion}"))
             Assert.Fail($"{KernelPath} or /lib/modules/{KernelVersion} not found: apt-get install linux-image-{KernelVersion}");
-        HostTool.Require(InitramfsStaging.Busybox, "busybox-static");
+        ExternalTool.Require(InitramfsStaging.Busybox, "busybox-static");
     }
 
     /// <summary>Adds a sparse blank raw disk of <paramref name="bytes"/> and returns its host path.</summary>

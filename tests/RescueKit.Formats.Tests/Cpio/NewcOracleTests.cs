@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Formats.Tests.Cpio;
 
@@ -15,7 +16,7 @@ public partial class NewcOracleTests
     [SetUp]
     public void SetUp()
     {
-        _dir = OracleTool.CreateTempDirectory("newc");
+        _dir = Directory.CreateTempSubdirectory("rescuekit-newc-").FullName;
         _archive = Path.Combine(_dir, "sample.cpio");
         File.WriteAllBytes(_archive, NewcSample.Build());
     }
@@ -49,9 +50,9 @@ public partial class NewcOracleTests
     [Test]
     public void Cpio_itv_lists_names_modes_links_and_device_numbers()
     {
-        var r = OracleTool.Run("cpio", "cpio", ["-itv", "-F", _archive]);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-        var listed = ParseListing(r.StdOut).ToDictionary(l => l.Name);
+        var r = ExternalTool.Run("cpio", "cpio", ["-itv", "-F", _archive]);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        var listed = ParseListing(r.Stdout).ToDictionary(l => l.Name);
 
         Assert.That(listed.Keys, Is.EqualTo(NewcSample.Names));
         Assert.Multiple(() =>
@@ -67,15 +68,15 @@ public partial class NewcOracleTests
             Assert.That(listed["bin/link-b"].NLink, Is.EqualTo(2));
             Assert.That(listed["big.bin"].Size, Is.EqualTo(NewcSample.BigContent.Length.ToString()));
         });
-        Assert.That(r.StdErr, Does.Not.Contain("warning").IgnoreCase);
+        Assert.That(r.Stderr, Does.Not.Contain("warning").IgnoreCase);
     }
 
     [Test]
     public void Bsdtar_tvf_agrees()
     {
-        var r = OracleTool.Run("bsdtar", "libarchive-tools", ["-tvf", _archive]);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-        var listed = ParseListing(r.StdOut).ToDictionary(l => l.Name);
+        var r = ExternalTool.Run("bsdtar", "libarchive-tools", ["-tvf", _archive]);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        var listed = ParseListing(r.Stdout).ToDictionary(l => l.Name);
 
         Assert.That(listed.Keys, Is.EqualTo(NewcSample.Names));
         Assert.Multiple(() =>
@@ -94,8 +95,8 @@ public partial class NewcOracleTests
         Assert.That(Environment.UserName, Is.EqualTo("root"), "extracting device nodes and owners needs root");
         var root = Path.Combine(_dir, "root");
         Directory.CreateDirectory(root);
-        var r = OracleTool.Run("cpio", "cpio", ["-idm", "--no-absolute-filenames", "-F", _archive], root);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        var r = ExternalTool.Run("cpio", "cpio", ["-idm", "--no-absolute-filenames", "-F", _archive], workingDirectory: root);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
 
         string P(string name) => Path.Combine(root, name);
         Assert.Multiple(() =>
@@ -112,7 +113,7 @@ public partial class NewcOracleTests
         });
 
         string Stat(string format, string name) =>
-            OracleTool.RunOk("stat", "coreutils", "-c", format, P(name)).Trim();
+            ExternalTool.RunOk("stat", "coreutils", ["-c", format, P(name)]).Trim();
         Assert.That(Stat("%i %h", "bin/link-a"), Is.EqualTo(Stat("%i %h", "bin/link-b")), "hard links share an inode");
         Assert.That(Stat("%h", "bin/link-b"), Is.EqualTo("2"));
         Assert.That(Stat("%F %t %T", "dev/console"), Is.EqualTo("character special file 5 1"));
@@ -125,10 +126,10 @@ public partial class NewcOracleTests
     {
         var gz = Path.Combine(_dir, "sample.cpio.gz");
         File.WriteAllBytes(gz, NewcSample.Build(s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true)));
-        OracleTool.Require("zcat", "gzip");
-        OracleTool.Require("cpio", "cpio");
-        var r = OracleTool.Run("sh", "dash", ["-c", "zcat \"$0\" | cpio -it", gz]);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-        Assert.That(r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(NewcSample.Names));
+        ExternalTool.Require("zcat", "gzip");
+        ExternalTool.Require("cpio", "cpio");
+        var r = ExternalTool.Run("sh", "dash", ["-c", "zcat \"$0\" | cpio -it", gz]);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(NewcSample.Names));
     }
 }

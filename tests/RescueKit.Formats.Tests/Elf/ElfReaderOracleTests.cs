@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RescueKit.Formats.Elf;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Formats.Tests.Elf;
 
@@ -62,20 +62,7 @@ public partial class ElfReaderOracleTests
     private static IEnumerable<string> Tag(string output, string tag, string label) =>
         output.Split('\n').Where(l => l.Contains($"({tag})")).Select(l => Regex.Match(l, Regex.Escape(label) + @": \[(.*)\]").Groups[1].Value);
 
-    private static string Readelf(params string[] args)
-    {
-        var exe = new[] { "/usr/bin/readelf", "/bin/readelf" }.FirstOrDefault(File.Exists);
-        Assert.That(exe, Is.Not.Null, "readelf is missing: install the Debian package 'binutils'");
-        var psi = new ProcessStartInfo(exe!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["LC_ALL"] = "C";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.That(p.ExitCode, Is.EqualTo(0), $"readelf {string.Join(' ', args)}");
-        return stdout.Result;
-    }
+    private static string Readelf(params string[] args) => ExternalTool.RunOk("readelf", "binutils", args);
 
     [GeneratedRegex(@"Requesting program interpreter: (.*)\]")]
     private static partial Regex Interpreter();

@@ -1,6 +1,6 @@
 using NUnit.Framework;
 using RescueKit.Formats.Fat;
-using RescueKit.Formats.Tests.Cpio;
+using RescueKit.Tests.Shared;
 
 namespace RescueKit.Formats.Tests.Fat;
 
@@ -19,7 +19,7 @@ public class FatImageOracleTests(FatType type)
     [OneTimeSetUp]
     public void Build()
     {
-        _dir = OracleTool.CreateTempDirectory("fat");
+        _dir = Directory.CreateTempSubdirectory("rescuekit-fat-").FullName;
         _sample = new FatSample(_dir);
         _builder = _sample.CreateBuilder(type);
         _image = Path.Combine(_dir, $"{type}.img");
@@ -39,16 +39,16 @@ public class FatImageOracleTests(FatType type)
     [Test]
     public void Fsck_fat_finds_no_errors()
     {
-        var r = OracleTool.Run("fsck.fat", "dosfstools", ["-n", "-v", _image]);
-        TestContext.Out.WriteLine(r.StdOut + r.StdErr);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdOut + r.StdErr);
-        Assert.That(r.StdOut + r.StdErr, Does.Not.Contain("differ").IgnoreCase.And.Not.Contain("Warning").IgnoreCase);
+        var r = ExternalTool.Run("fsck.fat", "dosfstools", ["-n", "-v", _image]);
+        TestContext.Out.WriteLine(r.Stdout + r.Stderr);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stdout + r.Stderr);
+        Assert.That(r.Stdout + r.Stderr, Does.Not.Contain("differ").IgnoreCase.And.Not.Contain("Warning").IgnoreCase);
     }
 
     [Test]
     public void Mdir_lists_long_and_short_names_in_nested_directories()
     {
-        var listing = OracleTool.RunOk("mdir", "mtools", "-i", _image, "-/", "::");
+        var listing = ExternalTool.RunOk("mdir", "mtools", ["-i", _image, "-/", "::"]);
         TestContext.Out.WriteLine(listing);
         Assert.Multiple(() =>
         {
@@ -78,7 +78,7 @@ public class FatImageOracleTests(FatType type)
         foreach (var (path, content) in _sample.Files)
         {
             var target = Path.Combine(outDir, path.Replace('/', '_'));
-            OracleTool.RunOk("mcopy", "mtools", "-n", "-i", _image, "::/" + path, target);
+            ExternalTool.RunOk("mcopy", "mtools", ["-n", "-i", _image, "::/" + path, target]);
             Assert.That(File.ReadAllBytes(target), Is.EqualTo(content), path);
         }
     }
@@ -87,9 +87,9 @@ public class FatImageOracleTests(FatType type)
     public void File_and_blkid_report_the_fat_type_label_and_serial()
     {
         var bits = type switch { FatType.Fat12 => "12", FatType.Fat16 => "16", _ => "32" };
-        var file = OracleTool.RunOk("file", "file", "-b", _image);
+        var file = ExternalTool.RunOk("file", "file", ["-b", _image]);
         Assert.That(file, Does.Contain($"FAT ({bits} bit)"));
-        var blkid = OracleTool.RunOk("blkid", "util-linux", "-p", "-o", "export", _image);
+        var blkid = ExternalTool.RunOk("blkid", "util-linux", ["-p", "-o", "export", _image]);
         Assert.That(blkid, Does.Contain("TYPE=vfat"));
         Assert.That(blkid, Does.Contain($"VERSION=FAT{bits}"));
         Assert.That(blkid, Does.Contain("LABEL=EFIBOOT"));

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RescueKit.Formats.Iso9660;
-using static RescueKit.Formats.Tests.Iso9660.OracleTool;
+using RescueKit.Tests.Shared;
+using static RescueKit.Formats.Tests.Iso9660.OracleReport;
 
 namespace RescueKit.Formats.Tests.Iso9660;
 
@@ -38,7 +39,7 @@ public class IsoLargeFileTests
             b.WriteTo(iso);
             Assert.That(new FileInfo(iso).Length, Is.EqualTo(b.PlannedSize));
 
-            var report = Squeeze(Run("xorriso", ["-indev", iso, "-find", "/huge.bin", "-exec", "report_lba", "--"]).Output);
+            var report = Squeeze(Report("xorriso", "xorriso", ["-indev", iso, "-find", "/huge.bin", "-exec", "report_lba", "--"]));
             var extents = Regex.Matches(report, @"File data lba: (\d) , (\d+) , (\d+) , (\d+) , '/huge.bin'")
                 .Select(m => (Index: int.Parse(m.Groups[1].Value), Lba: long.Parse(m.Groups[2].Value), Blocks: long.Parse(m.Groups[3].Value), Size: long.Parse(m.Groups[4].Value)))
                 .ToList();
@@ -47,9 +48,9 @@ public class IsoLargeFileTests
             Assert.That(extents[1].Lba, Is.EqualTo(extents[0].Lba + FirstExtent / 2048), "contiguous");
             Assert.That(extents.All(e => e.Size == HugeSize), Is.True);
 
-            var listing = Squeeze(Run("isoinfo", ["-l", "-R", "-i", iso]).Output);
+            var listing = Squeeze(Report("isoinfo", "genisoimage", ["-l", "-R", "-i", iso]));
             Assert.That(listing, Does.Contain($" {FirstExtent} ").And.Contain($" {HugeSize - FirstExtent} "), "two records");
-            Assert.That(Squeeze(Run("bsdtar", ["tvf", iso]).Output), Does.Match($@" {HugeSize} .* huge\.bin"));
+            Assert.That(Squeeze(Report("bsdtar", "libarchive-tools", ["tvf", iso])), Does.Match($@" {HugeSize} .* huge\.bin"));
 
             using var image = File.OpenRead(iso);
             var start = extents[0].Lba * 2048;

@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RescueKit.Formats.Iso9660;
-using static RescueKit.Formats.Tests.Iso9660.OracleTool;
+using RescueKit.Tests.Shared;
+using static RescueKit.Formats.Tests.Iso9660.OracleReport;
 
 namespace RescueKit.Formats.Tests.Iso9660;
 
@@ -43,7 +44,7 @@ public class IsoOracleTests
         string P(string rel) => Path.Combine(root, rel);
         foreach (var d in new[] { "isolinux", "boot/grub", "docs", "dev", "empty-dir", "bin" }) Directory.CreateDirectory(P(d));
         File.Copy(Isolinux, P("isolinux/isolinux.bin"));
-        Run("mkfs.fat", ["-C", P("boot/grub/efiboot.img"), "2880"]);
+        ExternalTool.RunOk("mkfs.fat", "dosfstools", ["-C", P("boot/grub/efiboot.img"), "2880"]);
         File.WriteAllBytes(P("boot/vmlinuz"), Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31 >> 3)).ToArray());
         File.WriteAllText(P("docs/Mixed Case Long File Name.txt"), "mixed\n");
         File.WriteAllText(P("docs/mixed case long file name.TXT"), "collides in 8.3\n");
@@ -58,16 +59,16 @@ public class IsoOracleTests
         Directory.CreateDirectory(P(deep));
         File.WriteAllText(P(deep + "/bottom.txt"), "twelve levels down\n");
         File.WriteAllBytes(P(deep + "/empty"), []);
-        Run("mknod", ["-m", "0620", P("dev/tty-like"), "c", "4", "64"]);
-        Run("mknod", ["-m", "0660", P("dev/disk-like"), "b", "8", "17"]);
+        ExternalTool.RunOk("mknod", "coreutils", ["-m", "0620", P("dev/tty-like"), "c", "4", "64"]);
+        ExternalTool.RunOk("mknod", "coreutils", ["-m", "0660", P("dev/disk-like"), "b", "8", "17"]);
         File.SetUnixFileMode(P("bin/private"), (UnixFileMode)Convert.ToInt32("700", 8));
         File.SetUnixFileMode(P("bin/setuid-tool"), (UnixFileMode)Convert.ToInt32("4755", 8));
         File.SetUnixFileMode(P("bin/plain"), (UnixFileMode)Convert.ToInt32("644", 8));
         File.SetUnixFileMode(P("empty-dir"), (UnixFileMode)Convert.ToInt32("750", 8));
-        Run("chown", ["-h", "1234:5678", P("bin/setuid-tool"), P("docs/kernel-link"), P("empty-dir"), P("dev/tty-like")]);
+        ExternalTool.RunOk("chown", "coreutils", ["-h", "1234:5678", P("bin/setuid-tool"), P("docs/kernel-link"), P("empty-dir"), P("dev/tty-like")]);
         File.SetUnixFileMode(P("bin/setuid-tool"), (UnixFileMode)Convert.ToInt32("4755", 8)); // chown clears setuid
-        Run("find", [root, "-exec", "touch", "-h", "-d", "@1700000000", "{}", "+"]);
-        Run("touch", ["-h", "-d", "@1600000000", P("docs/kernel-link"), P("bin/plain"), P(deep)]);
+        ExternalTool.RunOk("find", "findutils", [root, "-exec", "touch", "-h", "-d", "@1700000000", "{}", "+"]);
+        ExternalTool.RunOk("touch", "coreutils", ["-h", "-d", "@1600000000", P("docs/kernel-link"), P("bin/plain"), P(deep)]);
     }
 
     private static IsoBuilder NewBuilder(string root)
@@ -87,7 +88,7 @@ public class IsoOracleTests
     private static void Build(string root, string path) => NewBuilder(root).WriteTo(path);
 
     private string XorrisoReport() =>
-        Squeeze(Run("xorriso", ["-indev", iso, "-report_el_torito", "plain", "-report_system_area", "plain"]).Output);
+        Squeeze(Report("xorriso", "xorriso", ["-indev", iso, "-report_el_torito", "plain", "-report_system_area", "plain"]));
 
     private static int Number(string text, string pattern) => int.Parse(Regex.Match(text, pattern, RegexOptions.Multiline).Groups[1].Value);
 
@@ -123,7 +124,7 @@ public class IsoOracleTests
     [Test]
     public void IsoinfoFindsJolietRockRidgeAndTheBootEntry()
     {
-        var r = Run("isoinfo", ["-d", "-R", "-J", "-i", iso]).Output;
+        var r = Report("isoinfo", "genisoimage", ["-d", "-R", "-J", "-i", iso]);
         var biosLba = Number(XorrisoReport(), @"^El Torito boot img : 1 BIOS y none 0x0000 0x00 4 (\d+)$");
         Assert.Multiple(() =>
         {
@@ -141,7 +142,7 @@ public class IsoOracleTests
     {
         // isoinfo shows neither set-id bits nor owners above 255 correctly (it does the same on xorriso's images),
         // so those are checked with xorriso below.
-        var r = Squeeze(Run("isoinfo", ["-l", "-R", "-i", iso]).Output);
+        var r = Squeeze(Report("isoinfo", "genisoimage", ["-l", "-R", "-i", iso]));
         Assert.Multiple(() =>
         {
             Assert.That(r, Does.Contain(LongName));
@@ -153,19 +154,19 @@ public class IsoOracleTests
             Assert.That(r, Does.Match(@"-rw-r--r-- 1 0 0 0 .* empty-file"));
             Assert.That(r, Does.Contain("Directory listing of /level01/level02/level03/level04/level05/level06/level07/level08/level09/level10/level11/level12/"));
         });
-        var joliet = Run("isoinfo", ["-f", "-J", "-i", iso]).Output;
+        var joliet = Report("isoinfo", "genisoimage", ["-f", "-J", "-i", iso]);
         Assert.That(joliet, Does.Contain("/docs/Mixed Case Long File Name.txt"));
         Assert.That(joliet, Does.Contain("/docs/" + LongName[..60] + ".txt\n"), "Joliet names are cut to 64 characters");
         Assert.That(joliet, Does.Not.Contain("kernel-link"), "symlinks have no Joliet form");
         Assert.That(joliet, Does.Not.Contain("tty-like"), "devices have no Joliet form");
-        var plain = Run("isoinfo", ["-f", "-i", iso]).Output;
+        var plain = Report("isoinfo", "genisoimage", ["-f", "-i", iso]);
         Assert.That(plain, Does.Contain("/DOCS/MIXED_CA.TXT;1").And.Contain("/DOCS/MIXED000.TXT;1"));
     }
 
     [Test]
     public void XorrisoReadsOwnersSetIdBitsAndDeviceNumbers()
     {
-        var r = Squeeze(Run("xorriso", ["-indev", iso, "-lsdl", "/bin/setuid-tool", "/empty-dir", "/docs/kernel-link", "/dev/tty-like", "--"]).Output);
+        var r = Squeeze(Report("xorriso", "xorriso", ["-indev", iso, "-lsdl", "/bin/setuid-tool", "/empty-dir", "/docs/kernel-link", "/dev/tty-like", "--"]));
         Assert.Multiple(() =>
         {
             Assert.That(r, Does.Match(@"-rwsr-xr-x 1 1234 5678 6 .* '/bin/setuid-tool'"));
@@ -177,7 +178,7 @@ public class IsoOracleTests
 
     [Test]
     public void IsovfyFindsNoStructuralErrors() =>
-        Assert.That(Run("isovfy", [iso]).Output, Does.Contain("No errors found"));
+        Assert.That(Report("isovfy", "genisoimage", [iso]), Does.Contain("No errors found"));
 
     [Test]
     public void BsdtarExtractsTheSourceTreeExactly()
@@ -185,7 +186,7 @@ public class IsoOracleTests
         var target = Path.Combine(work, "extracted");
         Directory.CreateDirectory(target);
         // The catalog exists only in the image; exclude it rather than delete it, which would change the dir's mtime.
-        Run("bsdtar", ["-xpf", iso, "--numeric-owner", "--exclude", "isolinux/boot.cat", "-C", target]);
+        ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-xpf", iso, "--numeric-owner", "--exclude", "isolinux/boot.cat", "-C", target]);
 
         Assert.That(Listing(target), Is.EqualTo(Listing(tree)));
         foreach (var file in Directory.EnumerateFiles(tree, "*", SearchOption.AllDirectories))
@@ -206,21 +207,21 @@ public class IsoOracleTests
 
     /// <summary>Path, type, mode, owner, mtime, link target and device numbers of every entry, via find(1).</summary>
     private static string[] Listing(string root) =>
-        Run("find", [root, "-mindepth", "1", "-printf", "%P|%y|%#m|%U|%G|%T@|%l|%D\n"]).Output
+        Report("find", "findutils", [root, "-mindepth", "1", "-printf", "%P|%y|%#m|%U|%G|%T@|%l|%D\n"])
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l[..l.LastIndexOf('|')] + "|" + DeviceNumbers(Path.Combine(root, l[..l.IndexOf('|')])))
             .Order(StringComparer.Ordinal).ToArray();
 
     private static string DeviceNumbers(string path)
     {
-        var kind = Run("stat", ["-c", "%F|%t|%T", path]).Output.Trim();
+        var kind = Report("stat", "coreutils", ["-c", "%F|%t|%T", path]).Trim();
         return kind.Contains("special") ? kind : "";
     }
 
     [Test]
     public void FdiskSeesTheIsohybridMbr()
     {
-        var r = Squeeze(Run("fdisk", ["-l", iso]).Output);
+        var r = Squeeze(Report("fdisk", "fdisk", ["-l", iso]));
         var sectors = new FileInfo(iso).Length / 512;
         var efiLba = Number(XorrisoReport(), @"^El Torito boot img : 2 UEFI y none 0x0000 0x00 5760 (\d+)$");
         Assert.Multiple(() =>
@@ -234,7 +235,7 @@ public class IsoOracleTests
     [Test]
     public void SgdiskFindsOnlyTheOverlapsThisLayoutHasByDesign()
     {
-        var v = Run("sgdisk", ["-v", iso], null, 2).Output;
+        var v = Report("sgdisk", "gdisk", ["-v", iso], null, 2);
         Assert.Multiple(() =>
         {
             Assert.That(v, Does.Contain("Problem: MBR partitions 1 and 2 overlap!"));
@@ -243,7 +244,7 @@ public class IsoOracleTests
         });
         var sectors = new FileInfo(iso).Length / 512;
         var efiLba = Number(XorrisoReport(), @"^El Torito boot img : 2 UEFI y none 0x0000 0x00 5760 (\d+)$");
-        var l = Squeeze(Run("gdisk", ["-l", iso], "2\n", 2).Output);
+        var l = Squeeze(Report("gdisk", "gdisk", ["-l", iso], "2\n", 2));
         Assert.Multiple(() =>
         {
             Assert.That(l, Does.Contain("Partition table holds up to 248 entries"));
