@@ -38,6 +38,12 @@ rk_have() {
 }
 
 # Sleeps a fraction of a second where busybox sleep allows it, else a whole second.
+# busybox sh runs its own modprobe applet ahead of PATH; the image's kmod (/usr/sbin/modprobe) is the one that reads
+# the zstd-compressed modules and the soft dependencies, so every stage goes through it when it is there.
+if [ -x /usr/sbin/modprobe ]; then
+	modprobe() { /usr/sbin/modprobe "$@"; }
+fi
+
 rk_nap() {
 	sleep 0.5 2>/dev/null || sleep 1
 }

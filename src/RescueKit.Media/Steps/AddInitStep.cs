@@ -34,6 +34,8 @@ public sealed class AddInitStep : IBuildStep
         rootfs.AddGenerated("etc/hosts", "127.0.0.1 localhost\n");
         rootfs.AddGenerated("etc/profile",
             "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1='rescue:\\w# '\n" +
+            // busybox sh prefers its modprobe applet, which cannot read the compressed modules: use kmod's.
+            "[ -x /usr/sbin/modprobe ] && modprobe() { /usr/sbin/modprobe \"$@\"; }\n" +
             "echo 'RescueKit expert shell. rescuekit --help lists the commands; exit leaves the shell.'\n");
     }
 
