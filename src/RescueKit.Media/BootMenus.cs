@@ -19,9 +19,13 @@ public static partial class BootMenus
         "set prefix=($root)/boot/grub\n" +
         "configfile ($root)/boot/grub/grub.cfg\n";
 
-    /// <summary>The kernel command line every entry starts with: VGA and, when asked, the serial console.</summary>
+    /// <summary>
+    /// The kernel command line every entry starts with: VGA and, when asked, the serial console; `quiet` because every
+    /// kernel message crosses the serial line (measured: 0.8 s of a 10 s boot under QEMU). Errors still show; the
+    /// rescue system's own [rk] lines are not kernel messages. Remove it at the menu (Tab / e) to see everything.
+    /// </summary>
     public static string KernelCommandLine(RescueConfig config)
-        => config.SerialConsole is null ? "console=tty0" : $"console=tty0 console={config.SerialConsole}";
+        => (config.SerialConsole is null ? "console=tty0" : $"console=tty0 console={config.SerialConsole}") + " quiet";
 
     /// <summary>Parses DEVICE,SPEED (ttyS0,115200) into the serial unit and speed the boot loaders want.</summary>
     public static (int Unit, int Speed) ParseSerial(string value)
