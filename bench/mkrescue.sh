@@ -25,7 +25,8 @@ readonly PACKAGES=(rear qemu-system-x86 xorriso)
 # console (serial-getty@ttyS0) whose prompt is "<hostname> login:"; ReaR's "rear recover" welcome text is its motd,
 # shown only after logging in, so the login prompt is the first moment an operator can start the restore.
 readonly RESCUEKIT_READY='RescueKit .* restore \(mode:'
-readonly KERNEL_STARTED='Linux version [0-9]'
+# The kernel's banner, or with 'quiet' (RescueKit's menus pass it) the first line its /init prints.
+readonly KERNEL_STARTED='Linux version [0-9]|\[rk\] RescueKit'
 
 # Targets for rescuekit/rear (DESIGN §8): build time, ISO size, boot to front-end.
 readonly TARGET_BUILD=0.10 TARGET_SIZE=0.50 TARGET_BOOT=0.17
@@ -197,7 +198,7 @@ boot_iso() { # boot_iso NAME ISO PATTERN
     QEMU_PID=$!
     while :; do
         elapsed=$(($(now_us) - t0))
-        if [[ -z ${KERNEL_S[$name]:-} ]] && grep -aq "$KERNEL_STARTED" "$log"; then
+        if [[ -z ${KERNEL_S[$name]:-} ]] && grep -aqE "$KERNEL_STARTED" "$log"; then
             KERNEL_S[$name]=$(secs "$elapsed")
         fi
         if grep -aqE "$pattern" "$log"; then
