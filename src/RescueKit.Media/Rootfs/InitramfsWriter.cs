@@ -23,9 +23,10 @@ public static class InitramfsWriter
         {
             InitramfsCompression.Zstd => new ZstdCompressStream(output, zstdLevel, Environment.ProcessorCount, leaveOpen: true),
             InitramfsCompression.Gzip => new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true),
-            _ => (Stream)new NonClosingStream(output),
+            _ => (Stream?)null,
         };
-        using var buffered = new BufferedStream(compressed, 1 << 20);
+        // Not disposed: that would close the caller's stream; flushed below instead. Batches the many small cpio headers.
+        var buffered = new BufferedStream(compressed ?? output, 1 << 20);
         using var cpio = new NewcWriter(buffered, leaveOpen: true);
         // SortedDictionary order is ordinal, so every directory precedes what it holds, as the kernel requires.
         foreach (var e in manifest.Entries)
@@ -52,20 +53,6 @@ public static class InitramfsWriter
             }
         }
         cpio.Finish();
-    }
-
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+        buffered.Flush();
     }
 }
