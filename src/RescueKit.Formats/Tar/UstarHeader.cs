@@ -55,11 +55,19 @@ internal sealed class UstarHeader
     public static UstarHeader ReadFrom(ReadOnlySpan<byte> block, long offset)
     {
         Debug.Assert(block.Length == UstarLayout.BlockSize);
-        var stored = ReadNumber(block, UstarLayout.Chksum, UstarLayout.ChksumLength, "chksum", offset);
+        long stored;
+        try
+        {
+            stored = ReadNumber(block, UstarLayout.Chksum, UstarLayout.ChksumLength, "chksum", offset);
+        }
+        catch (InvalidDataException)
+        {
+            throw new InvalidDataException($"tar header at offset {offset}: the checksum field is not an octal number; {NotTar(block)}");
+        }
         var (unsigned, signed) = Checksums(block);
         if (stored != unsigned && stored != signed)
             throw new InvalidDataException(
-                $"tar header at offset {offset}: checksum mismatch (stored {stored}, computed {unsigned}); the archive is corrupt or not a tar archive.");
+                $"tar header at offset {offset}: checksum mismatch (stored {stored}, computed {unsigned}); {NotTar(block)}");
 
         var magic = block.Slice(UstarLayout.Magic, UstarLayout.MagicLength + UstarLayout.VersionLength);
         bool gnu = magic.SequenceEqual(UstarLayout.GnuMagicAndVersion);
@@ -85,6 +93,16 @@ internal sealed class UstarHeader
             IsGnuFormat = gnu,
         };
     }
+
+    /// <summary>What a block that is no tar header probably is: compressed data is the usual mistake.</summary>
+    private static string NotTar(ReadOnlySpan<byte> block) => block switch
+    {
+        [0x1F, 0x8B, ..] => "this is gzip data: decompress it first (zcat).",
+        [0x28, 0xB5, 0x2F, 0xFD, ..] => "this is zstd data: decompress it first (zstd -dc).",
+        [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..] => "this is xz data: decompress it first (xz -dc).",
+        [(byte)'B', (byte)'Z', (byte)'h', ..] => "this is bzip2 data: decompress it first (bzip2 -dc).",
+        _ => "the archive is corrupt or not a tar archive.",
+    };
 
     /// <summary>The member name the block spells: prefix "/" name when prefix is set (ustar), else name.</summary>
     public byte[] JoinedName() => Prefix.Length == 0 ? Name : [.. Prefix, (byte)'/', .. Name];
