@@ -69,6 +69,16 @@ public class PaxReaderBadInputTests
     }
 
     [Test]
+    public void A_zeroed_header_is_not_taken_for_the_end()
+    {
+        var two = TarSample.Write([new TarSample.Member(new TarEntry { Path = "a"u8.ToArray(), Type = TarEntryType.Directory, MtimeNanoseconds = 1_000_000_000 }, null),
+                                   new TarSample.Member(new TarEntry { Path = "b"u8.ToArray(), Type = TarEntryType.Directory, MtimeNanoseconds = 1_000_000_000 }, null)]);
+        Array.Clear(two, 0, 512);
+        var ex = Fails(two);
+        Assert.That(ex.Message, Does.Contain("offset 0").And.Contain("zero block where a header belongs"));
+    }
+
+    [Test]
     public void A_corrupt_header_fails_its_checksum()
     {
         var archive = TarSample.Write(TarSample.Build());
