@@ -20,10 +20,8 @@ internal sealed class UstarHeader
     public byte[] Gname { get; init; } = [];
     public long Devmajor { get; init; }
     public long Devminor { get; init; }
+    /// <summary>Empty when read from a GNU-format block ("ustar  \0" magic), whose bytes there hold atime/ctime.</summary>
     public byte[] Prefix { get; init; } = [];
-
-    /// <summary>True when the block carries GNU tar's "ustar  \0" magic (prefix then holds atime/ctime, not a name).</summary>
-    public bool IsGnuFormat { get; init; }
 
     /// <summary>Writes the whole 512-byte block with the POSIX ustar magic and its checksum.</summary>
     public void WriteTo(Span<byte> block)
@@ -90,7 +88,6 @@ internal sealed class UstarHeader
             Devmajor = ReadNumber(block, UstarLayout.Devmajor, UstarLayout.DevmajorLength, "devmajor", offset),
             Devminor = ReadNumber(block, UstarLayout.Devminor, UstarLayout.DevminorLength, "devminor", offset),
             Prefix = gnu ? [] : ReadBytes(block, UstarLayout.Prefix, UstarLayout.PrefixLength),
-            IsGnuFormat = gnu,
         };
     }
 
