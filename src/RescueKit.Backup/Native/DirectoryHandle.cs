@@ -26,8 +26,6 @@ public sealed unsafe class DirectoryHandle : IDisposable
         Path = path;
     }
 
-    public int Fd => fd;
-
     /// <summary>The directory's path for messages and for naming children.</summary>
     public byte[] Path { get; }
 

@@ -11,8 +11,6 @@ public sealed unsafe class UnixFd : IDisposable
         Path = path;
     }
 
-    public int Value => fd;
-
     /// <summary>The path for messages (absolute as far as the caller knows it).</summary>
     public byte[] Path { get; }
 
