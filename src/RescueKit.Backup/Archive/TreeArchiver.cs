@@ -86,7 +86,8 @@ public static class TreeArchiver
                     observer.OnEntry(archived, false);
                     return;
                 }
-                xattrs = ReadXattrs(item);
+                // A hard link member only names its first path, which carries the inode's xattrs.
+                xattrs = type == TarEntryType.HardLink ? [] : ReadXattrs(item);
                 entry = archived;
             }
             catch (NativeIOException e)
