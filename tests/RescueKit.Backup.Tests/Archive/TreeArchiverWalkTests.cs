@@ -147,6 +147,27 @@ public sealed class TreeArchiverWalkTests
     }
 
     [Test]
+    public void CancellingStopsTheWalk()
+    {
+        foreach (var name in new[] { "a", "b", "c" }) File.WriteAllText(Path.Combine(root, name), name);
+        using var cancel = new CancellationTokenSource();
+        var seen = new List<string>();
+        var options = new ArchiveOptions
+        {
+            Root = root,
+            Select = entry =>
+            {
+                seen.Add(Encoding.UTF8.GetString(entry.Path));
+                if (entry.Path.AsSpan().SequenceEqual("a"u8)) cancel.Cancel();
+                return true;
+            },
+        };
+        Assert.Throws<OperationCanceledException>(() =>
+            TreeArchiver.Write(options, Stream.Null, new RecordingObserver(), cancel.Token));
+        Assert.That(seen, Is.EqualTo(new[] { ".", "a" }));
+    }
+
+    [Test]
     public void AMissingRootIsABadInput()
     {
         var e = Assert.Throws<BadInputException>(() =>
