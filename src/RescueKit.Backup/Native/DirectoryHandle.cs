@@ -36,7 +36,7 @@ public sealed unsafe class DirectoryHandle : IDisposable
         Span<byte> scratch = stackalloc byte[Posix.NameBufferSize];
         fixed (byte* p = Posix.CString(bytes, scratch))
         {
-            var fd = LibC.OpenAt(-100 /* AT_FDCWD */, p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+            var fd = LibC.OpenAt(LibC.AT_FDCWD, p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
             if (fd < 0) throw Posix.Error("open", bytes);
             return new DirectoryHandle(fd, bytes);
         }
