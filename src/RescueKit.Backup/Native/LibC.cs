@@ -113,6 +113,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "lgetxattr", SetLastError = true)]
     internal static partial nint LGetXattr(byte* path, byte* name, byte* value, nuint size);
 
+    [LibraryImport(Library, EntryPoint = "flistxattr", SetLastError = true)]
+    internal static partial nint FListXattr(int fd, byte* list, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "fgetxattr", SetLastError = true)]
+    internal static partial nint FGetXattr(int fd, byte* name, byte* value, nuint size);
+
     [LibraryImport(Library, EntryPoint = "lsetxattr", SetLastError = true)]
     internal static partial int LSetXattr(byte* path, byte* name, byte* value, nuint size, int flags);
 

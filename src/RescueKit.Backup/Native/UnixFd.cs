@@ -22,6 +22,9 @@ public sealed unsafe class UnixFd : IDisposable
         return FileStatus.From(s);
     }
 
+    /// <summary>Every extended attribute of the open file (flistxattr/fgetxattr), sorted by name.</summary>
+    public List<Xattr> ReadXattrs() => XattrReader.Read(fd, null, Path, []);
+
     /// <summary>pread(2) at <paramref name="offset"/>; 0 at the end of the file.</summary>
     public int Read(Span<byte> buffer, long offset)
     {
