@@ -86,7 +86,7 @@ internal static class TreeWalker
                 var item = new WalkItem(frame.Directory, name, relative, rootPath, status);
                 yield return item;
 
-                if (status.Kind != FileKind.Directory || status.Device != rootStatus.Device) continue;
+                if (status.Kind != FileKind.Directory || !status.OnSameMountAs(rootStatus)) continue;
                 DirectoryHandle? child = null;
                 try
                 {

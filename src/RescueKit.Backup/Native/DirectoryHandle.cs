@@ -121,7 +121,7 @@ public sealed unsafe class DirectoryHandle : IDisposable
         LibC.Statx s;
         fixed (byte* p = Posix.CString(name, scratch))
         {
-            if (LibC.StatxCall(fd, p, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, &s) < 0)
+            if (LibC.StatxCall(fd, p, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_WANTED, &s) < 0)
                 throw Posix.Error("statx", Posix.Join(Path, name));
         }
         return FileStatus.From(s);

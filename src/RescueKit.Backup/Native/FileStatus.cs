@@ -29,7 +29,8 @@ public readonly record struct FileStatus(
     uint RdevMajor,
     uint RdevMinor,
     long MtimeNanoseconds,
-    long CtimeNanoseconds)
+    long CtimeNanoseconds,
+    ulong MountId = 0)
 {
     /// <summary>st_mode's S_IFMT mask.</summary>
     public const uint TypeMask = 0xF000;
@@ -50,7 +51,16 @@ public readonly record struct FileStatus(
         s.RdevMajor,
         s.RdevMinor,
         s.Mtime.Seconds * 1_000_000_000 + s.Mtime.Nanoseconds,
-        s.Ctime.Seconds * 1_000_000_000 + s.Ctime.Nanoseconds);
+        s.Ctime.Seconds * 1_000_000_000 + s.Ctime.Nanoseconds,
+        (s.Mask & LibC.STATX_MNT_ID) != 0 ? s.MntId : 0);
+
+    /// <summary>
+    /// True when this directory lies on the same mount as <paramref name="root"/>: by mount id where the kernel gives
+    /// one (5.8+), so btrfs subvolumes, which have st_dev of their own, are walked as part of their filesystem; by
+    /// st_dev otherwise.
+    /// </summary>
+    public bool OnSameMountAs(in FileStatus root) =>
+        MountId != 0 && root.MountId != 0 ? MountId == root.MountId : Device == root.Device;
 }
 
 /// <summary>One extended attribute of any namespace (user., trusted., security., system.), name and value raw.</summary>

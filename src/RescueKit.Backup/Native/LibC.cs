@@ -29,6 +29,9 @@ internal static unsafe partial class LibC
 
     // statx(2) mask: everything struct stat has.
     internal const uint STATX_BASIC_STATS = 0x7ff;
+    internal const uint STATX_MNT_ID = 0x1000;
+    // The mount id tells a mount point from a btrfs subvolume, which has an st_dev of its own on the same mount.
+    internal const uint STATX_WANTED = STATX_BASIC_STATS | STATX_MNT_ID;
 
     // lseek(2) whence values; SEEK_DATA/SEEK_HOLE map the allocated ranges of a sparse file.
     internal const int SEEK_DATA = 3;
@@ -69,6 +72,7 @@ internal static unsafe partial class LibC
         public uint RdevMinor;
         public uint DevMajor;
         public uint DevMinor;
+        public ulong MntId;
     }
 
     [StructLayout(LayoutKind.Sequential)]

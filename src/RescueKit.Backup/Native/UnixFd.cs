@@ -18,7 +18,7 @@ public sealed unsafe class UnixFd : IDisposable
     {
         LibC.Statx s;
         byte empty = 0;
-        Posix.Check(LibC.StatxCall(fd, &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, &s), "statx", Path);
+        Posix.Check(LibC.StatxCall(fd, &empty, LibC.AT_EMPTY_PATH, LibC.STATX_WANTED, &s), "statx", Path);
         return FileStatus.From(s);
     }
 

@@ -39,6 +39,18 @@ internal sealed class Ext4Mount : IDisposable
         return new Ext4Mount(mountPoint, image);
     }
 
+    /// <summary>A fresh btrfs on a sparse image file (btrfs needs at least 114 MiB).</summary>
+    public static Ext4Mount Btrfs(string name)
+    {
+        RequireRoot();
+        var mountPoint = NewDirectory(name);
+        var image = mountPoint + ".img";
+        using (var file = File.Create(image)) file.SetLength(256L << 20);
+        ExternalTool.RunOk("mkfs.btrfs", "btrfs-progs", ["-q", "-f", image]);
+        ExternalTool.RunOk("mount", "mount", ["-o", "loop", image, mountPoint]);
+        return new Ext4Mount(mountPoint, image);
+    }
+
     /// <summary>A tmpfs mounted at <paramref name="mountPoint"/> (which must exist).</summary>
     public static Ext4Mount Tmpfs(string mountPoint)
     {

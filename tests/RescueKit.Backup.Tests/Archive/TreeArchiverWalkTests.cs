@@ -41,6 +41,20 @@ public sealed class TreeArchiverWalkTests
     }
 
     [Test]
+    public void BtrfsSubvolumesThatAreNotMountedAreArchivedWithTheirFilesystem()
+    {
+        // A subvolume has an st_dev of its own but lies on its parent's mount: leaving it out would lose its data.
+        using var btrfs = Ext4Mount.Btrfs("btrfs");
+        ExternalTool.RunOk("btrfs", "btrfs-progs", ["subvolume", "create", Path.Combine(btrfs.Path, "home")]);
+        File.WriteAllText(Path.Combine(btrfs.Path, "home", "in-subvolume"), "data in a subvolume");
+        File.WriteAllText(Path.Combine(btrfs.Path, "top"), "data at the top");
+
+        var (listing, _, _) = Archive(new ArchiveOptions { Root = btrfs.Path });
+
+        Assert.That(listing, Is.EqualTo(new[] { "./", "home/", "home/in-subvolume", "top" }));
+    }
+
+    [Test]
     public void ExcludedPathsAndEverythingUnderThemAreLeftOut()
     {
         foreach (var file in new[] { "keep.txt", "x.swp", "sub/y.swp", "sub/z.txt", "cache/big", "cache/deeper/more", "tmp/t1", "tmp/t2/t3" })
