@@ -36,6 +36,30 @@ public sealed class QemuMachineBuilderTests
     }
 
     [Test]
+    public void NvmeDisksAreDrivesWithoutAnInterfaceEachOnItsOwnController()
+    {
+        var args = QemuMachine.Create("t").WithKernel(_file, _file, "console=ttyS0")
+            .WithVirtioDisk(_file).WithNvmeDisk(_file, "sn-a").WithNvmeDisk(_file, "sn-b").Arguments().ToList();
+
+        var first = args.IndexOf($"if=none,id=nvme0,file={_file},format=raw");
+        var second = args.IndexOf($"if=none,id=nvme1,file={_file},format=raw");
+        Assert.That(first, Is.GreaterThan(args.IndexOf($"file={_file},format=raw,if=virtio")), "virtio disks come first");
+        Assert.That(args[first - 1], Is.EqualTo("-drive"));
+        Assert.That(args.Skip(first + 1).Take(2), Is.EqualTo(new[] { "-device", "nvme,drive=nvme0,serial=sn-a" }));
+        Assert.That(second, Is.GreaterThan(first));
+        Assert.That(args.Skip(second + 1).Take(2), Is.EqualTo(new[] { "-device", "nvme,drive=nvme1,serial=sn-b" }));
+    }
+
+    [Test]
+    public void AnNvmeSerialMustBeAPlainOptionValue()
+    {
+        var builder = QemuMachine.Create("t");
+
+        Assert.That(() => builder.WithNvmeDisk(_file, ""), Throws.ArgumentException);
+        Assert.That(() => builder.WithNvmeDisk(_file, "a,b"), Throws.ArgumentException.With.Message.Contains("','"));
+    }
+
+    [Test]
     public void AMachineWithNothingToBootIsRefused()
     {
         var builder = QemuMachine.Create("empty").WithMemory(256);

@@ -24,13 +24,14 @@ if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro host /host; then
 	mount --bind /dev/pts /host/dev/pts
 	for d in run tmp; do mount -t tmpfs tmpfs "/host/$d"; done
 fi
-# Block devices from the virtio disks appear asynchronously after virtio_blk loads.
+# Block devices from the virtio and NVMe disks appear asynchronously after virtio_blk and nvme load;
+# lab.disks counts both.
 i=0
 want=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in lab.disks=*) want=${arg#lab.disks=} ;; esac
 done
-while [ "$(ls /sys/block | grep -c '^vd')" -lt "$want" ] && [ "$i" -lt 50 ]; do
+while [ "$(ls /sys/block | grep -cE '^(vd|nvme)')" -lt "$want" ] && [ "$i" -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

@@ -1,4 +1,5 @@
 using RescueKit.Backup.Native;
+using RescueKit.Core;
 
 namespace RescueKit.Backup.Archive;
 
@@ -47,13 +48,12 @@ internal static class TreeWalker
     public static IEnumerable<WalkItem> Walk(string root, IReadOnlyList<PathGlob> excludes,
         Action<string, string> onWarning, CancellationToken cancellationToken)
     {
-        var rootDirectory = DirectoryHandle.Open(root);
+        var (rootDirectory, rootStatus, rootNames) = OpenRoot(root);
         var stack = new Stack<Frame>();
         try
         {
             var rootPath = rootDirectory.Path;
-            var rootStatus = rootDirectory.Stat(Dot);
-            stack.Push(new Frame(rootDirectory, [], SortedNames(rootDirectory)));
+            stack.Push(new Frame(rootDirectory, [], rootNames));
             yield return new WalkItem(rootDirectory, Dot, Dot, rootPath, rootStatus);
 
             while (stack.Count > 0)
@@ -100,6 +100,22 @@ internal static class TreeWalker
         {
             while (stack.Count > 0) stack.Pop().Dispose();
             rootDirectory.Dispose();
+        }
+    }
+
+    // The root is the one entry that must be readable: without it there is no backup to make.
+    private static (DirectoryHandle, FileStatus, List<byte[]>) OpenRoot(string root)
+    {
+        DirectoryHandle? directory = null;
+        try
+        {
+            directory = DirectoryHandle.Open(root);
+            return (directory, directory.Stat(Dot), SortedNames(directory));
+        }
+        catch (NativeIOException e)
+        {
+            directory?.Dispose();
+            throw new BadInputException($"cannot archive '{root}': {e.Message}; give an existing, readable directory");
         }
     }
 

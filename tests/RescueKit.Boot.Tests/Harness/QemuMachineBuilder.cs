@@ -19,6 +19,7 @@ public sealed class QemuMachineBuilder
 
     private readonly string _name;
     private readonly List<string> _virtioDisks = [];
+    private readonly List<(string Image, string Serial)> _nvmeDisks = [];
     private readonly List<string> _extra = [];
     private QemuFirmware _firmware = QemuFirmware.SeaBios;
     private string? _cdrom;
@@ -65,6 +66,19 @@ public sealed class QemuMachineBuilder
     public QemuMachineBuilder WithVirtioDisk(string rawImagePath)
     {
         _virtioDisks.Add(RequireFile(rawImagePath, nameof(rawImagePath)));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a raw image as the next NVMe controller with one namespace (/dev/nvme0n1, /dev/nvme1n1, ...; the guest
+    /// needs the nvme module). QEMU refuses an NVMe controller without a serial number.
+    /// </summary>
+    public QemuMachineBuilder WithNvmeDisk(string rawImagePath, string serial)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serial);
+        if (serial.Contains(',', StringComparison.Ordinal))
+            throw new ArgumentException("a QEMU option value cannot contain ','", nameof(serial));
+        _nvmeDisks.Add((RequireFile(rawImagePath, nameof(rawImagePath)), serial));
         return this;
     }
 
@@ -121,6 +135,9 @@ public sealed class QemuMachineBuilder
         if (_bootDisk is not null) args.AddRange(["-drive", $"file={_bootDisk},format=raw,if=ide,index=0"]);
         if (_cdrom is not null) args.AddRange(["-drive", $"file={_cdrom},format=raw,if=ide,index=2,media=cdrom,readonly=on"]);
         foreach (var disk in _virtioDisks) args.AddRange(["-drive", $"file={disk},format=raw,if=virtio"]);
+        for (var i = 0; i < _nvmeDisks.Count; i++)
+            args.AddRange(["-drive", $"if=none,id=nvme{i},file={_nvmeDisks[i].Image},format=raw",
+                           "-device", $"nvme,drive=nvme{i},serial={_nvmeDisks[i].Serial}"]);
         if (_kernel is null && _firmware == QemuFirmware.SeaBios)
             args.AddRange(["-boot", _cdrom is not null ? "d" : "c"]);
         args.AddRange(_extra);

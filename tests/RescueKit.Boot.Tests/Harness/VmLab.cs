@@ -6,6 +6,13 @@ using RescueKit.Tests.Shared;
 
 namespace RescueKit.Boot.Tests.Harness;
 
+/// <summary>How a lab disk is attached: virtio-blk (/dev/vda, ...) or an NVMe controller (/dev/nvme0n1, ...).</summary>
+public enum DiskBus
+{
+    Virtio,
+    Nvme,
+}
+
 /// <summary>
 /// The VM lab (DESIGN §7 tier 4): Debian's full kernel with a small busybox initramfs (tests/vm/lab-init.sh),
 /// blank virtio disks, a guest script passed in and results passed out through a 9p share, and the host's root
@@ -20,6 +27,7 @@ public sealed class VmLab : IDisposable
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_blk", "9p", "9pnet_virtio"];
 
     private readonly List<string> _disks = [];
+    private readonly List<DiskBus> _buses = [];
     private readonly IReadOnlyList<string> _modules;
 
     /// <param name="name">Names the work directory and the serial transcript.</param>
@@ -45,7 +53,10 @@ public sealed class VmLab : IDisposable
     /// <summary>What the guest wrote to $RESULTS (/lab/results).</summary>
     public string ResultsDirectory => Path.Combine(ShareDirectory, "results");
 
-    /// <summary>The blank disks, in the order the guest sees them (/dev/vda, /dev/vdb, ...).</summary>
+    /// <summary>
+    /// The blank disks in the order they were added; the guest names each bus's disks in that order
+    /// (/dev/vda, /dev/vdb, ... and /dev/nvme0n1, /dev/nvme1n1, ...).
+    /// </summary>
     public IReadOnlyList<string> Disks => _disks;
 
     /// <summary>The machine of the last <see cref="Run"/> (its transcript stays readable after the run).</summary>
@@ -69,13 +80,17 @@ public sealed class VmLab : IDisposable
         ExternalTool.Require(InitramfsStaging.Busybox, "busybox-static");
     }
 
-    /// <summary>Adds a sparse blank raw disk of <paramref name="bytes"/> and returns its host path.</summary>
-    public string AddBlankDisk(long bytes)
+    /// <summary>
+    /// Adds a sparse blank raw disk of <paramref name="bytes"/> on <paramref name="bus"/> and returns its host path.
+    /// NVMe disks bring the nvme module into the lab's initramfs.
+    /// </summary>
+    public string AddBlankDisk(long bytes, DiskBus bus = DiskBus.Virtio)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1024 * 1024, nameof(bytes));
         var path = Path.Combine(WorkDirectory, $"disk{_disks.Count}.img");
         using (var f = new FileStream(path, FileMode.CreateNew)) f.SetLength(bytes);
         _disks.Add(path);
+        _buses.Add(bus);
         return path;
     }
 
@@ -88,12 +103,17 @@ public sealed class VmLab : IDisposable
         RequireKernel();
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
+        IReadOnlyList<string> modules = _buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules;
         var builder = QemuMachine.Create(Name)
-            .WithKernel(KernelPath, Initramfs(_modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
+            .WithKernel(KernelPath, Initramfs(modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
             .WithArguments(
                 "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
                 "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
-        foreach (var disk in _disks) builder.WithVirtioDisk(disk);
+        for (var i = 0; i < _disks.Count; i++)
+        {
+            if (_buses[i] == DiskBus.Nvme) builder.WithNvmeDisk(_disks[i], $"rklab{i}");
+            else builder.WithVirtioDisk(_disks[i]);
+        }
         Machine?.Dispose();
         Machine = builder.Build().Start();
         var done = Machine.WaitFor(new Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
