@@ -17,7 +17,12 @@ public sealed record HostLayout
     /// <summary>When the capture ran (UTC).</summary>
     public required DateTimeOffset CapturedAt { get; init; }
 
+    /// <summary>Null for an image capture, which describes a machine but not this host.</summary>
     public string? HostName { get; init; }
+
+    /// <summary>The devices and image files the capture was limited to (--device); empty for the whole host.
+    /// `layout check` captures the same scope again.</summary>
+    public IReadOnlyList<string> Scope { get; init; } = [];
 
     public IReadOnlyList<DiskInfo> Disks { get; init; } = [];
     public IReadOnlyList<MdArray> MdArrays { get; init; } = [];

@@ -8,6 +8,9 @@ public sealed record LsblkDevice
     public required string Name { get; init; }
     public required string Path { get; init; }
 
+    /// <summary>The kernel's name (dm-0 for /dev/mapper/vg-root), as /proc/swaps and sysfs name the device.</summary>
+    public string? KName { get; init; }
+
     /// <summary>disk, part, loop, rom, raid1, raid5, lvm, crypt, md ...</summary>
     public required string Type { get; init; }
 
@@ -50,6 +53,7 @@ public static class Lsblk
         {
             Name = name,
             Path = JsonFields.String(e, "path") ?? "/dev/" + name,
+            KName = JsonFields.String(e, "kname"),
             Type = JsonFields.String(e, "type") ?? "unknown",
             Size = JsonFields.Long(e, "size") ?? 0,
             MajMin = JsonFields.String(e, "maj:min"),

@@ -4,8 +4,8 @@ namespace RescueKit.Discovery.Layout;
 
 /// <summary>
 /// Parses `mdadm --detail --export MD` (MD_LEVEL, MD_METADATA, MD_UUID, MD_NAME, MD_DEVICES and per member
-/// MD_DEVICE_x_ROLE / MD_DEVICE_x_DEV). Chunk and layout are not exported; <see cref="WithSysfs"/> adds them from
-/// /sys/block/mdN/md, where the kernel keeps them.
+/// MD_DEVICE_x_ROLE / MD_DEVICE_x_DEV). Chunk and layout are not exported; <see cref="WithMdStat"/> adds them from
+/// /proc/mdstat.
 /// </summary>
 public static class MdadmDetail
 {
@@ -39,14 +39,9 @@ public static class MdadmDetail
         };
     }
 
-    /// <summary>Adds the chunk size (sysfs chunk_size, bytes) and the layout (sysfs layout, a number) in mdadm's names.</summary>
-    public static MdArray WithSysfs(MdArray array, string? chunkSize, string? layout)
-    {
-        var hasChunk = array.Level is "raid0" or "raid4" or "raid5" or "raid6" or "raid10";
-        var chunk = hasChunk && long.TryParse(chunkSize?.Trim(), out var c) && c > 0 ? c : (long?)null;
-        var name = int.TryParse(layout?.Trim(), out var l) ? LayoutName(array.Level, l) : null;
-        return array with { ChunkSize = chunk, Layout = name };
-    }
+    /// <summary>Adds the chunk size and layout /proc/mdstat reports; raid1 and linear have neither.</summary>
+    public static MdArray WithMdStat(MdArray array, MdStatEntry? stat) =>
+        stat is null ? array : array with { ChunkSize = stat.ChunkSize, Layout = stat.Layout };
 
     /// <summary>The md layout number (md_p.h ALGORITHM_*, raid10 near/far/offset copies) as mdadm --layout spells it.</summary>
     internal static string? LayoutName(string level, int layout) => level switch
