@@ -91,7 +91,7 @@ public sealed class BackupRepository
     /// </summary>
     public IReadOnlyList<string> Prune(int keep)
     {
-        if (keep < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         var all = CompleteBackups();
         var needed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in all.Skip(Math.Max(0, all.Count - keep)))

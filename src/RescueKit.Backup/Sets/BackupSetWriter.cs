@@ -100,6 +100,7 @@ public sealed class BackupSetWriter(ILogger log)
                     Device = fs.Device,
                     FsType = fs.FsType,
                     Uuid = fs.Uuid,
+                    Excludes = options.Excludes,
                     EntryCount = observer.Entries,
                     ArchivedEntries = observer.Archived,
                     DeletedEntries = deleted,

@@ -167,12 +167,18 @@ internal sealed class ChunkedReader : Stream
     /// <summary>Checks one chunk's size and SHA-256 without decoding it: null when it is sound, else the fault.</summary>
     public static ChunkFaultException? Check(string directory, BackupFile chunk)
     {
-        var path = Path.Combine(directory, chunk.File);
-        if (!File.Exists(path)) return new ChunkFaultException(chunk.File, "is missing");
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        if (file.Length != chunk.Size) return SizeFault(chunk, file.Length);
+        if (Presence(directory, chunk) is { } fault) return fault;
+        using var file = new FileStream(Path.Combine(directory, chunk.File), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
         return sha == chunk.Sha256 ? null : new ChunkFaultException(chunk.File, "has the wrong SHA-256 (corrupted)");
+    }
+
+    /// <summary>A fault when the chunk is missing or has the wrong size (without reading it), else null.</summary>
+    public static ChunkFaultException? Presence(string directory, BackupFile chunk)
+    {
+        var info = new FileInfo(Path.Combine(directory, chunk.File));
+        if (!info.Exists) return new ChunkFaultException(chunk.File, "is missing");
+        return info.Length == chunk.Size ? null : SizeFault(chunk, info.Length);
     }
 
     private static ChunkFaultException SizeFault(BackupFile chunk, long actual) =>

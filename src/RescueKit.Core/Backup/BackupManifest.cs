@@ -104,6 +104,9 @@ public sealed record FilesystemSet
 
     public string? Uuid { get; init; }
 
+    /// <summary>The exclude patterns the walk applied (absolute paths under <see cref="MountPoint"/>); compare applies them too.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
     /// <summary>Entries the filesystem held at backup time (the catalog lists each, archived or not).</summary>
     public required long EntryCount { get; init; }
 
