@@ -56,8 +56,9 @@ public sealed record BtrfsFeatures
     public IReadOnlyList<BtrfsSubvolume> Subvolumes { get; init; } = [];
 }
 
-/// <summary>One btrfs subvolume: its id, its parent's id and its path from the top level.</summary>
-public sealed record BtrfsSubvolume(long Id, long ParentId, string Path);
+/// <summary>One btrfs subvolume: its id, its parent's id, its path from the top level, and where it is mounted on its
+/// own (subvol= mounts), if anywhere.</summary>
+public sealed record BtrfsSubvolume(long Id, long ParentId, string Path, string? MountPoint = null);
 
 /// <summary>FAT parameters (blkid -p): the FAT size and the volume id mkfs.vfat -i takes.</summary>
 public sealed record VfatFeatures

@@ -47,7 +47,4 @@ public sealed record LvmLogicalVolume
 
     /// <summary>The thin pool a thin LV lives in.</summary>
     public string? Pool { get; init; }
-
-    /// <summary>False for LVM's internal LVs (pool data and metadata, raid images): a restore does not create them itself.</summary>
-    public bool Visible { get; init; } = true;
 }

@@ -72,11 +72,17 @@ public sealed partial class LayoutCapture
         };
     }
 
-    /// <summary>The partition table, or null for a disk without one. sfdisk exits 1 on a disk without a recognised
-    /// table; that is an error only when lsblk says there is one (lsblk leaves pttype empty where udev has not probed,
-    /// as for loop devices and image files, so its silence decides nothing).</summary>
+    /// <summary>
+    /// The partition table, or null for a disk without one. A disk that lsblk sees no table on but a whole-disk
+    /// signature (an md member, a PV, a filesystem) or holders other than partitions (an md array, a dm device) has none.
+    /// Otherwise sfdisk decides: it exits 1 on a disk without a recognised table, an
+    /// error only when lsblk says there is one (lsblk leaves pttype empty where udev has not probed, as for loop
+    /// devices, so its silence decides nothing).
+    /// </summary>
     private SfdiskTable? ReadTable(DiskSource source)
     {
+        if (source.Lsblk is { PtType: null } d && (d.FsType is not null || (d.Children.Count > 0 && d.Children.All(c => c.Type != "part"))))
+            return null;
         var argv = new[] { "sfdisk", "-J", source.Path };
         var result = _runner.Run(argv, source.Lsblk?.PtType is null ? [1] : null);
         if (result.ExitCode != 0 || result.StandardOutput.Trim().Length == 0) return null;

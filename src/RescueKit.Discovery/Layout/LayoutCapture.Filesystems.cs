@@ -19,7 +19,8 @@ public sealed partial class LayoutCapture
         {
             if (probe.Type is not { } type || NotFilesystems.Contains(type)) continue;
             var path = node.Path;
-            var mount = MountOf(node, mounts);
+            var nodeMounts = MountsOf(node, mounts);
+            var mount = nodeMounts.FirstOrDefault(m => m.Root == "/") ?? nodeMounts.FirstOrDefault();
             var fs = new FilesystemInfo
             {
                 Device = path,
@@ -30,25 +31,23 @@ public sealed partial class LayoutCapture
                 MountOptions = mount is null ? null : MergeOptions(mount.MountOptions, mount.SuperOptions),
                 Size = node.Size,
             };
-            result.Add(WithFeatures(session, fs, node, probe));
+            result.Add(WithFeatures(session, fs, node, probe, nodeMounts));
         }
         return result;
     }
 
-    /// <summary>The mount of a node: by device number (mountinfo's major:minor), else by source path (btrfs reports
-    /// an anonymous device number). A whole-filesystem mount (root "/") wins over a bind or subvolume mount.</summary>
-    private static MountInfoEntry? MountOf(Node node, IReadOnlyList<MountInfoEntry> mounts)
-    {
-        var matching = mounts.Where(m => (node.MajMin is not null && $"{m.Major}:{m.Minor}" == node.MajMin) ||
-                                         m.Source == node.Path || (node.KName is not null && m.Source == "/dev/" + node.KName)).ToList();
-        return matching.FirstOrDefault(m => m.Root == "/") ?? matching.FirstOrDefault();
-    }
+    /// <summary>The mounts of a node, by device number (mountinfo's major:minor) or by source path (btrfs reports an
+    /// anonymous device number). The filesystem's mount is the whole-filesystem one (root "/") when there is one, else
+    /// the first (a btrfs mounted only by subvolume).</summary>
+    private static List<MountInfoEntry> MountsOf(Node node, IReadOnlyList<MountInfoEntry> mounts) =>
+        mounts.Where(m => (node.MajMin is not null && $"{m.Major}:{m.Minor}" == node.MajMin) ||
+                          m.Source == node.Path || (node.KName is not null && m.Source == "/dev/" + node.KName)).ToList();
 
     /// <summary>Per-mount then superblock options, each once: what `mount -o` needs to mount it the same way again.</summary>
     private static string MergeOptions(string mountOptions, string superOptions) =>
         string.Join(',', mountOptions.Split(',').Concat(superOptions.Split(',')).Where(o => o.Length > 0).Distinct(StringComparer.Ordinal));
 
-    private FilesystemInfo WithFeatures(Session session, FilesystemInfo fs, Node node, BlkidProbe probe)
+    private FilesystemInfo WithFeatures(Session session, FilesystemInfo fs, Node node, BlkidProbe probe, List<MountInfoEntry> mounts)
     {
         switch (fs.Type)
         {
@@ -63,7 +62,8 @@ public sealed partial class LayoutCapture
                     Note(session, $"xfs_info cannot read a partition inside an image file: the xfs geometry of {node.Path} not captured");
                     return fs;
                 }
-                var info = RunOptional(session, ["xfs_info", node.Path], $"the xfs geometry of {node.Path}");
+                // xfs_info takes a mount point, and since xfsprogs 5.x an unmounted device too.
+                var info = RunOptional(session, ["xfs_info", fs.MountPoint ?? node.Path], $"the xfs geometry of {node.Path}");
                 return fs with { Xfs = ParseOptional(session, info, t => XfsInfo.Parse(node.Path, t), $"the xfs geometry of {node.Path}") };
             case "btrfs":
                 // Subvolumes are listed through a mount; an unmounted btrfs keeps them, but there is no way to list them unmounted.
@@ -74,7 +74,10 @@ public sealed partial class LayoutCapture
                 }
                 var list = RunOptional(session, ["btrfs", "subvolume", "list", "-p", fs.MountPoint], $"the btrfs subvolumes of {node.Path}");
                 var subvolumes = ParseOptional(session, list, BtrfsSubvolumeList.Parse, $"the btrfs subvolumes of {node.Path}");
-                return subvolumes is null ? fs : fs with { Btrfs = new BtrfsFeatures { Subvolumes = subvolumes } };
+                if (subvolumes is null) return fs;
+                // mountinfo's root of a subvolume mount is the subvolume's path from the top level.
+                var mounted = subvolumes.Select(v => v with { MountPoint = mounts.FirstOrDefault(m => m.Root == "/" + v.Path)?.MountPoint });
+                return fs with { Btrfs = new BtrfsFeatures { Subvolumes = mounted.ToArray() } };
             case "vfat":
                 return fs with { Vfat = new VfatFeatures { FatSize = FatSize(probe["VERSION"]), VolumeId = probe.Uuid?.Replace("-", "") } };
             default:

@@ -34,26 +34,24 @@ public static class LvmFullReport
                 .Where(s => JsonFields.String(s, "lv_uuid") is not null)
                 .GroupBy(s => JsonFields.String(s, "lv_uuid")!)
                 .ToDictionary(g => g.Key, g => g.OrderBy(s => JsonFields.Long(s, "seg_start") ?? 0).First());
-            var lvs = JsonFields.Array(report, "lv").Select(lv =>
+            // LVM's internal LVs (pool data and metadata, raid images; bracketed names, listed only with -a) are made
+            // by lvcreate along with their LV, so a layout leaves them out.
+            var lvs = JsonFields.Array(report, "lv").Where(lv => JsonFields.String(lv, "lv_name")?.StartsWith('[') == false).Select(lv =>
             {
                 var uuid = Need(lv, "lv_uuid", "LV");
                 var seg = firstSegments.TryGetValue(uuid, out var s) ? s : default;
                 var hasSeg = seg.ValueKind == JsonValueKind.Object;
-                var rawName = Need(lv, "lv_name", "LV");
-                var role = JsonFields.String(lv, "lv_role") ?? "";
                 var stripeSize = hasSeg ? JsonFields.Long(seg, "stripe_size") : null;
                 return new LvmLogicalVolume
                 {
-                    Name = rawName.Trim('[', ']'),
+                    Name = Need(lv, "lv_name", "LV"),
                     Uuid = uuid,
                     Path = JsonFields.String(lv, "lv_path"),
                     Size = JsonFields.Long(lv, "lv_size") ?? 0,
                     SegmentType = (hasSeg ? JsonFields.String(seg, "segtype") : null) ?? JsonFields.String(lv, "lv_layout") ?? "linear",
                     Stripes = (int)((hasSeg ? JsonFields.Long(seg, "stripes") : null) ?? 1),
                     StripeSize = stripeSize is > 0 ? stripeSize : null,
-                    Pool = JsonFields.String(lv, "pool_lv")?.Trim('[', ']'),
-                    // Hidden LVs are bracketed in lv_name or have the "private" role (pool data/metadata, raid images).
-                    Visible = !rawName.StartsWith('[') && !role.Split(',').Contains("private"),
+                    Pool = JsonFields.String(lv, "pool_lv"),
                 };
             }).ToArray();
             vgs.Add(new LvmVolumeGroup

@@ -72,9 +72,11 @@ internal static class PosixAcl
     /// Parses the text form GNU tar writes (entries separated by newlines, named qualifiers), libarchive writes (commas,
     /// "user:name:perms:id" with the id appended) or <see cref="ToText"/> writes, into the binary xattr with entries in
     /// the kernel's order. A named qualifier without a number goes through <paramref name="resolveName"/> (name,
-    /// isGroup); null or an unknown name is an <see cref="InvalidDataException"/>.
+    /// isGroup); null or an unknown name is an <see cref="InvalidDataException"/>. Returns null for an access ACL of
+    /// only the three base entries: it says no more than the mode bits, and the kernel never stores one as an xattr
+    /// (GNU tar writes such an ACL for every file).
     /// </summary>
-    public static byte[] FromText(string text, Func<string, bool, uint?>? resolveName, string where)
+    public static byte[]? FromText(string text, bool isAccessAcl, Func<string, bool, uint?>? resolveName, string where)
     {
         var entries = new List<Entry>();
         foreach (var raw in text.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -109,6 +111,7 @@ internal static class PosixAcl
             entries.Add(new Entry(tag, ParsePerms(fields[2], item, where), id));
         }
         entries.Sort((a, b) => a.Tag != b.Tag ? a.Tag.CompareTo(b.Tag) : a.Id.CompareTo(b.Id));
+        if (isAccessAcl && entries.All(e => e.Tag is UserObj or GroupObj or Other)) return null;
 
         var xattr = new byte[HeaderLength + EntryLength * entries.Count];
         BinaryPrimitives.WriteUInt32LittleEndian(xattr, XattrVersion);
