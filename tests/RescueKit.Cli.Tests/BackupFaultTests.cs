@@ -30,7 +30,7 @@ public class BackupFaultTests
 
         BadInputTests.AssertOneLineError(r, ExitCodes.Failed, "backup target is full", "earlier backups are untouched");
         Assert.That(_scratch.Backups(), Is.EqualTo(new[] { previous }));
-        Assert.That(Directory.EnumerateDirectories(Path.GetDirectoryName(previous)!).Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(previous) }),
+        Assert.That(BackupScratch.Find(Path.GetDirectoryName(previous)!, "-maxdepth", "1", "-type", "d"), Is.EqualTo(new[] { previous }),
             "no partial directory is left");
         Assert.That(Rescuekit.Run("verify", previous).ExitCode, Is.EqualTo(0));
     }
@@ -127,22 +127,23 @@ public class BackupFaultTests
         {
             // Mid-chunk: once the second chunk file exists, it is being written.
             var deadline = Stopwatch.StartNew();
-            while (!Directory.EnumerateFiles(hostDirectory, "*.tar.gz.001", SearchOption.AllDirectories).Any())
+            while (BackupScratch.Find(hostDirectory, "-name", "*.tar.gz.001").Count == 0)
             {
-                Assert.That(p.HasExited, Is.False, "the backup ended before its second chunk: " + p.StandardError.ReadToEnd());
+                if (p.HasExited) Assert.Fail("the backup ended before its second chunk: " + p.StandardError.ReadToEnd());
                 Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromMinutes(2)));
                 Thread.Sleep(20);
             }
         }
-        Assert.That(p.HasExited, Is.False, "the backup must still be running when it is killed");
-        ExternalTool.RunOk("kill", "procps", ["-KILL", p.Id.ToString()]);
+        if (p.HasExited) Assert.Fail($"the backup must still be running when it is killed; it ended with {p.ExitCode}: {p.StandardError.ReadToEnd()}");
+        p.Kill(); // SIGKILL
         p.WaitForExit();
 
         Assert.That(_scratch.Backups(), Is.EqualTo(new[] { previous }), "no new backup is visible");
         Assert.That(Rescuekit.Run("verify", previous).ExitCode, Is.EqualTo(0));
         var next = _scratch.Backup("--compression", "none");
         Assert.That(next.ExitCode, Is.EqualTo(0), next.Stderr);
-        Assert.That(Directory.EnumerateDirectories(hostDirectory, ".*"), Is.Empty, "the next backup removes what the killed one left");
+        Assert.That(BackupScratch.Find(hostDirectory, "-maxdepth", "1", "-name", ".*", "-type", "d"), Is.Empty,
+            "the next backup removes what the killed one left");
     }
 
     [Test]

@@ -54,6 +54,11 @@ internal sealed class BackupScratch : IDisposable
         Manifest(backup).GetProperty("sets")[0].GetProperty("chunks").EnumerateArray()
             .Select(c => Path.Combine(backup, c.GetProperty("file").GetString()!)).ToList();
 
+    /// <summary>find(1) under a directory (not the directory itself): it sees the hidden staging directories as they are.</summary>
+    public static IReadOnlyList<string> Find(string directory, params string[] expression) =>
+        ExternalTool.RunOk("find", "findutils", [directory, "-mindepth", "1", .. expression])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+
     public string NewDirectory(string name) => System.IO.Directory.CreateDirectory(Path.Combine(Directory, name)).FullName;
 
     public void Dispose()

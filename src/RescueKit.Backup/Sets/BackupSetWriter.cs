@@ -65,7 +65,7 @@ public sealed class BackupSetWriter(ILogger log)
         var layout = WriteSmallFile(staging, SetFiles.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
         var warnings = new List<BackupWarning>();
         var sets = new List<FilesystemSet>();
-        var targetDirectory = new BackupRepository(request.Target, request.Host).HostDirectory;
+        var targetDirectory = Path.GetFullPath(request.Target);
         BackupFile catalogFile;
         using (var catalog = new CatalogWriter(staging, request.Compression, key, request.RecordSize))
         {
