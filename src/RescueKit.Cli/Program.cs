@@ -10,6 +10,7 @@ root.Subcommands.Add(new MkrescueCommand());
 root.Subcommands.Add(new MkisoCommand());
 root.Subcommands.Add(new RestoreCommand());
 root.Subcommands.Add(new SelftestCommand());
+root.Subcommands.Add(new LayoutCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
