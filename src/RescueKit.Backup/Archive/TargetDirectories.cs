@@ -16,8 +16,9 @@ internal sealed class TargetDirectories(DirectoryHandle root, string targetRoot)
 
     /// <summary>
     /// The directory <paramref name="components"/> names (the root for none). With <paramref name="create"/>, missing
-    /// directories are made (0700 until their own member, if any, sets them); without, a missing one gives null.
-    /// A symlink or a non-directory on the way refuses <paramref name="member"/>.
+    /// directories are made (0700 until their own member, if any, sets them); without, a missing one or a
+    /// non-directory gives null (nothing there to reach). A symlink on the way refuses <paramref name="member"/>, and
+    /// so does a non-directory when creating.
     /// </summary>
     public DirectoryHandle? Open(IReadOnlyList<byte[]> components, int count, bool create, ReadOnlySpan<byte> member)
     {
@@ -59,10 +60,11 @@ internal sealed class TargetDirectories(DirectoryHandle root, string targetRoot)
         }
         catch (NativeIOException e) when (e.Errno is Errno.ELOOP or Errno.ENOTDIR)
         {
-            var kind = parent.Stat(name).Kind;
-            throw MemberPath.Refused(member, kind == FileKind.Symlink
-                ? $"lies under the symlink '{NativeIOException.Display(e.Path)}'"
-                : $"lies under '{NativeIOException.Display(e.Path)}', which is not a directory", targetRoot);
+            if (parent.Stat(name).Kind == FileKind.Symlink)
+                throw MemberPath.Refused(member, $"lies under the symlink '{NativeIOException.Display(e.Path)}'", targetRoot);
+            if (!create) return null;
+            throw MemberPath.Refused(member, $"lies under '{NativeIOException.Display(e.Path)}', which is not a directory",
+                targetRoot);
         }
     }
 

@@ -125,18 +125,16 @@ public static class TreeArchiver
             }
             using (file)
             {
-                var opened = file.Stat();
-                if (opened.Inode != status.Inode || opened.Kind != FileKind.Regular)
-                {
-                    Warn(item.DisplayPath, "replaced by another file during the backup; left out");
-                    return false;
-                }
                 var sparseMap = SparseMap(file, status);
                 using var data = new FileContentStream(file, status.Size, sparseMap, buffer);
                 writer.WriteEntry(Header(item, TarEntryType.Regular, null, xattrs, sparseMap), data);
                 ContentBytes += data.Length;
+                // One fstat after reading tells both whether the name was swapped for another file between lstat and
+                // open and whether the file changed while it was read.
                 var after = file.Stat();
-                if (data.Problem is not null)
+                if (after.Inode != status.Inode)
+                    Warn(item.DisplayPath, "replaced by another file during the backup; the archived content may be the new file's");
+                else if (data.Problem is not null)
                     Warn(item.DisplayPath, data.Problem);
                 else if (after.Size != status.Size || after.MtimeNanoseconds != status.MtimeNanoseconds)
                     Warn(item.DisplayPath,

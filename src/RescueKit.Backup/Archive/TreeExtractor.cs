@@ -43,7 +43,8 @@ public static class TreeExtractor
 
     /// <summary>
     /// Removes <paramref name="relativePaths"/> (directories with their contents) from <paramref name="targetRoot"/>:
-    /// the deletions a later incremental backup recorded. Paths already gone are fine; a path that escapes the
+    /// the deletions a later incremental backup recorded. Apply them before extracting that incremental archive, so
+    /// the directories it restores keep their recorded mtimes. Paths already gone are fine; a path that escapes the
     /// target is refused as in <see cref="Extract"/>.
     /// </summary>
     public static void Delete(string targetRoot, IEnumerable<byte[]> relativePaths)

@@ -4,9 +4,11 @@ using RescueKit.Core;
 namespace RescueKit.Backup.Archive;
 
 /// <summary>One entry met by <see cref="TreeWalker"/>: valid (its directory open) until the walk moves on.</summary>
-internal sealed class WalkItem(DirectoryHandle directory, byte[] name, byte[] relativePath, byte[] absolutePath,
+internal sealed class WalkItem(DirectoryHandle directory, byte[] name, byte[] relativePath, byte[] rootPath,
     FileStatus status)
 {
+    private byte[]? absolutePath;
+
     /// <summary>The open directory holding the entry; for the root, the root itself with <see cref="Name"/> ".".</summary>
     public DirectoryHandle Directory { get; } = directory;
 
@@ -15,11 +17,13 @@ internal sealed class WalkItem(DirectoryHandle directory, byte[] name, byte[] re
     /// <summary>The path relative to the walk's root, "." for the root.</summary>
     public byte[] RelativePath { get; } = relativePath;
 
-    public byte[] AbsolutePath { get; } = absolutePath;
-
     public FileStatus Status { get; } = status;
 
-    public string DisplayPath => NativeIOException.Display(AbsolutePath);
+    /// <summary>The absolute path, for messages (built only when one is needed).</summary>
+    public string DisplayPath => NativeIOException.Display(absolutePath ??= Absolute(rootPath, RelativePath));
+
+    internal static byte[] Absolute(byte[] rootPath, byte[] relativePath)
+        => relativePath is [(byte)'.'] ? rootPath : Posix.Join(rootPath, relativePath);
 }
 
 /// <summary>
@@ -67,8 +71,7 @@ internal static class TreeWalker
                 }
                 var name = frame.Names[frame.Next++];
                 var relative = frame.RelativePath.Length == 0 ? name : Posix.Join(frame.RelativePath, name);
-                var absolute = Posix.Join(rootPath, relative);
-                if (IsExcluded(excludes, absolute)) continue;
+                if (excludes.Count > 0 && IsExcluded(excludes, WalkItem.Absolute(rootPath, relative))) continue;
 
                 FileStatus status;
                 try
@@ -77,10 +80,11 @@ internal static class TreeWalker
                 }
                 catch (NativeIOException e)
                 {
-                    onWarning(NativeIOException.Display(absolute), Vanished(e));
+                    onWarning(NativeIOException.Display(WalkItem.Absolute(rootPath, relative)), Vanished(e));
                     continue;
                 }
-                yield return new WalkItem(frame.Directory, name, relative, absolute, status);
+                var item = new WalkItem(frame.Directory, name, relative, rootPath, status);
+                yield return item;
 
                 if (status.Kind != FileKind.Directory || status.Device != rootStatus.Device) continue;
                 DirectoryHandle? child = null;
@@ -92,7 +96,7 @@ internal static class TreeWalker
                 catch (NativeIOException e)
                 {
                     child?.Dispose();
-                    onWarning(NativeIOException.Display(absolute), $"directory not read, archived empty: {Vanished(e)}");
+                    onWarning(item.DisplayPath, $"directory not read, archived empty: {Vanished(e)}");
                 }
             }
         }

@@ -52,8 +52,8 @@ public sealed record PartitionInfo
     /// <summary>GPT attributes as sfdisk spells them (RequiredPartition LegacyBIOSBootable GUID:63).</summary>
     public string? Attributes { get; init; }
 
-    /// <summary>MBR active flag.</summary>
-    public bool Bootable { get; init; }
+    /// <summary>MBR active flag; null for GPT (which has the LegacyBIOSBootable attribute instead).</summary>
+    public bool? Bootable { get; init; }
 
     /// <summary>MBR only: "primary", "extended" or "logical".</summary>
     public string? Role { get; init; }

@@ -50,6 +50,8 @@ public static class LayoutJson
     /// <summary>Reads and parses a layout.json file; any problem is a <see cref="BadInputException"/> naming the file.</summary>
     public static HostLayout Load(string path)
     {
+        if (!File.Exists(path))
+            throw new BadInputException($"the layout file '{path}' does not exist: save one with 'rescuekit layout save --out {path}'");
         string text;
         try
         {

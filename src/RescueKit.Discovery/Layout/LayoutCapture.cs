@@ -47,7 +47,8 @@ public sealed partial class LayoutCapture
         var layout = new HostLayout
         {
             ToolVersion = options.ToolVersion ?? AssemblyVersion(),
-            CapturedAt = options.Clock.GetUtcNow(),
+            // Whole seconds: the time is for people and for `layout check`'s message, not for ordering captures.
+            CapturedAt = DateTimeOffset.FromUnixTimeSeconds(options.Clock.GetUtcNow().ToUnixTimeSeconds()),
             HostName = session.WholeHost ? Environment.MachineName : null,
             Scope = options.Devices.Select(d => session.WholeHost ? d : Path.GetFullPath(d)).ToArray(),
             Disks = disks,

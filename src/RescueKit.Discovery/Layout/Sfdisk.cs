@@ -35,7 +35,7 @@ public static class Sfdisk
                 Uuid = JsonFields.String(p, "uuid"),
                 Name = JsonFields.String(p, "name"),
                 Attributes = JsonFields.String(p, "attrs"),
-                Bootable = JsonFields.Bool(p, "bootable"),
+                Bootable = dos ? JsonFields.Bool(p, "bootable") : null,
                 Role = !dos ? null : ExtendedTypes.Contains(type) ? "extended" : NumberOf(node, device) >= 5 ? "logical" : "primary",
             };
         }).ToArray();

@@ -141,7 +141,7 @@ internal sealed class PaxMember
     /// xattrs go in SCHILY.xattr.NAME records with their raw bytes (GNU tar --xattrs, libarchive). ACL xattrs also get
     /// their text form in SCHILY.acl.access/default, which is what GNU tar --acls applies and what libarchive reads:
     /// GNU tar 1.34 writes both forms the same way. A '%' or '=' in a name is written %25 / %3D, as GNU tar does,
-    /// since the keyword ends at the first '='.
+    /// since the keyword ends at the first '=' (libarchive 3.6 writes the same, but reading does not undo it).
     /// </summary>
     private static void AddXattrRecords(IReadOnlyList<TarXattr> xattrs, List<PaxRecord> records)
     {

@@ -9,8 +9,16 @@ public sealed partial class PaxReader
     /// <summary>A member's pax records: its own 'x' records over the global 'g' ones, in first-seen order.</summary>
     private sealed class PaxAttributes(Dictionary<string, byte[]> globals, Dictionary<string, byte[]> local, List<string> order)
     {
-        public byte[]? Get(string keyword) =>
-            local.TryGetValue(keyword, out var v) ? v : globals.TryGetValue(keyword, out var g) ? g : null;
+        /// <summary>
+        /// The value, or null when absent or empty: POSIX pax, "If the value field is zero length, it shall delete
+        /// any header block field, previously entered extended header value, or global extended header value of the
+        /// same name." (xattr values are read by <see cref="WithPrefix"/>, where empty is a value.)
+        /// </summary>
+        public byte[]? Get(string keyword)
+        {
+            var value = local.TryGetValue(keyword, out var v) ? v : globals.TryGetValue(keyword, out var g) ? g : null;
+            return value is { Length: 0 } ? null : value;
+        }
 
         /// <summary>A decimal pax value (size, uid, gid, GNU.sparse.*); null when absent.</summary>
         public long? GetNumber(string keyword, string where)

@@ -59,6 +59,10 @@ public sealed partial class PaxReader : IDisposable
             {
                 if (local.Count > 0 || longName is not null || longLink is not null)
                     throw new InvalidDataException($"tar archive at offset {offset}: end-of-archive block right after an extended header.");
+                // POSIX ends an archive with two zero blocks. A zero block followed by a header is a damaged
+                // header, not the end: stopping there would silently drop the rest of the archive.
+                if (ReadBlock(allowEnd: true) && _block.AsSpan().ContainsAnyExcept((byte)0))
+                    throw new InvalidDataException($"tar archive at offset {offset}: a zero block where a header belongs, with more archive after it (corrupt).");
                 _ended = true;
                 return null;
             }

@@ -193,5 +193,5 @@ public sealed class PaxWriter : IDisposable
         if (_faulted) throw new InvalidOperationException("An earlier write failed; the archive is incomplete.");
     }
 
-    internal static string Show(byte[] path) => Encoding.UTF8.GetString(path);
+    private static string Show(byte[] path) => Encoding.UTF8.GetString(path);
 }

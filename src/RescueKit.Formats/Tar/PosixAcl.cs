@@ -127,6 +127,7 @@ internal static class PosixAcl
 
     private static ushort ParsePerms(string perms, string item, string where)
     {
+        if (perms.Length is 0 or > 3) throw new InvalidDataException($"{where}: ACL entry '{item}' has bad permissions '{perms}'.");
         ushort value = 0;
         foreach (var c in perms)
         {

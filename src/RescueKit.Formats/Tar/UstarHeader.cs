@@ -20,10 +20,8 @@ internal sealed class UstarHeader
     public byte[] Gname { get; init; } = [];
     public long Devmajor { get; init; }
     public long Devminor { get; init; }
+    /// <summary>Empty when read from a GNU-format block ("ustar  \0" magic), whose bytes there hold atime/ctime.</summary>
     public byte[] Prefix { get; init; } = [];
-
-    /// <summary>True when the block carries GNU tar's "ustar  \0" magic (prefix then holds atime/ctime, not a name).</summary>
-    public bool IsGnuFormat { get; init; }
 
     /// <summary>Writes the whole 512-byte block with the POSIX ustar magic and its checksum.</summary>
     public void WriteTo(Span<byte> block)
@@ -55,11 +53,19 @@ internal sealed class UstarHeader
     public static UstarHeader ReadFrom(ReadOnlySpan<byte> block, long offset)
     {
         Debug.Assert(block.Length == UstarLayout.BlockSize);
-        var stored = ReadNumber(block, UstarLayout.Chksum, UstarLayout.ChksumLength, "chksum", offset);
+        long stored;
+        try
+        {
+            stored = ReadNumber(block, UstarLayout.Chksum, UstarLayout.ChksumLength, "chksum", offset);
+        }
+        catch (InvalidDataException)
+        {
+            throw new InvalidDataException($"tar header at offset {offset}: the checksum field is not an octal number; {NotTar(block)}");
+        }
         var (unsigned, signed) = Checksums(block);
         if (stored != unsigned && stored != signed)
             throw new InvalidDataException(
-                $"tar header at offset {offset}: checksum mismatch (stored {stored}, computed {unsigned}); the archive is corrupt or not a tar archive.");
+                $"tar header at offset {offset}: checksum mismatch (stored {stored}, computed {unsigned}); {NotTar(block)}");
 
         var magic = block.Slice(UstarLayout.Magic, UstarLayout.MagicLength + UstarLayout.VersionLength);
         bool gnu = magic.SequenceEqual(UstarLayout.GnuMagicAndVersion);
@@ -82,9 +88,18 @@ internal sealed class UstarHeader
             Devmajor = ReadNumber(block, UstarLayout.Devmajor, UstarLayout.DevmajorLength, "devmajor", offset),
             Devminor = ReadNumber(block, UstarLayout.Devminor, UstarLayout.DevminorLength, "devminor", offset),
             Prefix = gnu ? [] : ReadBytes(block, UstarLayout.Prefix, UstarLayout.PrefixLength),
-            IsGnuFormat = gnu,
         };
     }
+
+    /// <summary>What a block that is no tar header probably is: compressed data is the usual mistake.</summary>
+    private static string NotTar(ReadOnlySpan<byte> block) => block switch
+    {
+        [0x1F, 0x8B, ..] => "this is gzip data: decompress it first (zcat).",
+        [0x28, 0xB5, 0x2F, 0xFD, ..] => "this is zstd data: decompress it first (zstd -dc).",
+        [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..] => "this is xz data: decompress it first (xz -dc).",
+        [(byte)'B', (byte)'Z', (byte)'h', ..] => "this is bzip2 data: decompress it first (bzip2 -dc).",
+        _ => "the archive is corrupt or not a tar archive.",
+    };
 
     /// <summary>The member name the block spells: prefix "/" name when prefix is set (ustar), else name.</summary>
     public byte[] JoinedName() => Prefix.Length == 0 ? Name : [.. Prefix, (byte)'/', .. Name];

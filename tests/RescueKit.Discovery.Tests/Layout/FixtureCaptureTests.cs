@@ -167,7 +167,7 @@ public class FixtureCaptureTests
         Assert.That(Fixtures.Blkid("mbr-logical", "/dev/vda6", "PARTUUID"), Is.EqualTo(disk.TableId![2..] + "-06"));
         Assert.That(disk.Partitions.Select(p => (p.Number, p.Role, p.Type, p.Bootable)), Is.EqualTo(new[]
         {
-            (1, (string?)"primary", "83", true), (2, "primary", "83", false), (3, "extended", "5", false),
+            (1, (string?)"primary", "83", (bool?)true), (2, "primary", "83", false), (3, "extended", "5", false),
             (5, "logical", "c", false), (6, "logical", "83", false), (7, "logical", "82", false),
         }));
         Assert.That(layout.Filesystems.Select(f => (f.Device, f.Type, f.MountPoint)), Is.EqualTo(new[]

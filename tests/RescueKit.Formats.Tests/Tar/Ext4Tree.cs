@@ -195,7 +195,7 @@ internal sealed class Ext4Tree : IDisposable
             .Select(l => l.Split(' '))
             .ToDictionary(p => p[0], p => string.Join(',', p[1].Split(':').Select(h => Convert.ToInt32(h, 16))));
 
-    /// <summary>getfattr -d -e hex: "# file: NAME" (octal escapes \ooo for other bytes) then "key=0xHEX" lines.</summary>
+    /// <summary>getfattr -d -e hex: "# file: NAME" then "key=0xHEX" lines; names and keys escape '=' and other bytes as \ooo.</summary>
     private static Dictionary<string, string> ParseGetfattr(string stdout)
     {
         var result = new Dictionary<string, string>();
@@ -213,7 +213,7 @@ internal sealed class Ext4Tree : IDisposable
                 Flush();
                 file = Show(Unescape(line["# file: ".Length..]));
             }
-            else if (line.Contains('=')) attrs.Add(line);
+            else if (line.IndexOf('=') is > 0 and var eq) attrs.Add(Show(Unescape(line[..eq])) + line[eq..]);
             else Assert.Fail($"getfattr: {line}");
         }
         Flush();

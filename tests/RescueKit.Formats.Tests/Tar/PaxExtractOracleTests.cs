@@ -74,7 +74,7 @@ public class PaxExtractOracleTests
             // GNU tar --acls sets an ACL (from the mode when the member has none) on every member through
             // /proc/self/fd/N/PATH, which is over PATH_MAX for the 4095-byte path; the file itself is restored.
             $"acl_set_file_at: Cannot set POSIX ACLs for file '{DeepFile}': File name too long");
-        AssertSameAsSource(target, rootMtimeRestored: true);
+        AssertSameAsSource(target, rootMtimeRestored: true, xattrNamesUnescaped: true);
     }
 
     [Test]
@@ -85,8 +85,11 @@ public class PaxExtractOracleTests
         var bsdtar = ExternalTool.Require("bsdtar", "libarchive-tools");
         var target = Extract("bsdtar", "env", "coreutils",
             ["LC_ALL=C.UTF-8", bsdtar, "-x", "-p", "--numeric-owner", "--xattrs", "--acls", "-f", _archive, "-C"]);
-        // bsdtar leaves the mtime of the directory it extracts into ("./") alone, with any archive.
-        AssertSameAsSource(target, rootMtimeRestored: false);
+        // Two libarchive 3.6 habits, the same with its own archives: it leaves the mtime of the directory it extracts
+        // into ("./") alone, and it does not undo GNU tar's %3D/%25 escapes in SCHILY.xattr names, so the xattr
+        // "user.a=b%c" (which it restores from its LIBARCHIVE.xattr record when it wrote the archive) comes out under
+        // the escaped name.
+        AssertSameAsSource(target, rootMtimeRestored: false, xattrNamesUnescaped: false);
     }
 
     [Test]
@@ -122,18 +125,21 @@ public class PaxExtractOracleTests
         Directory.CreateDirectory(target);
         var r = ExternalTool.Run(program, package, [.. argsBeforeTarget, target]);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        // GNU tar 1.34 does not know pax "hdrcharset" (it keeps the raw bytes anyway) and says so; nothing else may be said.
-        var other = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => !l.EndsWith("Ignoring unknown extended header keyword 'hdrcharset'", StringComparison.Ordinal)
-                        && (knownWarning is null || !l.EndsWith(knownWarning, StringComparison.Ordinal)));
-        Assert.That(other, Is.Empty);
+        Assert.That(PaxListingOracleTests.UnexpectedGnuWarnings(r.Stderr)
+            .Where(l => knownWarning is null || !l.EndsWith(knownWarning, StringComparison.Ordinal)), Is.Empty);
         return target;
     }
 
-    private void AssertSameAsSource(string target, bool rootMtimeRestored)
+    private void AssertSameAsSource(string target, bool rootMtimeRestored, bool xattrNamesUnescaped)
     {
         var scan = _fs.Scan(target);
         if (!rootMtimeRestored) scan["."] = scan["."] with { MtimeNanoseconds = _sourceScan["."].MtimeNanoseconds };
+        if (!xattrNamesUnescaped)
+        {
+            var source = _sourceScan["dir/cap"];
+            Assert.That(scan["dir/cap"].Xattrs, Is.EqualTo(string.Join(' ', source.Xattrs.Split(' ').Select(x => x.Replace("user.a=b%c", "user.a%3Db%25c")).Order(StringComparer.Ordinal))));
+            scan["dir/cap"] = scan["dir/cap"] with { Xattrs = source.Xattrs, Blocks = source.Blocks };
+        }
         Assert.That(scan.Values.Select(v => v.ToString()), Is.EqualTo(_sourceScan.Values.Select(v => v.ToString())));
 
         // Every byte: diff compares regular files and symlinks (it cannot compare fifos and devices, whose

@@ -31,8 +31,8 @@ public class PaxListingOracleTests
     {
         var r = ExternalTool.Run("tar", "tar", ["--numeric-owner", "--full-time", "-tvf", _archive]);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        // GNU tar 1.34 does not know pax "hdrcharset" (written for the name that is not UTF-8) and says so once.
-        Assert.That(r.Stderr.Trim(), Does.EndWith("tar: Ignoring unknown extended header keyword 'hdrcharset'"));
+        Assert.That(r.Stderr, Does.Contain("tar: Ignoring unknown extended header keyword 'hdrcharset'"));
+        Assert.That(UnexpectedGnuWarnings(r.Stderr), Is.Empty);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Regex.Replace(l, " +", " "));
         Assert.That(lines, Is.EqualTo(_sample.Select(m => GnuListing(m.Entry))));
     }
@@ -48,6 +48,14 @@ public class PaxListingOracleTests
         var expected = _sample.Select(m => Escape(m.Entry.Path, keepUtf8: true) + (m.Entry.Type == TarEntryType.Directory && m.Entry.Path[^1] != '/' ? "/" : ""));
         Assert.That(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expected));
     }
+
+    /// <summary>
+    /// GNU tar's stderr without the note our archives cause by design: GNU tar 1.34 does not know pax "hdrcharset"
+    /// (written for names that are not UTF-8; it keeps the raw bytes anyway).
+    /// </summary>
+    internal static IEnumerable<string> UnexpectedGnuWarnings(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.EndsWith("Ignoring unknown extended header keyword 'hdrcharset'", StringComparison.Ordinal));
 
     /// <summary>A line of GNU tar -tv --numeric-owner --full-time, runs of spaces squeezed.</summary>
     private static string GnuListing(TarEntry e)

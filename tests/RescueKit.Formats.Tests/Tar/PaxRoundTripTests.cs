@@ -52,10 +52,7 @@ public class PaxRoundTripTests
     [Test]
     public void A_plain_member_is_one_ustar_header_without_an_extended_header()
     {
-        var archive = TarSample.Write([TarSample.File("a/b.txt", "hi"u8.ToArray(), 0x1A4)]);
-        // header + one data block + two end blocks; the mtime has nanoseconds, so a pax 'x' header comes first.
-        Assert.That(archive[156], Is.EqualTo((byte)'x'));
-
+        // Whole seconds, an ASCII name: header, one data block, two end blocks.
         var plain = new TarEntry { Path = "a/b.txt"u8.ToArray(), Type = TarEntryType.Regular, Mode = 0x1A4, Size = 2, MtimeNanoseconds = 1_000_000_000 };
         var ms = new MemoryStream();
         using (var w = new PaxWriter(ms, leaveOpen: true)) w.WriteEntry(plain, new MemoryStream("hi"u8.ToArray()));
@@ -65,6 +62,27 @@ public class PaxRoundTripTests
         Assert.That(bytes.AsSpan(257, 8).ToArray(), Is.EqualTo("ustar\u000000"u8.ToArray()));
         Assert.That(bytes.AsSpan(512, 2).ToArray(), Is.EqualTo("hi"u8.ToArray()));
         Assert.That(bytes.AsSpan(1024).ContainsAnyExcept((byte)0), Is.False);
+
+        // The same with nanoseconds needs a pax 'x' header first.
+        var archive = TarSample.Write([TarSample.File("a/b.txt", "hi"u8.ToArray(), 0x1A4)]);
+        Assert.That(archive[156], Is.EqualTo((byte)'x'));
+        Assert.That(System.Text.Encoding.ASCII.GetString(archive, 512, 30), Is.EqualTo($"30 mtime={PaxMember.FormatTime(TarSample.Mtime)}\n"));
+    }
+
+    [Test]
+    public void The_format_has_no_path_limit_and_marks_only_non_utf8_names_binary()
+    {
+        var longPath = string.Join('/', Enumerable.Repeat(new string('p', 250), 40)); // 10039 bytes
+        byte[] raw = [(byte)'r', 0xC3, 0x28]; // an invalid UTF-8 sequence
+        var archive = TarSample.Write([TarSample.File(longPath, "x"u8.ToArray(), 0x1A4), TarSample.File("caf\u00e9", [], 0x1A4),
+            new TarSample.Member(new TarEntry { Path = raw, Type = TarEntryType.Regular, MtimeNanoseconds = 1_000_000_000 }, [])]);
+        var back = ReadAll(archive);
+        Assert.That(back.Select(b => b.Entry.Path), Is.EqualTo(new[] { TarSample.Utf8(longPath), TarSample.Utf8("caf\u00e9"), raw }));
+
+        var text = System.Text.Encoding.Latin1.GetString(archive);
+        Assert.That(text, Does.Contain($"{longPath.Length + 12} path={longPath}\n"));
+        Assert.That(text.Split("hdrcharset=BINARY\n").Length - 1, Is.EqualTo(1), "only the name that is not UTF-8 is marked");
+        Assert.That(text, Does.Contain("./PaxHeaders/caf\u00c3\u00a9"), "the 'x' header is named DIR/PaxHeaders/NAME as GNU tar names it");
     }
 
     [Test]

@@ -65,7 +65,8 @@ internal static class TarSample
                 new TarXattr("user.binary", [0, 0xFF, (byte)'=', (byte)'\n', 0x80]),
                 new TarXattr("system.posix_acl_access", FileAcl),
             ]),
-            File("dir/cap", Pattern(70_000, 1), 0x1ED, xattrs: [new TarXattr("security.capability", NetRawCapability)]),
+            // '=' ends a pax keyword, so GNU tar writes it (and '%') in xattr names as %3D (%25).
+            File("dir/cap", Pattern(70_000, 1), 0x1ED, xattrs: [new TarXattr("user.a=b%c", [1]), new TarXattr("security.capability", NetRawCapability)]),
             File("dir/caf\u00e9-\u65e5\u672c.txt", Utf8("utf-8 name\n"), 0x180),
             File("dir/" + new string('n', 255), Utf8("255-byte name\n"), 0x1A4),
             new(new TarEntry { Path = [.. Utf8("dir/raw-"), 0xFF, 0xFE, (byte)'x'], Type = TarEntryType.Regular, Mode = 0x1A4, Size = 9, MtimeNanoseconds = Mtime }, Utf8("not utf8\n")),
