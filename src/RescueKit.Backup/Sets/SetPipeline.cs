@@ -5,10 +5,10 @@ using RescueKit.Core.Backup;
 namespace RescueKit.Backup.Sets;
 
 /// <summary>
-/// One filesystem's archive stream, in three stages on their own threads joined by bounded pipes, so reading,
-/// compressing and hashing/encrypting/writing overlap (issue 3 "Backup"): TreeArchiver writes the tar into pipe 1; the
-/// compressor (libzstd adds its own worker threads) moves it into pipe 2; the <see cref="ChunkedWriter"/> takes it
-/// from there. Each pipe holds at most <see cref="PipeBytes"/>, which with the compressor's windows keeps the memory
+/// One filesystem's archive stream, in stages on their own threads joined by bounded pipes, so reading,
+/// compressing and hashing/encrypting/writing overlap (issue 3 "Backup"): TreeArchiver writes the tar through the
+/// compressor (libzstd's worker threads; gzip in a stage of its own, behind a pipe) into a pipe that the
+/// <see cref="ChunkedWriter"/> takes it from. Each pipe holds at most <see cref="PipeBytes"/>, which with the compressor's windows keeps the memory
 /// bounded whatever the size of the tree. The first failure of any stage stops the others and is what is thrown.
 /// </summary>
 internal static class SetPipeline
@@ -20,31 +20,45 @@ internal static class SetPipeline
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tar = NewPipe();
         var compressed = NewPipe();
         ArchiveSummary? summary = null;
         var failure = new FirstFailure();
 
-        var archive = Stage(stop, failure, [tar.Writer], [], () =>
+        // gzip compresses on the thread that calls it, so it gets a stage of its own; libzstd hands the work to its
+        // worker threads and "none" has none, so for them the archiver writes straight into the compressor.
+        var tasks = new List<Task>();
+        if (compression.Algorithm == SetCompression.Gzip)
         {
-            using var tarStream = tar.Writer.AsStream();
-            summary = TreeArchiver.Write(options, tarStream, observer, stop.Token);
-        });
-        var compress = Stage(stop, failure, [compressed.Writer], [tar.Reader], () =>
+            var tar = NewPipe();
+            tasks.Add(Stage(stop, failure, [tar.Writer], [], () =>
+            {
+                using var tarStream = tar.Writer.AsStream();
+                summary = TreeArchiver.Write(options, tarStream, observer, stop.Token);
+            }));
+            tasks.Add(Stage(stop, failure, [compressed.Writer], [tar.Reader], () =>
+            {
+                using var input = tar.Reader.AsStream();
+                using var compressor = SetCompression.Compress(compression, compressed.Writer.AsStream());
+                input.CopyTo(compressor, 1 << 20);
+            }));
+        }
+        else
         {
-            using var input = tar.Reader.AsStream();
-            using var compressor = SetCompression.Compress(compression, compressed.Writer.AsStream());
-            input.CopyTo(compressor, 1 << 20);
-        });
-        var write = Stage(stop, failure, [], [compressed.Reader], () =>
+            tasks.Add(Stage(stop, failure, [compressed.Writer], [], () =>
+            {
+                using var compressor = SetCompression.Compress(compression, compressed.Writer.AsStream());
+                summary = TreeArchiver.Write(options, compressor, observer, stop.Token);
+            }));
+        }
+        tasks.Add(Stage(stop, failure, [], [compressed.Reader], () =>
         {
             using var input = compressed.Reader.AsStream();
             input.CopyTo(output, 1 << 20);
-        });
+        }));
 
         try
         {
-            Task.WaitAll(archive, compress, write);
+            Task.WaitAll(tasks);
         }
         catch (AggregateException)
         {
@@ -56,7 +70,8 @@ internal static class SetPipeline
     }
 
     private static Pipe NewPipe() =>
-        new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2, useSynchronizationContext: false));
+        new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2, minimumSegmentSize: 128 << 10,
+            useSynchronizationContext: false));
 
     /// <summary>Runs a stage on its own thread. When it fails, its pipe ends are completed with the error (so a stage
     /// blocked on it wakes) and the others are cancelled.</summary>
