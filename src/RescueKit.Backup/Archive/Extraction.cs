@@ -12,12 +12,27 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
     private const uint CreationMode = 0b110_000_000; // 0600 for a file until its own mode is set
     private const uint DirectoryCreationMode = 0b111_000_000; // 0700 for a directory until the end
 
+    private static readonly byte[] Dot = "."u8.ToArray();
+
     private readonly List<(List<byte[]> Components, TarEntry Entry)> pendingDirectories = [];
     private readonly byte[] buffer = new byte[BufferSize];
 
-    /// <summary>Restores one member; the refusals of <see cref="MemberPath"/> and <see cref="TargetDirectories"/>
-    /// happen before anything of it is created.</summary>
+    /// <summary>Restores one member; false when it was skipped with a warning. The refusals of
+    /// <see cref="MemberPath"/> and <see cref="TargetDirectories"/> happen before anything of it is created; a failed
+    /// filesystem call becomes an error naming the member.</summary>
     public bool Restore(TarEntry entry, PaxReader reader)
+    {
+        try
+        {
+            return RestoreMember(entry, reader);
+        }
+        catch (NativeIOException e)
+        {
+            throw TreeExtractor.Failed(entry.Path, e);
+        }
+    }
+
+    private bool RestoreMember(TarEntry entry, PaxReader reader)
     {
         var member = entry.Path;
         var components = MemberPath.Split(member, member, "path", targetRoot);
@@ -41,8 +56,15 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
                 Warn(member, $"hard link target '{NativeIOException.Display(entry.LinkName)}' does not exist; not linked");
                 return false;
             }
-            TreeExtractor.Failing(member, () => Replacing(linkParent, components[^1],
-                () => linkParent.CreateHardLink(components[^1], targetParent, target[^1])));
+            try
+            {
+                Replacing(linkParent, components[^1], () => linkParent.CreateHardLink(components[^1], targetParent, target[^1]));
+            }
+            catch (NativeIOException e) when (e.Errno == Errno.ENOENT)
+            {
+                Warn(member, $"hard link target '{NativeIOException.Display(entry.LinkName)}' does not exist; not linked");
+                return false;
+            }
             return true;
         }
 
@@ -51,18 +73,15 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
         switch (entry.Type)
         {
             case TarEntryType.Directory:
-                TreeExtractor.Failing(member, () => MakeDirectory(parent, name));
+                MakeDirectory(parent, name);
                 pendingDirectories.Add((components, entry));
                 return true;
             case TarEntryType.Regular:
-                TreeExtractor.Failing(member, () => WriteFile(parent, name, entry, reader));
+                WriteFile(parent, name, entry, reader);
                 return true;
             case TarEntryType.Symlink:
-                TreeExtractor.Failing(member, () =>
-                {
-                    Replacing(parent, name, () => parent.CreateSymlink(name, entry.LinkName ?? []));
-                    ApplyMetadata(parent, name, entry);
-                });
+                Replacing(parent, name, () => parent.CreateSymlink(name, entry.LinkName ?? []));
+                ApplyMetadata(parent, name, entry);
                 return true;
             case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                 return MakeNode(parent, name, entry);
@@ -80,9 +99,15 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (components, entry) = pendingDirectories[i];
-            var directory = directories.Open(components, components.Count, create: false, entry.Path);
-            if (directory is null) continue;
-            TreeExtractor.Failing(entry.Path, () => ApplyMetadata(directory, "."u8.ToArray(), entry));
+            try
+            {
+                var directory = directories.Open(components, components.Count, create: false, entry.Path);
+                if (directory is not null) ApplyMetadata(directory, Dot, entry);
+            }
+            catch (NativeIOException e)
+            {
+                throw TreeExtractor.Failed(entry.Path, e);
+            }
         }
         pendingDirectories.Clear();
     }
@@ -155,7 +180,7 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
             Warn(entry.Path, $"not created ({e.Message}): device nodes need root");
             return false;
         }
-        TreeExtractor.Failing(entry.Path, () => ApplyMetadata(parent, name, entry));
+        ApplyMetadata(parent, name, entry);
         return true;
     }
 

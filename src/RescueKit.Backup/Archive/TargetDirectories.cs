@@ -36,8 +36,8 @@ internal sealed class TargetDirectories(DirectoryHandle root, string targetRoot)
         return count == 0 ? Root : chain[count - 1].Directory;
     }
 
-    /// <summary>Closes what is cached below depth <paramref name="depth"/> (an entry there is being replaced).</summary>
-    public void Truncate(int depth)
+    // Closes the cached directories from depth on.
+    private void Truncate(int depth)
     {
         for (var i = chain.Count - 1; i >= depth; i--)
         {

@@ -86,7 +86,10 @@ public static class TreeArchiver
                     observer.OnEntry(archived, false);
                     return;
                 }
-                xattrs = ReadXattrs(item);
+                // A hard link member only names its first path, which carries the inode's xattrs; a regular file's
+                // are read through its fd once it is open (cheaper than a path lookup through /proc).
+                xattrs = type is TarEntryType.HardLink or TarEntryType.Regular ? []
+                    : ToTar(item, item.Directory.ReadXattrs(item.Name));
                 entry = archived;
             }
             catch (NativeIOException e)
@@ -97,7 +100,7 @@ public static class TreeArchiver
 
             if (type == TarEntryType.Regular)
             {
-                if (!ArchiveFile(item, xattrs, writer)) return;
+                if (!ArchiveFile(item, writer)) return;
             }
             else
             {
@@ -109,17 +112,20 @@ public static class TreeArchiver
             observer.OnEntry(entry, true);
         }
 
-        // Opens and writes a regular file; false when it could not be opened (warned, left out).
-        private bool ArchiveFile(WalkItem item, List<TarXattr> xattrs, PaxWriter writer)
+        // Opens and writes a regular file; false when it could not be opened or its xattrs read (warned, left out).
+        private bool ArchiveFile(WalkItem item, PaxWriter writer)
         {
             var status = item.Status;
-            UnixFd file;
+            UnixFd? file = null;
+            List<TarXattr> xattrs;
             try
             {
                 file = item.Directory.OpenFileForReading(item.Name);
+                xattrs = ToTar(item, file.ReadXattrs());
             }
             catch (NativeIOException e)
             {
+                file?.Dispose();
                 Warn(item.DisplayPath, TreeWalker.Vanished(e));
                 return false;
             }
@@ -166,10 +172,10 @@ public static class TreeArchiver
 
         // Xattr names are ASCII in practice (namespace.name); one that is not valid UTF-8 cannot be a pax keyword
         // value of the contract's TarXattr and is left out with a warning.
-        private List<TarXattr> ReadXattrs(WalkItem item)
+        private List<TarXattr> ToTar(WalkItem item, List<Xattr> xattrs)
         {
-            var result = new List<TarXattr>();
-            foreach (var x in item.Directory.ReadXattrs(item.Name))
+            var result = new List<TarXattr>(xattrs.Count);
+            foreach (var x in xattrs)
             {
                 try
                 {

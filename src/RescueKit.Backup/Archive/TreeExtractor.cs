@@ -58,8 +58,14 @@ public static class TreeExtractor
             if (components.Count == 0) throw MemberPath.Refused(path, "names the restore target itself", targetRoot);
             var parent = directories.Open(components, components.Count - 1, create: false, path);
             if (parent is null) continue;
-            directories.Truncate(components.Count - 1);
-            Failing(path, () => RemoveTree(parent, components[^1]));
+            try
+            {
+                RemoveTree(parent, components[^1]);
+            }
+            catch (NativeIOException e)
+            {
+                throw Failed(path, e);
+            }
         }
     }
 
@@ -95,17 +101,7 @@ public static class TreeExtractor
         parent.Remove(name, directory: status.Kind == FileKind.Directory);
     }
 
-    /// <summary>Runs a filesystem step for one member; a failure becomes an error naming the member.</summary>
-    internal static void Failing(ReadOnlySpan<byte> member, Action step)
-    {
-        try
-        {
-            step();
-        }
-        catch (NativeIOException e)
-        {
-            throw new RescueKitException(
-                $"restoring '{NativeIOException.Display(member)}' failed: {e.Message}", ExitCodes.Failed, e);
-        }
-    }
+    /// <summary>A failed filesystem call while restoring <paramref name="member"/>, as the error the user sees.</summary>
+    internal static RescueKitException Failed(ReadOnlySpan<byte> member, NativeIOException e)
+        => new($"restoring '{NativeIOException.Display(member)}' failed: {e.Message}", ExitCodes.Failed, e);
 }

@@ -26,8 +26,6 @@ public sealed unsafe class DirectoryHandle : IDisposable
         Path = path;
     }
 
-    public int Fd => fd;
-
     /// <summary>The directory's path for messages and for naming children.</summary>
     public byte[] Path { get; }
 
@@ -38,7 +36,7 @@ public sealed unsafe class DirectoryHandle : IDisposable
         Span<byte> scratch = stackalloc byte[Posix.NameBufferSize];
         fixed (byte* p = Posix.CString(bytes, scratch))
         {
-            var fd = LibC.OpenAt(-100 /* AT_FDCWD */, p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+            var fd = LibC.OpenAt(LibC.AT_FDCWD, p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
             if (fd < 0) throw Posix.Error("open", bytes);
             return new DirectoryHandle(fd, bytes);
         }
@@ -151,64 +149,7 @@ public sealed unsafe class DirectoryHandle : IDisposable
     public List<Xattr> ReadXattrs(ReadOnlySpan<byte> name)
     {
         Span<byte> pathScratch = stackalloc byte[Posix.NameBufferSize];
-        Span<byte> nameScratch = stackalloc byte[Posix.NameBufferSize];
-        var result = new List<Xattr>();
-        fixed (byte* p = ProcPath(name, pathScratch))
-        {
-            var list = ListXattrNames(p, name);
-            var rest = list.AsSpan();
-            while (!rest.IsEmpty)
-            {
-                var end = rest.IndexOf((byte)0);
-                var attributeName = rest[..end].ToArray();
-                rest = rest[(end + 1)..];
-                fixed (byte* n = Posix.CString(attributeName, nameScratch))
-                {
-                    var value = GetXattr(p, n, name);
-                    if (value is not null) result.Add(new Xattr(attributeName, value));
-                }
-            }
-        }
-        result.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
-        return result;
-    }
-
-    // llistxattr's size-then-fetch, retried when the list grows in between (ERANGE); empty without xattr support.
-    private byte[] ListXattrNames(byte* path, ReadOnlySpan<byte> name)
-    {
-        while (true)
-        {
-            var size = LibC.LListXattr(path, null, 0);
-            if (size < 0 && Posix.LastErrno == Errno.EOPNOTSUPP) return [];
-            if (size < 0) throw Posix.Error("llistxattr", Posix.Join(Path, name));
-            if (size == 0) return [];
-            var list = new byte[size];
-            fixed (byte* l = list)
-            {
-                var got = LibC.LListXattr(path, l, (nuint)size);
-                if (got >= 0) return list.AsSpan(0, (int)got).ToArray();
-                if (Posix.LastErrno != Errno.ERANGE) throw Posix.Error("llistxattr", Posix.Join(Path, name));
-            }
-        }
-    }
-
-    // lgetxattr's size-then-fetch, retried on ERANGE; null when the attribute went away meanwhile (ENODATA).
-    private byte[]? GetXattr(byte* path, byte* attribute, ReadOnlySpan<byte> name)
-    {
-        while (true)
-        {
-            var size = LibC.LGetXattr(path, attribute, null, 0);
-            if (size < 0 && Posix.LastErrno == Errno.ENODATA) return null;
-            if (size < 0) throw Posix.Error("lgetxattr", Posix.Join(Path, name));
-            var value = new byte[size];
-            fixed (byte* v = value)
-            {
-                var got = LibC.LGetXattr(path, attribute, size == 0 ? null : v, (nuint)size);
-                if (got >= 0) return value.AsSpan(0, (int)got).ToArray();
-                if (Posix.LastErrno == Errno.ENODATA) return null;
-                if (Posix.LastErrno != Errno.ERANGE) throw Posix.Error("lgetxattr", Posix.Join(Path, name));
-            }
-        }
+        fixed (byte* p = ProcPath(name, pathScratch)) return XattrReader.Read(-1, p, Path, name);
     }
 
     /// <summary>Sets one extended attribute of <paramref name="name"/> (creating or replacing it).</summary>

@@ -21,7 +21,8 @@ internal static unsafe partial class LibC
     internal const int O_NOATIME = 0x40000;
     internal const int O_CLOEXEC = 0x80000;
 
-    // *at() flags.
+    // *at(): a path relative to the working directory; flags.
+    internal const int AT_FDCWD = -100;
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const int AT_REMOVEDIR = 0x200;
     internal const int AT_EMPTY_PATH = 0x1000;
@@ -111,6 +112,12 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "lgetxattr", SetLastError = true)]
     internal static partial nint LGetXattr(byte* path, byte* name, byte* value, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "flistxattr", SetLastError = true)]
+    internal static partial nint FListXattr(int fd, byte* list, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "fgetxattr", SetLastError = true)]
+    internal static partial nint FGetXattr(int fd, byte* name, byte* value, nuint size);
 
     [LibraryImport(Library, EntryPoint = "lsetxattr", SetLastError = true)]
     internal static partial int LSetXattr(byte* path, byte* name, byte* value, nuint size, int flags);

@@ -30,6 +30,7 @@ internal static unsafe class Posix
     internal static byte[] Join(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
     {
         if (directory.IsEmpty) return name.ToArray();
+        if (name.IsEmpty) return directory.ToArray();
         var slash = directory[^1] == (byte)'/' ? 0 : 1;
         var joined = new byte[directory.Length + slash + name.Length];
         directory.CopyTo(joined);

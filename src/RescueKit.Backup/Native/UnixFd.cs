@@ -11,8 +11,6 @@ public sealed unsafe class UnixFd : IDisposable
         Path = path;
     }
 
-    public int Value => fd;
-
     /// <summary>The path for messages (absolute as far as the caller knows it).</summary>
     public byte[] Path { get; }
 
@@ -23,6 +21,9 @@ public sealed unsafe class UnixFd : IDisposable
         Posix.Check(LibC.StatxCall(fd, &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, &s), "statx", Path);
         return FileStatus.From(s);
     }
+
+    /// <summary>Every extended attribute of the open file (flistxattr/fgetxattr), sorted by name.</summary>
+    public List<Xattr> ReadXattrs() => XattrReader.Read(fd, null, Path, []);
 
     /// <summary>pread(2) at <paramref name="offset"/>; 0 at the end of the file.</summary>
     public int Read(Span<byte> buffer, long offset)

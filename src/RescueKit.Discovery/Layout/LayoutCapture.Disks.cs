@@ -48,6 +48,8 @@ public sealed partial class LayoutCapture
         var table = ReadTable(source);
         if (table is not null)
         {
+            // An extended partition's node covers its logical partitions; it holds nothing of its own.
+            session.Extended.UnionWith(table.Partitions.Where(p => p.Role == "extended").Select(p => p.Device));
             // Partitions without a device node of their own are read through the disk at their offset.
             var nodePaths = nodes.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var p in table.Partitions.Where(p => !nodePaths.Contains(p.Device) && p.Role != "extended"))
@@ -90,13 +92,18 @@ public sealed partial class LayoutCapture
     }
 
     /// <summary>
-    /// blkid for every node: the whole host in one `blkid -o export` (every device the system knows); with --device,
-    /// low-level probing (`blkid -p`) of each node, at an offset into its disk for a partition without a device node.
+    /// blkid for every node. The whole host first in one `blkid -o export` (every device the system knows, from udev
+    /// and blkid's cache); then low-level probing (`blkid -p`) of what that did not list and could hold a signature: with
+    /// --device every node, for the whole host the disks and partitions nothing is stacked on (unscanned, or never
+    /// cached). A partition without a device node is probed at its offset into its disk.
     /// </summary>
     private void ProbeAll(Session session)
     {
-        // blkid exits 2 when it finds nothing to report (an empty device, a partition without a signature).
+        // blkid exits 2 when it finds nothing to report (an empty device, a partition without a signature), and also
+        // when it cannot open the device; only then does it say why on stderr.
         const int nothingFound = 2;
+        // blkid -p exits 8 when a device carries signatures of more than one kind and will not guess.
+        const int ambivalent = 8;
         if (session.WholeHost)
         {
             var all = _runner.Run(["blkid", "-o", "export"], [nothingFound]).StandardOutput;
@@ -105,13 +112,18 @@ public sealed partial class LayoutCapture
         }
         foreach (var node in session.Nodes.Values.Where(n => !session.Probes.ContainsKey(n.Path)))
         {
-            if (session.WholeHost && node.Container is null) continue;
+            if (session.WholeHost && node.Container is null &&
+                (node.Type is not ("disk" or "part") || node.Lsblk is { Children.Count: > 0 } || session.Extended.Contains(node.Path)))
+                continue;
             string[] argv = node.Container is null
                 ? ["blkid", "-p", "-o", "export", node.Path]
                 : ["blkid", "-p", "-o", "export", "--offset", node.Offset.ToString(), "--size", node.Size.ToString(), node.Container];
-            var output = RunOptional(session, argv, $"what {node.Path} holds", [nothingFound]);
-            if (output is null) continue;
-            var probe = ParseRequired(output, BlkidExport.Parse, string.Join(' ', argv)).FirstOrDefault();
+            var result = _runner.Run(argv, [nothingFound, ambivalent]);
+            if (result.ExitCode == nothingFound && result.StandardError.Trim() is { Length: > 0 } why)
+                Note(session, $"blkid cannot read {node.Path} ({why}): what it holds not captured");
+            if (result.ExitCode == ambivalent)
+                Note(session, $"{node.Path} carries signatures of more than one kind (see wipefs {node.Path}): what it holds not captured");
+            var probe = ParseRequired(result.StandardOutput, BlkidExport.Parse, string.Join(' ', argv)).FirstOrDefault();
             if (probe is not null) session.Probes[node.Path] = probe;
         }
     }

@@ -20,7 +20,7 @@ public sealed partial class LayoutCapture
             var array = ParseOptional(session, text, t => MdadmDetail.Parse(node.Path, t), what);
             if (array is null) continue;
             var kname = node.KName ?? Path.GetFileName(node.Path);
-            result.Add(MdadmDetail.WithMdStat(array, stat?.GetValueOrDefault(kname)));
+            result.Add(MdadmDetail.WithMdStat(array, stat?.GetValueOrDefault(kname)) with { Size = node.Size });
         }
         return result;
     }

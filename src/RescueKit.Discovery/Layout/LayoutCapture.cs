@@ -72,6 +72,9 @@ public sealed partial class LayoutCapture
         public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, BlkidProbe> Probes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The device nodes of extended MBR partitions.</summary>
+        public HashSet<string> Extended { get; } = new(StringComparer.Ordinal);
         public List<string> Notes { get; } = [];
 
         public void Add(Node node) => Nodes.TryAdd(node.Path, node);

@@ -128,13 +128,14 @@ internal sealed class PaxMember
     /// <summary>pax mtime: decimal seconds, with a '.' and nine digits of nanoseconds when there are any.</summary>
     internal static string FormatTime(long nanoseconds)
     {
+        // Seconds and fraction of the magnitude, so -1.25 s is "-1.250000000" (not floor-based "-2.75...").
+        var seconds = Math.DivRem(nanoseconds, NanosecondsPerSecond, out long fraction);
         var sign = nanoseconds < 0 ? "-" : "";
-        var magnitude = nanoseconds < 0 ? -(Int128)nanoseconds : nanoseconds;
-        var seconds = magnitude / NanosecondsPerSecond;
-        var fraction = (long)(magnitude % NanosecondsPerSecond);
+        seconds = Math.Abs(seconds);
+        fraction = Math.Abs(fraction);
         return fraction == 0
-            ? FormattableString.Invariant($"{sign}{seconds}")
-            : FormattableString.Invariant($"{sign}{seconds}.{fraction:D9}");
+            ? string.Create(CultureInfo.InvariantCulture, $"{sign}{seconds}")
+            : string.Create(CultureInfo.InvariantCulture, $"{sign}{seconds}.{fraction:D9}");
     }
 
     /// <summary>

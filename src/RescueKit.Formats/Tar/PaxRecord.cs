@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 
 namespace RescueKit.Formats.Tar;
@@ -25,21 +26,28 @@ internal readonly record struct PaxRecord(string Keyword, byte[] Value)
         }
     }
 
-    /// <summary>Appends the encoded record to <paramref name="output"/>.</summary>
-    public void WriteTo(Stream output)
+    /// <summary>Writes the encoded record at the start of <paramref name="destination"/>; returns its length.</summary>
+    public int WriteTo(Span<byte> destination)
     {
         var length = Length;
-        output.Write(Encoding.ASCII.GetBytes($"{length} {Keyword}="));
-        output.Write(Value);
-        output.WriteByte((byte)'\n');
+        Utf8Formatter.TryFormat(length, destination, out int at);
+        destination[at++] = (byte)' ';
+        at += Encoding.ASCII.GetBytes(Keyword, destination[at..]);
+        destination[at++] = (byte)'=';
+        Value.CopyTo(destination[at..]);
+        destination[length - 1] = (byte)'\n';
+        return length;
     }
 
     /// <summary>Encodes a list of records as the data of an 'x' or 'g' member.</summary>
-    public static byte[] Encode(IEnumerable<PaxRecord> records)
+    public static byte[] Encode(IReadOnlyList<PaxRecord> records)
     {
-        var ms = new MemoryStream();
-        foreach (var r in records) r.WriteTo(ms);
-        return ms.ToArray();
+        int total = 0;
+        foreach (var r in records) total += r.Length;
+        var data = new byte[total];
+        int at = 0;
+        foreach (var r in records) at += r.WriteTo(data.AsSpan(at));
+        return data;
     }
 
     /// <summary>

@@ -119,10 +119,10 @@ public sealed class PaxWriter : IDisposable
         if (entry.LinkName?.AsSpan().Contains((byte)0) == true)
             throw new ArgumentException($"Entry '{Show(path)}' link name contains a NUL byte.", Param);
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var names = entry.Xattrs.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var x in entry.Xattrs)
         {
-            if (string.IsNullOrEmpty(x.Name) || x.Name.Contains('\0') || !names.Add(x.Name))
+            if (string.IsNullOrEmpty(x.Name) || x.Name.Contains('\0') || names?.Add(x.Name) == false)
                 throw new ArgumentException($"Entry '{Show(path)}' has an empty, NUL-containing or repeated xattr name '{x.Name}'.", Param);
             ArgumentNullException.ThrowIfNull(x.Value, Param);
         }

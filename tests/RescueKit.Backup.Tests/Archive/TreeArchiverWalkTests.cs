@@ -125,6 +125,49 @@ public sealed class TreeArchiverWalkTests
     }
 
     [Test]
+    public void ADirectoryThatVanishesBeforeItIsReadIsArchivedEmpty()
+    {
+        Directory.CreateDirectory(Path.Combine(root, "going", "deeper"));
+        File.WriteAllText(Path.Combine(root, "going", "file"), "x");
+        File.WriteAllText(Path.Combine(root, "staying"), "y");
+        var observer = new RecordingObserver
+        {
+            // Reported once its header is written, before the walk opens it to list it.
+            AfterEntry = entry =>
+            {
+                if (entry.Path.AsSpan().SequenceEqual("going"u8)) Directory.Delete(Path.Combine(root, "going"), recursive: true);
+            },
+        };
+        var (listing, summary, _) = Archive(new ArchiveOptions { Root = root }, observer);
+        Assert.That(listing, Is.EqualTo(new[] { "./", "going/", "staying" }));
+        Assert.That(observer.Warnings, Has.Count.EqualTo(1));
+        Assert.That(observer.Warnings[0].Path, Is.EqualTo(Path.Combine(root, "going")));
+        Assert.That(observer.Warnings[0].Message, Does.Contain("archived empty").And.Contain("vanished"));
+        Assert.That(summary.Warnings, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void CancellingStopsTheWalk()
+    {
+        foreach (var name in new[] { "a", "b", "c" }) File.WriteAllText(Path.Combine(root, name), name);
+        using var cancel = new CancellationTokenSource();
+        var seen = new List<string>();
+        var options = new ArchiveOptions
+        {
+            Root = root,
+            Select = entry =>
+            {
+                seen.Add(Encoding.UTF8.GetString(entry.Path));
+                if (entry.Path.AsSpan().SequenceEqual("a"u8)) cancel.Cancel();
+                return true;
+            },
+        };
+        Assert.Throws<OperationCanceledException>(() =>
+            TreeArchiver.Write(options, Stream.Null, new RecordingObserver(), cancel.Token));
+        Assert.That(seen, Is.EqualTo(new[] { ".", "a" }));
+    }
+
+    [Test]
     public void AMissingRootIsABadInput()
     {
         var e = Assert.Throws<BadInputException>(() =>

@@ -61,6 +61,27 @@ public sealed class TreeExtractorIncrementalTests
         Assert.That(TreeComparer.Compare(source, target, []), Is.Empty);
     }
 
+    [Test]
+    public void WithoutRestoreOwnersTheFilesBelongToTheRestoringUser()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(work, "source")).FullName;
+        var target = Directory.CreateDirectory(Path.Combine(work, "target")).FullName;
+        File.WriteAllText(Path.Combine(source, "owned"), "by 12345");
+        File.CreateSymbolicLink(Path.Combine(source, "link"), "owned");
+        using (var top = Native.DirectoryHandle.Open(source))
+        {
+            top.SetOwner("owned"u8, SampleTree.OddOwner, SampleTree.OddOwner);
+            top.SetOwner("link"u8, SampleTree.OddOwner, SampleTree.OddOwner);
+        }
+        var (archive, _) = Archive(source, select: null);
+        TreeExtractor.Extract(new MemoryStream(archive), target, new ExtractOptions { RestoreOwners = false },
+            CancellationToken.None);
+        using var restored = Native.DirectoryHandle.Open(target);
+        Assert.That(restored.Stat("owned"u8).Uid, Is.Zero);
+        Assert.That(restored.Stat("link"u8).Gid, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(target, "owned")), Is.EqualTo("by 12345"));
+    }
+
     private static (byte[] Archive, List<ArchivedEntry> Entries) Archive(string root, Func<ArchivedEntry, bool>? select)
     {
         var observer = new RecordingObserver();

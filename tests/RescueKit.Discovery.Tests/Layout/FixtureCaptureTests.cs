@@ -69,6 +69,7 @@ public class FixtureCaptureTests
         Assert.That(Hex(md.Uuid), Is.EqualTo(Hex(Fixtures.Blkid("raid1", "/dev/vda1", "UUID"))));
         Assert.That(md.Members, Is.EqualTo(new[] { new MdMember("/dev/vda1", 0), new MdMember("/dev/vdb1", 1) }));
         Assert.That(md.Spares, Is.Empty);
+        Assert.That(md.Size, Is.EqualTo(131072000), "lsblk's size of md0");
         var fs = layout.Filesystems.Single();
         Assert.That((fs.Device, fs.Type, fs.Uuid, fs.Label, fs.MountPoint),
             Is.EqualTo(("/dev/md0", "ext4", (string?)Fixtures.Blkid("raid1", "/dev/md0", "UUID"), (string?)"data", (string?)"/mnt/data")));

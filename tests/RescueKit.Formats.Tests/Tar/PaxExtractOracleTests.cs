@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using RescueKit.Formats.Tar;
 using RescueKit.Tests.Shared;
 
@@ -99,6 +100,31 @@ public class PaxExtractOracleTests
         ExternalTool.RunOk("tar", "tar", ["--posix", "--xattrs", "--xattrs-include=*", "--acls", "-S", "--numeric-owner", "-cf", gnu, "-C", _source, "."]);
         AssertReadsAsSample(gnu);
     }
+
+    [Test]
+    public void Our_reader_rebuilds_the_binary_acls_from_gnu_tars_acl_text_alone()
+    {
+        // Without --xattrs GNU tar stores ACLs only as text, with user and group names where the host has them.
+        var gnu = Path.Combine(_fs.Root, "gnu-acls.tar");
+        ExternalTool.RunOk("tar", "tar", ["--posix", "--acls", "-cf", gnu, "-C", _source, "./dir"]);
+        using var reader = new PaxReader(File.OpenRead(gnu)) { ResolveAclName = HostId };
+        var acls = new Dictionary<string, IReadOnlyList<TarXattr>>();
+        while (reader.ReadNext() is { } e)
+        {
+            // Of dir/hello.txt and its hard link, the one GNU tar met first in the directory carries the data.
+            var key = e.Type == TarEntryType.Regular && e.Path.AsSpan().StartsWith("./dir/h"u8) ? "hello or hard" : Ext4Tree.Show(e.Path);
+            acls[key] = e.Xattrs;
+        }
+        Assert.That(acls["hello or hard"].Single().Value, Is.EqualTo(TarSample.FileAcl));
+        Assert.That(acls["./dir"].Single().Name, Is.EqualTo("system.posix_acl_default"));
+        Assert.That(acls["./dir"].Single().Value, Is.EqualTo(TarSample.DirectoryDefaultAcl));
+        Assert.That(acls["./dir/cap"], Is.Empty, "an access ACL that only repeats the mode is no xattr");
+    }
+
+    /// <summary>A name's id from /etc/passwd or /etc/group, as getpwnam/getgrnam would give it here.</summary>
+    private static uint? HostId(string name, bool isGroup) =>
+        File.ReadLines(isGroup ? "/etc/group" : "/etc/passwd").Select(l => l.Split(':'))
+            .Where(f => f.Length > 2 && f[0] == name).Select(f => (uint?)uint.Parse(f[2], CultureInfo.InvariantCulture)).FirstOrDefault();
 
     [Test]
     public void Our_reader_reads_bsdtars_archive_of_the_source_into_the_sample()

@@ -90,9 +90,7 @@ public class UstarLayoutTests
         var key = new string('k', keyLength);
         int valueLength = restWithoutValue - keyLength - 3;
         var record = new PaxRecord(key, new byte[valueLength]);
-        var ms = new MemoryStream();
-        record.WriteTo(ms);
-        var bytes = ms.ToArray();
+        var bytes = PaxRecord.Encode([record]);
         var digits = Encoding.ASCII.GetString(bytes, 0, Array.IndexOf(bytes, (byte)' '));
         Assert.That(int.Parse(digits), Is.EqualTo(bytes.Length), Encoding.ASCII.GetString(bytes));
         Assert.That(record.Length, Is.EqualTo(bytes.Length));
