@@ -149,5 +149,28 @@ public class BackupSetWriterTests
         Assert.That(new BackupRepository(_scratch.Target, BackupScratch.Host).CompleteBackups(), Is.EqualTo(new[] { first.Name, second.Name }));
     }
 
+    [TestCase("size=2m", ExitCodes.Failed, "the backup target is full")]
+    [TestCase("size=2m,ro", ExitCodes.BadInput, "read-only file system")]
+    public void AFullOrReadOnlyTarget_IsOneClearError_AndLeavesNothingBehind(string options, int exitCode, string message)
+    {
+        if (!Environment.IsPrivilegedProcess) Assert.Fail("this test mounts a tmpfs as the target: run it as root");
+        Directory.CreateDirectory(_scratch.Target);
+        _scratch.Write("big.bin", BackupScratch.Random(4 << 20));
+        ExternalTool.RunOk("mount", "mount", ["-t", "tmpfs", "-o", options, "tmpfs", _scratch.Target]);
+        try
+        {
+            var e = Assert.Throws(Is.InstanceOf<RescueKitException>(), () => _scratch.Backup(_scratch.Request(SetCompression.None)));
+
+            Assert.That(((RescueKitException)e!).ExitCode, Is.EqualTo(exitCode));
+            Assert.That(e.Message, Does.Contain(message));
+            var left = ExternalTool.RunOk("find", "findutils", [_scratch.Target, "-mindepth", "1", "-not", "-name", ".lock", "-not", "-name", BackupScratch.Host]);
+            Assert.That(left, Is.Empty, "no staging directory or chunk is left");
+        }
+        finally
+        {
+            ExternalTool.RunOk("umount", "mount", [_scratch.Target]);
+        }
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
 }

@@ -100,6 +100,16 @@ public class FilesystemSelectionTests
         Assert.That(sets.Select(s => s.Name), Is.EqualTo(new[] { "root", "home" }));
     }
 
+    [Test]
+    public void TheLiveHost_HasItsRootFilesystemAsTheRootSet()
+    {
+        var sets = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), [], "/sys/class/block", _ => null);
+
+        Assert.That(sets.Select(s => (s.Name, s.MountPoint)), Has.Member(("root", "/")));
+        Assert.That(sets.Select(s => s.Name), Is.Unique);
+        Assert.That(sets.Select(s => s.FsType), Is.SubsetOf(FilesystemSelection.RealFilesystems));
+    }
+
     [TestCase("/", "root")]
     [TestCase("/boot/efi", "boot-efi")]
     [TestCase("/var/lib/x", "var-lib-x")]
