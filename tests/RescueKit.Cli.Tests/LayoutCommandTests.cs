@@ -125,6 +125,15 @@ public class LayoutCommandTests
     }
 
     [Test]
+    public void Show_OfALayoutWithoutItsLists_IsBadInput()
+    {
+        var file = Path.Combine(_dir, "short.json");
+        File.WriteAllText(file, "{\"formatVersion\": 1, \"toolVersion\": \"0.1.0\", \"capturedAt\": \"2026-01-01T00:00:00Z\", \"scope\": []}");
+
+        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.disks: missing");
+    }
+
+    [Test]
     public void Show_OfAMissingFile_IsBadInput()
     {
         var file = Path.Combine(_dir, "none.json");
