@@ -19,7 +19,10 @@ public sealed class LayoutCaptureVmTests
     public void LayoutSave_InTheGuest_CapturesGptRaid1AndLvm()
     {
         VmLab.RequireQemu();
-        foreach (var (tool, package) in new[] { ("sfdisk", "fdisk"), ("mdadm", "mdadm"), ("lvm", "lvm2"), ("mkfs.ext4", "e2fsprogs") })
+        foreach (var (tool, package) in new[]
+                 {
+                     ("sfdisk", "fdisk"), ("mdadm", "mdadm"), ("lvm", "lvm2"), ("mkfs.ext4", "e2fsprogs"), ("/lib/systemd/systemd-udevd", "udev"),
+                 })
             ExternalTool.Require(tool, package);
         var binary = Path.Combine(RepoPaths.Root, "out", "publish", "rescuekit");
         if (!File.Exists(binary)) Assert.Fail($"{binary} is missing: run 'make publish' (make test does it first)");

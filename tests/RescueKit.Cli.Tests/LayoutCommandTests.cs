@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RescueKit.Core;
+using RescueKit.Core.Layout;
 using RescueKit.Tests.Layout;
 using RescueKit.Tests.Shared;
 
@@ -124,6 +125,15 @@ public class LayoutCommandTests
     }
 
     [Test]
+    public void Show_OfALayoutWithoutItsLists_IsBadInput()
+    {
+        var file = Path.Combine(_dir, "short.json");
+        File.WriteAllText(file, "{\"formatVersion\": 1, \"toolVersion\": \"0.1.0\", \"capturedAt\": \"2026-01-01T00:00:00Z\", \"scope\": []}");
+
+        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.disks: missing");
+    }
+
+    [Test]
     public void Show_OfAMissingFile_IsBadInput()
     {
         var file = Path.Combine(_dir, "none.json");
@@ -167,5 +177,55 @@ public class LayoutCommandTests
 
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.DoesNotThrow(() => JsonDocument.Parse(File.ReadAllText(file)).Dispose());
+    }
+
+    [Test]
+    public void Show_OfAServerLayout_HasRaidLvmAndLuksSections()
+    {
+        // A machine shaped like the VM lab's configurations: RAID1 of two partitions, LVM on it, LUKS in an LV.
+        var layout = new HostLayout
+        {
+            ToolVersion = "0.1.0",
+            CapturedAt = DateTimeOffset.UnixEpoch,
+            HostName = "db1",
+            Disks =
+            [
+                new DiskInfo { Path = "/dev/sda", Size = 8L << 30, TableType = "gpt", Model = "QEMU HARDDISK", Partitions =
+                    [new PartitionInfo { Number = 1, Device = "/dev/sda1", Start = 2048, SizeSectors = 16775168, Type = "A19D880F-05FC-4D3B-A006-743F0F84911E" }] },
+                new DiskInfo { Path = "/dev/sdb", Size = 8L << 30, TableType = "gpt", Partitions =
+                    [new PartitionInfo { Number = 1, Device = "/dev/sdb1", Start = 2048, SizeSectors = 16775168, Type = "A19D880F-05FC-4D3B-A006-743F0F84911E" }] },
+            ],
+            MdArrays = [new MdArray { Device = "/dev/md0", Level = "raid1", Uuid = "33f0b434:49165284:19889ad2:2ba9e57d", Name = "db1:0",
+                RaidDevices = 2, Members = [new MdMember("/dev/sda1", 0), new MdMember("/dev/sdb1", 1)] }],
+            Lvm = new LvmLayout
+            {
+                PhysicalVolumes = [new LvmPhysicalVolume { Device = "/dev/md0", Uuid = "xnKcG3-EBzr", VolumeGroup = "vg0", Size = 8L << 30 }],
+                VolumeGroups = [new LvmVolumeGroup { Name = "vg0", Uuid = "vg", ExtentSize = 4 << 20, Size = 8L << 30, LogicalVolumes =
+                [
+                    new LvmLogicalVolume { Name = "root", Uuid = "a", Size = 2L << 30, SegmentType = "linear" },
+                    new LvmLogicalVolume { Name = "data", Uuid = "b", Size = 4L << 30, SegmentType = "striped", Stripes = 2, StripeSize = 65536 },
+                ] }],
+            },
+            Luks = [new LuksDevice { Device = "/dev/mapper/vg0-data", Version = 2, Uuid = "1243a55e", Cipher = "aes-xts-plain64", KeySize = 512, MappedName = "secure" }],
+            Filesystems = [new FilesystemInfo { Device = "/dev/mapper/vg0-root", Type = "ext4", Uuid = "c8eecb7b", Label = "root", MountPoint = "/", Size = 2L << 30 }],
+        };
+        var file = Path.Combine(_dir, "db1.json");
+        File.WriteAllText(file, LayoutJson.Serialize(layout));
+
+        var r = Rescuekit.Run("layout", "show", file);
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.That(lines[0], Does.StartWith("Layout of db1, captured 1970-01-01 00:00:00 UTC"));
+        Assert.That(lines, Has.One.Match(@"^/dev/mapper/vg0-root\s+/\s+ext4\s+2 GiB\s+root / c8eecb7b"));
+        Assert.That(lines, Has.One.Match(@"^/dev/sdb1\s+raid\s+/dev/md0 raid1\s+8 GiB\s+db1:0"));
+        Assert.That(lines, Has.One.Match(@"^/dev/md0\s+lvm\s+lvm pv vg0\s+8 GiB\s+xnKcG3-EBzr"));
+        Assert.That(lines, Has.One.Match(@"^/dev/md0\s+raid1\s+/dev/sda1 /dev/sdb1\s+33f0b434:49165284:19889ad2:2ba9e57d"));
+        Assert.That(lines, Has.One.Match(@"^vg0/data\s+striped\s+4 GiB\s+2 stripes of 64 KiB"));
+        Assert.That(lines, Has.One.Match(@"^vg0\s+VG\s+8 GiB\s+extent 4 MiB, PVs /dev/md0"));
+        Assert.That(lines, Has.One.Match(@"^/dev/mapper/vg0-data\s+LUKS2\s+aes-xts-plain64 512 bits\s+secure\s+1243a55e"));
+        var order = new[] { "Mountlist:", "Disks:", "RAID:", "LVM:", "LUKS:" }.Select(t => Array.IndexOf(lines, t)).ToArray();
+        Assert.That(order, Is.Ordered.And.All.GreaterThan(0));
+        Assert.That(r.Stdout, Does.Contain("Boot loader: none found"));
     }
 }

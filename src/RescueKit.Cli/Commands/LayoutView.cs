@@ -64,7 +64,8 @@ internal sealed class LayoutView(IAnsiConsole console, bool plain)
         {
             l.Device, "luks", $"luks{l.Version} {l.MappedName ?? ""}".TrimEnd(), SizeOf(l.Device), LabelOrUuid(l.Label, l.Uuid),
         }));
-        return rows.OrderBy(r => r[0], DeviceOrder.Instance);
+        // Natural order: /dev/sda2 before /dev/sda10.
+        return rows.OrderBy(r => r[0], Discovery.NaturalVersionComparer.Instance);
     }
 
     private static IEnumerable<string[]> Lvm(LvmLayout lvm) => lvm.VolumeGroups.SelectMany(vg =>
@@ -111,35 +112,5 @@ internal sealed class LayoutView(IAnsiConsole console, bool plain)
         console.WriteLine();
         if (plain) console.WriteLine(title + ":");
         console.Write(table);
-    }
-
-    /// <summary>Device names in natural order: digit runs compare as numbers, so /dev/sda2 comes before /dev/sda10.</summary>
-    private sealed class DeviceOrder : IComparer<string>
-    {
-        public static readonly DeviceOrder Instance = new();
-
-        public int Compare(string? x, string? y)
-        {
-            var (a, b) = (x ?? "", y ?? "");
-            int i = 0, j = 0;
-            while (i < a.Length && j < b.Length)
-            {
-                if (char.IsAsciiDigit(a[i]) && char.IsAsciiDigit(b[j]))
-                {
-                    var (si, sj) = (i, j);
-                    while (i < a.Length && char.IsAsciiDigit(a[i])) i++;
-                    while (j < b.Length && char.IsAsciiDigit(b[j])) j++;
-                    var byNumber = decimal.Parse(a[si..i]).CompareTo(decimal.Parse(b[sj..j]));
-                    if (byNumber != 0) return byNumber;
-                }
-                else
-                {
-                    if (a[i] != b[j]) return a[i].CompareTo(b[j]);
-                    i++;
-                    j++;
-                }
-            }
-            return (a.Length - i).CompareTo(b.Length - j);
-        }
     }
 }

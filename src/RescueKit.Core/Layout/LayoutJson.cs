@@ -37,8 +37,10 @@ public static class LayoutJson
                     (v > HostLayout.CurrentFormatVersion ? "use a newer rescuekit" : "capture the layout again"));
             try
             {
-                return root.Deserialize(LayoutJsonContext.Default.HostLayout)
-                       ?? throw new InvalidDataException("not a RescueKit layout: the document is null");
+                var layout = root.Deserialize(LayoutJsonContext.Default.HostLayout)
+                             ?? throw new InvalidDataException("not a RescueKit layout: the document is null");
+                LayoutLists.Check(layout);
+                return layout;
             }
             catch (JsonException e)
             {
@@ -85,6 +87,8 @@ public static class LayoutJson
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    // A null where the model has a non-nullable field (a partition's device) is an error, not a null reference later.
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(HostLayout))]
 internal sealed partial class LayoutJsonContext : JsonSerializerContext;

@@ -13,12 +13,16 @@ namespace RescueKit.Backup.Tests.Archive;
 public sealed class TreeExtractorIncrementalTests
 {
     private string work = null!;
+    private string source = null!;
+    private string target = null!;
 
     [SetUp]
     public void MakeWork()
     {
         Ext4Mount.RequireRoot();
         work = Ext4Mount.NewDirectory("incremental");
+        source = Directory.CreateDirectory(Path.Combine(work, "source")).FullName;
+        target = Directory.CreateDirectory(Path.Combine(work, "target")).FullName;
     }
 
     [TearDown]
@@ -27,8 +31,6 @@ public sealed class TreeExtractorIncrementalTests
     [Test]
     public void FullThenDeletionsThenIncrementalGiveTheLaterTree()
     {
-        var source = Directory.CreateDirectory(Path.Combine(work, "source")).FullName;
-        var target = Directory.CreateDirectory(Path.Combine(work, "target")).FullName;
         File.WriteAllText(Path.Combine(source, "changed"), "version 1");
         File.WriteAllText(Path.Combine(source, "unchanged"), "same in both");
         File.WriteAllText(Path.Combine(source, "deleted"), "only in the full backup");
@@ -64,8 +66,6 @@ public sealed class TreeExtractorIncrementalTests
     [Test]
     public void WithoutRestoreOwnersTheFilesBelongToTheRestoringUser()
     {
-        var source = Directory.CreateDirectory(Path.Combine(work, "source")).FullName;
-        var target = Directory.CreateDirectory(Path.Combine(work, "target")).FullName;
         File.WriteAllText(Path.Combine(source, "owned"), "by 12345");
         File.CreateSymbolicLink(Path.Combine(source, "link"), "owned");
         using (var top = Native.DirectoryHandle.Open(source))

@@ -9,9 +9,9 @@ namespace RescueKit.Discovery.Tests.Layout;
 /// </summary>
 public class FixtureCaptureTests
 {
-    private static (HostLayout Layout, FixtureMachine Machine) Capture(string configuration)
+    private static (HostLayout Layout, FixtureMachine Machine) Capture(string configuration, params string[] uninstalled)
     {
-        var machine = new FixtureMachine(configuration);
+        var machine = new FixtureMachine(configuration, uninstalled);
         var layout = new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions { ToolVersion = "test" });
         return (layout, machine);
     }
@@ -192,5 +192,32 @@ public class FixtureCaptureTests
         Assert.That(disk.Partitions.Select(p => (p.Number, p.Device)), Is.EqualTo(new[] { (1, "/dev/nvme0n1p1"), (2, "/dev/nvme0n1p2") }));
         Assert.That(Fs(layout, "/dev/nvme0n1p1").Uuid, Is.EqualTo(Fixtures.Blkid("nvme", "/dev/nvme0n1p1", "UUID")));
         Assert.That(layout.Swaps.Single().Active, Is.True);
+    }
+
+    [Test]
+    public void WithoutMdadmOrDumpe2fs_TheRestIsCaptured_AndNotesSayWhatIsMissing()
+    {
+        var (layout, _) = Capture("raid1", "mdadm", "dumpe2fs");
+
+        Assert.That(layout.MdArrays, Is.Empty);
+        Assert.That(layout.Notes, Does.Contain("mdadm is not installed (apt-get install mdadm): the md array /dev/md0 not captured"));
+        Assert.That(layout.Notes, Does.Contain("dumpe2fs is not installed (apt-get install e2fsprogs): the ext features of /dev/md0 not captured"));
+        var fs = layout.Filesystems.Single();
+        Assert.That((fs.Device, fs.Type, fs.Ext), Is.EqualTo(("/dev/md0", "ext4", (ExtFeatures?)null)));
+        Assert.That(layout.Disks, Has.Count.EqualTo(2));
+    }
+
+    [TestCase("lsblk", "util-linux")]
+    [TestCase("sfdisk", "fdisk")]
+    [TestCase("blkid", "util-linux")]
+    public void WithoutARequiredTool_CaptureNamesItsPackage(string tool, string package)
+    {
+        var machine = new FixtureMachine("gpt-esp", tool);
+
+        var e = Assert.Throws<RescueKit.Core.MissingPrerequisiteException>(() =>
+            new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions()));
+
+        Assert.That(e!.Message, Does.Contain($"'{tool}'").And.Contain($"apt-get install {package}"));
+        Assert.That(machine.Ran, Is.Empty, "nothing runs before the prerequisites are checked");
     }
 }

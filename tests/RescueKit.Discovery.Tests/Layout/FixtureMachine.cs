@@ -13,8 +13,12 @@ internal sealed class FixtureMachine : IToolRunner, IHostFiles
     private readonly string _directory;
     private readonly Dictionary<string, (int ExitCode, string File)> _commands = new(StringComparer.Ordinal);
 
-    public FixtureMachine(string configuration)
+    private readonly HashSet<string> _uninstalled;
+
+    /// <param name="uninstalled">Tools this machine lacks, as if their package were not installed.</param>
+    public FixtureMachine(string configuration, params string[] uninstalled)
     {
+        _uninstalled = [.. uninstalled];
         _directory = Fixtures.Layout(configuration);
         foreach (var line in File.ReadAllLines(Path.Combine(_directory, "commands.txt")).Where(l => l.Length > 0))
         {
@@ -29,6 +33,7 @@ internal sealed class FixtureMachine : IToolRunner, IHostFiles
         string? workingDirectory = null, CancellationToken cancellationToken = default)
     {
         var command = string.Join(' ', argv);
+        if (_uninstalled.Contains(argv[0])) throw new AssertionException($"the capture ran '{command}', which is not installed");
         if (!_commands.TryGetValue(command, out var recorded))
             throw new AssertionException($"the capture ran '{command}', which the fixture {_directory} did not record");
         Ran.Add(command);
@@ -38,7 +43,8 @@ internal sealed class FixtureMachine : IToolRunner, IHostFiles
     }
 
     /// <summary>The lab guest runs the host's own tools (hostrun), so every tool the host has is there.</summary>
-    public string? Find(string program) => new ToolRunner(Serilog.Core.Logger.None).Find(program);
+    public string? Find(string program) =>
+        _uninstalled.Contains(program) ? null : new ToolRunner(Serilog.Core.Logger.None).Find(program);
 
     public string? ReadText(string path) =>
         _commands.TryGetValue("cat " + path, out var recorded) ? File.ReadAllText(Path.Combine(_directory, recorded.File)) : null;

@@ -80,12 +80,34 @@ public class LayoutJsonTests
     [TestCase("{ \"formatVersion\": \"one\" }", "not a whole number")]
     [TestCase("{ \"formatVersion\": 1, \"capturedAt\": \"2026-01-01T00:00:00Z\" }", "toolVersion")]
     [TestCase("{ \"formatVersion\": 1, \"toolVersion\": \"1\", \"capturedAt\": \"2026-01-01T00:00:00Z\", \"disks\": 5 }", "$.disks")]
+    [TestCase("{ \"formatVersion\": 1, \"toolVersion\": \"1\", \"capturedAt\": \"2026-01-01T00:00:00Z\" }", "$.scope: missing")]
     public void Deserialize_BadInput_SaysWhatIsWrong(string json, string expected)
     {
         var e = Assert.Throws<InvalidDataException>(() => LayoutJson.Deserialize(json));
 
         Assert.That(e!.Message, Does.Contain(expected));
         Assert.That(e.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void Deserialize_ANullWhereAValueIsRequired_NamesItsPath()
+    {
+        var text = LayoutJson.Serialize(Sample()).Replace("\"device\": \"/dev/sda1\"", "\"device\": null");
+
+        var e = Assert.Throws<InvalidDataException>(() => LayoutJson.Deserialize(text));
+
+        Assert.That(e!.Message, Does.Contain("$.disks[0].partitions[0].device"));
+    }
+
+    [Test]
+    public void Deserialize_ANestedListMissing_NamesItsPath()
+    {
+        var node = JsonNode.Parse(LayoutJson.Serialize(Sample()))!;
+        Assert.That(node["mdArrays"]![0]!.AsObject().Remove("spares"), Is.True);
+
+        var e = Assert.Throws<InvalidDataException>(() => LayoutJson.Deserialize(node.ToJsonString()));
+
+        Assert.That(e!.Message, Does.Contain("$.mdArrays[0].spares: missing or null"));
     }
 
     [Test]
