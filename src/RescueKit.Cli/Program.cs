@@ -10,6 +10,11 @@ root.Subcommands.Add(new MkrescueCommand());
 root.Subcommands.Add(new MkisoCommand());
 root.Subcommands.Add(new RestoreCommand());
 root.Subcommands.Add(new SelftestCommand());
+root.Subcommands.Add(new LayoutCommand());
+root.Subcommands.Add(new BackupCommand());
+root.Subcommands.Add(new VerifyCommand());
+root.Subcommands.Add(new ExtractCommand());
+root.Subcommands.Add(new CompareCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

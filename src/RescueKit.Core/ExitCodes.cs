@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int BadInput = 4;
     /// <summary>A self-check found something broken (selftest, verify).</summary>
     public const int CheckFailed = 5;
+    /// <summary>The work completed, but something was left out and listed (a backup with unreadable or vanished files).</summary>
+    public const int CompletedWithWarnings = 6;
     /// <summary>A bug in RescueKit: an exception nobody expected.</summary>
     public const int Internal = 70;
     /// <summary>Interrupted by Ctrl+C or SIGTERM.</summary>

@@ -1,8 +1,8 @@
 namespace RescueKit.Discovery;
 
-/// <summary>Orders kernel version strings the way people read them ("6.1.0-10" before "6.1.0-9" is wrong):
-/// runs of digits compare as numbers, everything else ordinally.</summary>
-internal sealed class NaturalVersionComparer : IComparer<string>
+/// <summary>Orders kernel version strings (and device names: sda2 before sda10) the way people read them
+/// ("6.1.0-10" before "6.1.0-9" is wrong): runs of digits compare as numbers, everything else ordinally.</summary>
+public sealed class NaturalVersionComparer : IComparer<string>
 {
     public static readonly NaturalVersionComparer Instance = new();
 

@@ -13,7 +13,7 @@ public class BadInputTests
     [TearDown]
     public void RemoveOutputDirectory() => Directory.Delete(_out, recursive: true);
 
-    private static void AssertOneLineError(Rescuekit.Result r, int exitCode, params string[] mentions)
+    internal static void AssertOneLineError(Rescuekit.Result r, int exitCode, params string[] mentions)
     {
         Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.Stderr);
         var errorLines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("rescuekit: error:")).ToList();

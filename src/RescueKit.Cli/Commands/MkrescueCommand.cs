@@ -119,7 +119,7 @@ internal sealed partial class MkrescueCommand : RescueCommand
         return self;
     }
 
-    private static string HostName()
+    internal static string HostName()
     {
         var name = Environment.MachineName.Split('.')[0];
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());

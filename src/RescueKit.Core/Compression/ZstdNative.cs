@@ -47,6 +47,18 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(Library, EntryPoint = "ZSTD_CStreamOutSize")]
     internal static partial nuint CStreamOutSize();
 
+    [LibraryImport(Library, EntryPoint = "ZSTD_createDCtx")]
+    internal static partial nint CreateDCtx();
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_freeDCtx")]
+    internal static partial nuint FreeDCtx(nint dctx);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_decompressStream")]
+    internal static partial nuint DecompressStream(nint dctx, OutBuffer* output, InBuffer* input);
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_DStreamInSize")]
+    internal static partial nuint DStreamInSize();
+
     [LibraryImport(Library, EntryPoint = "ZSTD_isError")]
     internal static partial uint IsError(nuint code);
 

@@ -1,0 +1,58 @@
+using RescueKit.Backup.Archive;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using Serilog;
+
+namespace RescueKit.Backup.Sets;
+
+/// <summary>
+/// Restores one set of a backup into a directory (`rescuekit extract`): the full backup of its chain first, then each
+/// incremental in order — its recorded deletions, then its archive — so the result is the tree as the last backup saw
+/// it. Every key of the chain is checked before anything is written.
+/// </summary>
+public sealed class BackupExtractor(ILogger log)
+{
+    public long Extract(BackupSet backup, string setName, string target, BackupKey.Source? keySource, ExtractOptions options,
+        CancellationToken cancellationToken)
+    {
+        backup.Set(setName);
+        var chain = backup.Chain();
+        var steps = chain.Select(b => (Backup: b, Key: b.Key(keySource), Set: b.Manifest.Sets.FirstOrDefault(s => s.Name == setName)))
+            .ToList();
+        if (steps[0].Set is null)
+            throw new BadInputException($"set '{setName}' is not in the full backup {steps[0].Backup.Name} that {backup.Name} builds on");
+        try
+        {
+            Directory.CreateDirectory(target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"--to {target} cannot be created ({e.Message}): give a writable directory", e);
+        }
+
+        long members = 0;
+        foreach (var (b, key, set) in steps)
+        {
+            // A set missing from an intermediate backup was not backed up that time; the next one still lists its tree.
+            if (set is null) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (b.Manifest.Kind == BackupKinds.Incremental)
+            {
+                log.Information("Applying the {Count} deletions of {Id}", set.DeletedEntries, b.Name);
+                TreeExtractor.Delete(target, CatalogReader.Read(b, key).Where(e => e.Deleted && e.Set == setName).Select(e => e.PathBytes()));
+            }
+            log.Information("Extracting set {Set} of {Id} ({Kind}) into {Target}", setName, b.Name, b.Manifest.Kind, target);
+            using var chunks = new ChunkedReader(b.Directory, set.Chunks, key, SetFiles.Archive(setName, b.Manifest.Compression));
+            using var archive = SetCompression.Decompress(b.Manifest.Compression.Algorithm, chunks);
+            try
+            {
+                members += TreeExtractor.Extract(archive, target, options, cancellationToken);
+            }
+            catch (ChunkFaultException e)
+            {
+                throw new RescueKitException($"backup {b.Name}: {e.Message}; run 'rescuekit verify {b.Directory}'", ExitCodes.CheckFailed, e);
+            }
+        }
+        return members;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Security.Cryptography;
+using RescueKit.Core.Backup;
+
+namespace RescueKit.Backup.Sets;
+
+/// <summary>
+/// The end of a set's pipeline: takes the compressed stream, seals it into AES-256-GCM records when the backup is
+/// encrypted (<see cref="RecordCipher"/>), splits it into chunk files of at most the chunk size (NAME.000, NAME.001, …),
+/// SHA-256s each chunk as it is written and fsyncs it when it is complete. <see cref="Finish"/> must be called to
+/// end the stream; disposing without it leaves only incomplete files in the staging directory.
+/// </summary>
+internal sealed class ChunkedWriter : Stream
+{
+    private readonly string _directory;
+    private readonly string _name;
+    private readonly bool _numbered;
+    private readonly long _chunkSize;
+    private readonly RecordCipher? _cipher;
+    private readonly int _recordSize;
+    private readonly long _plainCapacity;
+    private readonly byte[]? _record;
+    private readonly byte[]? _sealed;
+    private readonly List<BackupFile> _chunks = [];
+    private FileStream? _file;
+    private string _filePath = "";
+    private IncrementalHash? _hash;
+    private long _inChunk;
+    private byte[] _header = [];
+    private int _recordIndex;
+    private int _pending;
+    private long _plainInChunk;
+
+    /// <param name="directory">The backup (staging) directory.</param>
+    /// <param name="name">The file name relative to it (sets/root.tar.zst); numbered chunks get .000, .001 … appended.</param>
+    /// <param name="numbered">False for a single-file stream (the catalog), which then has no size limit.</param>
+    /// <param name="key">The key when the backup is encrypted.</param>
+    /// <param name="recordSize">Plaintext bytes per sealed record.</param>
+    public ChunkedWriter(string directory, string name, bool numbered, long chunkSize, BackupKey? key, int recordSize)
+    {
+        _directory = directory;
+        _name = name;
+        _numbered = numbered;
+        _chunkSize = numbered ? chunkSize : long.MaxValue;
+        _recordSize = recordSize;
+        if (key is not null)
+        {
+            _cipher = new RecordCipher(key.Key, name);
+            _record = new byte[recordSize];
+            _sealed = new byte[recordSize + RecordCipher.TagSize];
+            _plainCapacity = PlainCapacity(_chunkSize, recordSize);
+        }
+        else
+        {
+            _plainCapacity = _chunkSize;
+        }
+    }
+
+    /// <summary>The plaintext one encrypted chunk holds so that header, records and tags fit in the chunk size.</summary>
+    internal static long PlainCapacity(long chunkSize, int recordSize)
+    {
+        var room = chunkSize - RecordCipher.HeaderSize;
+        var fullRecords = room / (recordSize + RecordCipher.TagSize);
+        var rest = room - fullRecords * (recordSize + RecordCipher.TagSize);
+        var capacity = fullRecords * recordSize + Math.Max(0, rest - RecordCipher.TagSize);
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "too small for one encrypted record");
+        return capacity;
+    }
+
+    /// <summary>Bytes stored so far (after encryption), over all chunks.</summary>
+    public long BytesStored => _chunks.Sum(c => c.Size) + _inChunk;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            if (_cipher is null)
+            {
+                if (_file is null || _inChunk == _chunkSize)
+                {
+                    CloseChunk();
+                    OpenChunk();
+                }
+                var n = (int)Math.Min(data.Length, _chunkSize - _inChunk);
+                WriteFile(data[..n]);
+                data = data[n..];
+                continue;
+            }
+
+            if (_file is null) OpenChunk();
+            // More data follows the pending record, so it can be sealed now, knowing what comes after it.
+            if (_pending == _recordSize || _plainInChunk == _plainCapacity)
+            {
+                var chunkFull = _plainInChunk == _plainCapacity;
+                SealPending(chunkFull ? RecordCipher.Follows.EndOfChunk : RecordCipher.Follows.MoreRecords);
+                if (chunkFull)
+                {
+                    CloseChunk();
+                    OpenChunk();
+                }
+            }
+            var take = (int)Math.Min(Math.Min(data.Length, _recordSize - _pending), _plainCapacity - _plainInChunk);
+            data[..take].CopyTo(_record.AsSpan(_pending));
+            _pending += take;
+            _plainInChunk += take;
+            data = data[take..];
+        }
+    }
+
+    /// <summary>Ends the stream (seals the last record), fsyncs the last chunk and returns every chunk in order.</summary>
+    public IReadOnlyList<BackupFile> Finish()
+    {
+        if (_file is null) OpenChunk();
+        if (_cipher is not null) SealPending(RecordCipher.Follows.EndOfStream);
+        CloseChunk();
+        return _chunks;
+    }
+
+    private void SealPending(RecordCipher.Follows follows)
+    {
+        _cipher!.Seal(_header, _chunks.Count, _recordIndex, follows, _record.AsSpan(0, _pending), _sealed);
+        WriteFile(_sealed.AsSpan(0, _pending + RecordCipher.TagSize));
+        _recordIndex++;
+        _pending = 0;
+    }
+
+    private void OpenChunk()
+    {
+        var relative = _numbered ? $"{_name}.{_chunks.Count:D3}" : _name;
+        _filePath = Path.Combine(_directory, relative);
+        try
+        {
+            _file = new FileStream(_filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+        catch (IOException e)
+        {
+            throw TargetFailure.Writing(e, _filePath);
+        }
+        _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _inChunk = 0;
+        _recordIndex = 0;
+        _plainInChunk = 0;
+        if (_cipher is not null)
+        {
+            _header = RecordCipher.NewHeader(_recordSize);
+            WriteFile(_header);
+        }
+    }
+
+    private void WriteFile(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            _file!.Write(bytes);
+        }
+        catch (IOException e)
+        {
+            throw TargetFailure.Writing(e, _filePath);
+        }
+        _hash!.AppendData(bytes);
+        _inChunk += bytes.Length;
+    }
+
+    private void CloseChunk()
+    {
+        if (_file is null) return;
+        try
+        {
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+        }
+        catch (IOException e)
+        {
+            throw TargetFailure.Writing(e, _filePath);
+        }
+        _file = null;
+        var relative = Path.GetRelativePath(_directory, _filePath);
+        _chunks.Add(new BackupFile(relative, _inChunk, Convert.ToHexStringLower(_hash!.GetHashAndReset())));
+        _hash.Dispose();
+        _hash = null;
+        _inChunk = 0;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file?.Dispose();
+            _hash?.Dispose();
+            _cipher?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

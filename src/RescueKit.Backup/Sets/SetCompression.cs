@@ -1,0 +1,82 @@
+using System.IO.Compression;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Compression;
+
+namespace RescueKit.Backup.Sets;
+
+/// <summary>The compressions a backup set can use (zstd through libzstd with its worker threads, gzip, none), their
+/// levels and the file name endings that say which one a file has.</summary>
+public static class SetCompression
+{
+    public const string Zstd = "zstd";
+    public const string Gzip = "gzip";
+    public const string None = "none";
+
+    /// <summary>The level used when none is given.</summary>
+    public static int DefaultLevel(string algorithm) => algorithm switch
+    {
+        Zstd => 3,
+        Gzip => 6,
+        _ => 0,
+    };
+
+    /// <summary>Checks the algorithm and level (null: the default) and returns the manifest's description.</summary>
+    public static BackupCompression Choose(string algorithm, int? level)
+    {
+        var (min, max) = algorithm switch
+        {
+            Zstd => (1, 19),
+            Gzip => (1, 9),
+            None => (0, 0),
+            _ => throw new BadInputException($"--compression '{algorithm}' is unknown: use zstd, gzip or none"),
+        };
+        var chosen = level ?? DefaultLevel(algorithm);
+        if (algorithm != None && (chosen < min || chosen > max))
+            throw new BadInputException($"--level {chosen} is out of range for {algorithm}: use {min} to {max}");
+        if (algorithm == Zstd && !ZstdCompressStream.IsAvailable())
+            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", "or use --compression gzip");
+        return new BackupCompression(algorithm, algorithm == None ? 0 : chosen);
+    }
+
+    /// <summary>".zst", ".gz" or "" for the algorithm.</summary>
+    public static string Suffix(string algorithm) => algorithm switch
+    {
+        Zstd => ".zst",
+        Gzip => ".gz",
+        None => "",
+        _ => throw new InvalidDataException($"unknown compression '{algorithm}'"),
+    };
+
+    public static Stream Compress(BackupCompression compression, Stream output, bool leaveOpen = false) => compression.Algorithm switch
+    {
+        Zstd => new ZstdCompressStream(output, compression.Level, workers: Environment.ProcessorCount, leaveOpen: leaveOpen),
+        Gzip => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = compression.Level }, leaveOpen),
+        None => leaveOpen ? new KeepOpenStream(output) : output,
+        _ => throw new InvalidDataException($"unknown compression '{compression.Algorithm}'"),
+    };
+
+    public static Stream Decompress(string algorithm, Stream input) => algorithm switch
+    {
+        Zstd => new ZstdDecompressStream(input),
+        Gzip => new GZipStream(input, CompressionMode.Decompress),
+        None => input,
+        _ => throw new InvalidDataException($"unknown compression '{algorithm}'"),
+    };
+
+    /// <summary>Passes writes through and leaves the inner stream open when disposed.</summary>
+    private sealed class KeepOpenStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+    }
+}
