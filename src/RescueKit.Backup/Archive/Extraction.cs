@@ -217,6 +217,11 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
 
     private void SetXattrs(DirectoryHandle parent, byte[] name, TarEntry entry)
     {
+        // A new entry inherits its parent's default ACL; an entry archived without ACLs had none, so drop it.
+        if (entry.Type != TarEntryType.Symlink)
+            foreach (var acl in AclXattrs)
+                if ((acl != DefaultAcl || entry.Type == TarEntryType.Directory) && entry.Xattrs.All(x => x.Name != acl))
+                    RemoveInherited(parent, name, entry, acl);
         foreach (var x in entry.Xattrs)
         {
             try
@@ -227,6 +232,22 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
             {
                 Warn(entry.Path, $"xattr {x.Name} not restored: {e.Message}");
             }
+        }
+    }
+
+    private const string AccessAcl = "system.posix_acl_access";
+    private const string DefaultAcl = "system.posix_acl_default";
+    private static readonly string[] AclXattrs = [AccessAcl, DefaultAcl];
+
+    private void RemoveInherited(DirectoryHandle parent, byte[] name, TarEntry entry, string acl)
+    {
+        try
+        {
+            parent.RemoveXattr(name, Encoding.ASCII.GetBytes(acl));
+        }
+        catch (NativeIOException e)
+        {
+            Warn(entry.Path, $"inherited {acl} not removed: {e.Message}");
         }
     }
 

@@ -166,6 +166,22 @@ public sealed unsafe class DirectoryHandle : IDisposable
         }
     }
 
+    /// <summary>Removes one extended attribute of <paramref name="name"/>; false when it had none (or the filesystem
+    /// keeps no xattrs).</summary>
+    public bool RemoveXattr(ReadOnlySpan<byte> name, ReadOnlySpan<byte> attribute)
+    {
+        Span<byte> pathScratch = stackalloc byte[Posix.NameBufferSize];
+        Span<byte> nameScratch = stackalloc byte[Posix.NameBufferSize];
+        fixed (byte* p = ProcPath(name, pathScratch))
+        fixed (byte* n = Posix.CString(attribute, nameScratch))
+        {
+            if (LibC.LRemoveXattr(p, n) == 0) return true;
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno is Errno.ENODATA or Errno.EOPNOTSUPP) return false;
+            throw Posix.Error("lremovexattr", Posix.Join(Path, name));
+        }
+    }
+
     public void CreateDirectory(ReadOnlySpan<byte> name, uint mode)
     {
         Span<byte> scratch = stackalloc byte[Posix.NameBufferSize];

@@ -126,6 +126,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "lsetxattr", SetLastError = true)]
     internal static partial int LSetXattr(byte* path, byte* name, byte* value, nuint size, int flags);
 
+    [LibraryImport(Library, EntryPoint = "lremovexattr", SetLastError = true)]
+    internal static partial int LRemoveXattr(byte* path, byte* name);
+
     [LibraryImport(Library, EntryPoint = "mkdirat", SetLastError = true)]
     internal static partial int MkdirAt(int dirfd, byte* path, uint mode);
 

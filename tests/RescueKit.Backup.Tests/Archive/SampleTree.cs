@@ -99,6 +99,9 @@ internal static class SampleTree
         Tool(root, "setfacl", "acl", "-m", "u:12345:r-x", "acl-dir");
         Tool(root, "setfacl", "acl", "-d", "-m", "u:12345:rwx,g::r-x", "acl-dir");
         Put("acl-dir/inherits", B("inherited acl\n"), 0b110_100_100);
+        // Made without the ACL it inherits: a restore must not give it one (the new file inherits the default ACL).
+        Put("acl-dir/no-acl", B("no acl\n"), 0b110_100_100);
+        Tool(root, "setfacl", "acl", "-b", "acl-dir/no-acl");
         Tool(root, "setcap", "libcap2-bin", "cap_net_raw,cap_net_bind_service+ep", "capfile");
 
         // Mtimes last, children before their directories (creating a child changes its directory's mtime).

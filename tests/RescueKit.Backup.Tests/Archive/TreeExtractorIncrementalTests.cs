@@ -1,3 +1,4 @@
+using RescueKit.Tests.Shared;
 using System.Text;
 using RescueKit.Backup.Archive;
 
@@ -61,6 +62,28 @@ public sealed class TreeExtractorIncrementalTests
 
         Assert.That(restored, Is.LessThan(laterEntries.Count), "the incremental archive holds only what changed");
         Assert.That(TreeComparer.Compare(source, target, []), Is.Empty);
+    }
+
+    [Test]
+    public void ARestoreOverAnExistingDirectoryWithADefaultAclGivesNoAclToFilesThatHadNone()
+    {
+        // A file created in a directory with a default ACL inherits it; restored over an existing tree (an incremental
+        // on top of a full one) such a directory is already there, so the extractor must drop what was inherited.
+        using var fs = Ext4Mount.Create("acl-restore", 64L << 20);
+        var tree = Directory.CreateDirectory(Path.Combine(fs.Path, "source", "shared")).FullName;
+        var restoreRoot = Directory.CreateDirectory(Path.Combine(fs.Path, "target")).FullName;
+        ExternalTool.RunOk("setfacl", "acl", ["-d", "-m", "u:12345:rwx", tree]);
+        File.WriteAllText(Path.Combine(tree, "plain"), "no acl of its own");
+        ExternalTool.RunOk("setfacl", "acl", ["-b", Path.Combine(tree, "plain")]);
+        var (archive, _) = Archive(Path.GetDirectoryName(tree)!, select: null);
+
+        TreeExtractor.Extract(new MemoryStream(archive), restoreRoot, new ExtractOptions(), CancellationToken.None);
+        TreeExtractor.Extract(new MemoryStream(archive), restoreRoot, new ExtractOptions(), CancellationToken.None);
+
+        var acl = ExternalTool.Run("getfattr", "attr", ["-n", "system.posix_acl_access", Path.Combine(restoreRoot, "shared", "plain")]);
+        Assert.That(acl.ExitCode, Is.Not.Zero, $"the restored file has an ACL it never had:\n{acl.Stdout}");
+        Assert.That(ExternalTool.RunOk("getfacl", "acl", ["-d", Path.Combine(restoreRoot, "shared")]), Does.Contain("user:12345:rwx"),
+            "the directory keeps its default ACL");
     }
 
     [Test]
