@@ -125,12 +125,13 @@ public class LayoutCommandTests
     }
 
     [Test]
-    public void Show_OfALayoutWithoutItsLists_IsBadInput()
+    public void Show_OfALayoutWithANullDevice_IsBadInput()
     {
-        var file = Path.Combine(_dir, "short.json");
-        File.WriteAllText(file, "{\"formatVersion\": 1, \"toolVersion\": \"0.1.0\", \"capturedAt\": \"2026-01-01T00:00:00Z\", \"scope\": []}");
+        var file = Path.Combine(_dir, "null.json");
+        File.WriteAllText(file, "{\"formatVersion\": 1, \"toolVersion\": \"0.1.0\", \"capturedAt\": \"2026-01-01T00:00:00Z\", " +
+                                "\"filesystems\": [{\"device\": null, \"type\": \"ext4\"}]}");
 
-        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.disks: missing");
+        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.filesystems[0].device");
     }
 
     [Test]

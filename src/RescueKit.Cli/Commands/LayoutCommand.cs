@@ -27,7 +27,7 @@ internal sealed class LayoutCommand : Command
 
     private static Argument<string> FileArgument() => new("FILE")
     {
-        Description = $"The layout file (default {DefaultPath})",
+        Description = "The layout file",
         DefaultValueFactory = _ => DefaultPath,
     };
 
@@ -39,7 +39,7 @@ internal sealed class LayoutCommand : Command
     {
         private readonly Option<string> _out = new("--out")
         {
-            Description = $"File to write, '-' for stdout (default {DefaultPath})",
+            Description = "File to write, '-' for stdout",
             DefaultValueFactory = _ => DefaultPath,
         };
         private readonly Option<string[]> _devices = DeviceOption();

@@ -10,15 +10,15 @@ public sealed record BootLoaderInfo
     public required string Kind { get; init; }
 
     /// <summary>BIOS: the disks whose boot sector holds GRUB (grub-install's targets).</summary>
-    public IReadOnlyList<string> InstallDevices { get; init; } = [];
+    public IReadOnlyList<string> InstallDevices { get; set; } = [];
 
     /// <summary>UEFI: the EFI system partition's device.</summary>
     public string? Esp { get; init; }
 
     /// <summary>UEFI: BootOrder as efibootmgr prints it (0001,0000).</summary>
-    public IReadOnlyList<string> BootOrder { get; init; } = [];
+    public IReadOnlyList<string> BootOrder { get; set; } = [];
 
-    public IReadOnlyList<EfiBootEntry> EfiBootEntries { get; init; } = [];
+    public IReadOnlyList<EfiBootEntry> EfiBootEntries { get; set; } = [];
 }
 
 /// <summary>One NVRAM Boot#### variable (efibootmgr -v).</summary>

@@ -7,8 +7,8 @@ public sealed record DiskInfo
     public required string Path { get; init; }
 
     public required long Size { get; init; }
-    public int LogicalSectorSize { get; init; } = 512;
-    public int PhysicalSectorSize { get; init; } = 512;
+    public int LogicalSectorSize { get; set; } = 512;
+    public int PhysicalSectorSize { get; set; } = 512;
     public string? Model { get; init; }
     public string? Serial { get; init; }
     public string? Wwn { get; init; }
@@ -26,7 +26,7 @@ public sealed record DiskInfo
     public long? FirstLba { get; init; }
     public long? LastLba { get; init; }
 
-    public IReadOnlyList<PartitionInfo> Partitions { get; init; } = [];
+    public IReadOnlyList<PartitionInfo> Partitions { get; set; } = [];
 }
 
 /// <summary>One partition-table entry (sfdisk -J, completed from lsblk).</summary>

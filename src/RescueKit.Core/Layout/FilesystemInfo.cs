@@ -35,7 +35,7 @@ public sealed record ExtFeatures
     public long? BlockCount { get; init; }
 
     /// <summary>The feature names as mkfs.ext4 -O takes them (has_journal, extent, 64bit, metadata_csum ...).</summary>
-    public IReadOnlyList<string> Features { get; init; } = [];
+    public IReadOnlyList<string> Features { get; set; } = [];
 }
 
 /// <summary>xfs geometry (xfs_info).</summary>
@@ -47,13 +47,13 @@ public sealed record XfsFeatures
     public int? AgCount { get; init; }
 
     /// <summary>mkfs.xfs boolean features that were on (crc, finobt, sparse, rmapbt, reflink, bigtime, inobtcount).</summary>
-    public IReadOnlyList<string> Features { get; init; } = [];
+    public IReadOnlyList<string> Features { get; set; } = [];
 }
 
 /// <summary>btrfs subvolumes (btrfs subvolume list), only when the filesystem is mounted.</summary>
 public sealed record BtrfsFeatures
 {
-    public IReadOnlyList<BtrfsSubvolume> Subvolumes { get; init; } = [];
+    public IReadOnlyList<BtrfsSubvolume> Subvolumes { get; set; } = [];
 }
 
 /// <summary>One btrfs subvolume: its id, its parent's id, its path from the top level, and where it is mounted on its

@@ -37,10 +37,8 @@ public static class LayoutJson
                     (v > HostLayout.CurrentFormatVersion ? "use a newer rescuekit" : "capture the layout again"));
             try
             {
-                var layout = root.Deserialize(LayoutJsonContext.Default.HostLayout)
-                             ?? throw new InvalidDataException("not a RescueKit layout: the document is null");
-                LayoutLists.Check(layout);
-                return layout;
+                return root.Deserialize(LayoutJsonContext.Default.HostLayout)
+                       ?? throw new InvalidDataException("not a RescueKit layout: the document is null");
             }
             catch (JsonException e)
             {

@@ -3,8 +3,8 @@ namespace RescueKit.Core.Layout;
 /// <summary>LVM as `lvm fullreport --reportformat json` reports it.</summary>
 public sealed record LvmLayout
 {
-    public IReadOnlyList<LvmPhysicalVolume> PhysicalVolumes { get; init; } = [];
-    public IReadOnlyList<LvmVolumeGroup> VolumeGroups { get; init; } = [];
+    public IReadOnlyList<LvmPhysicalVolume> PhysicalVolumes { get; set; } = [];
+    public IReadOnlyList<LvmVolumeGroup> VolumeGroups { get; set; } = [];
 }
 
 public sealed record LvmPhysicalVolume
@@ -24,7 +24,7 @@ public sealed record LvmVolumeGroup
     public required string Uuid { get; init; }
     public required long ExtentSize { get; init; }
     public long Size { get; init; }
-    public IReadOnlyList<LvmLogicalVolume> LogicalVolumes { get; init; } = [];
+    public IReadOnlyList<LvmLogicalVolume> LogicalVolumes { get; set; } = [];
 }
 
 public sealed record LvmLogicalVolume
@@ -40,7 +40,7 @@ public sealed record LvmLogicalVolume
     /// <summary>The first segment's type: linear, striped, raid1, raid5, mirror, thin-pool, thin, ...</summary>
     public required string SegmentType { get; init; }
 
-    public int Stripes { get; init; } = 1;
+    public int Stripes { get; set; } = 1;
 
     /// <summary>Stripe size in bytes (striped and raid LVs).</summary>
     public long? StripeSize { get; init; }

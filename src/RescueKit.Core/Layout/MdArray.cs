@@ -30,8 +30,8 @@ public sealed record MdArray
     /// <summary>Array size in bytes.</summary>
     public long? Size { get; init; }
 
-    public IReadOnlyList<MdMember> Members { get; init; } = [];
-    public IReadOnlyList<string> Spares { get; init; } = [];
+    public IReadOnlyList<MdMember> Members { get; set; } = [];
+    public IReadOnlyList<string> Spares { get; set; } = [];
 }
 
 /// <summary>An active member of an md array and its slot.</summary>

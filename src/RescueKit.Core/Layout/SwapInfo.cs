@@ -6,7 +6,7 @@ public sealed record SwapInfo
     public required string Device { get; init; }
 
     /// <summary>"partition" or "file" (/proc/swaps Type); "partition" for an inactive signature on a device.</summary>
-    public string Kind { get; init; } = "partition";
+    public string Kind { get; set; } = "partition";
 
     public long? Size { get; init; }
     public int? Priority { get; init; }

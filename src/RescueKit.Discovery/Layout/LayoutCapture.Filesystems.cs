@@ -92,7 +92,7 @@ public sealed partial class LayoutCapture
     /// <summary>Swap signatures on the devices in scope, active or not; with the whole host also swap files in use.</summary>
     private List<SwapInfo> Swaps(Session session)
     {
-        var active = ParseOrNote(ProcSwaps.ProcPath, ProcSwaps.Parse, session) ?? [];
+        var active = ReadHostFile(session, ProcSwaps.ProcPath, ProcSwaps.Parse) ?? [];
         var result = new List<SwapInfo>();
         foreach (var (node, probe) in session.Probed().Where(p => p.Probe.Type == "swap"))
         {

@@ -11,7 +11,7 @@ public sealed partial class LayoutCapture
             .Where(n => n.Lsblk is not null && (n.Type.StartsWith("raid", StringComparison.Ordinal) || n.Type == "linear"))
             .ToList();
         if (arrays.Count == 0) return [];
-        var stat = ParseOrNote(MdStat.ProcPath, MdStat.Parse, session);
+        var stat = ReadHostFile(session, MdStat.ProcPath, MdStat.Parse);
         var result = new List<MdArray>();
         foreach (var node in arrays)
         {

@@ -42,7 +42,7 @@ public sealed partial class LayoutCapture
         var disks = sources.Select(s => ReadDisk(s, session)).ToList();
         ProbeAll(session);
 
-        var mounts = ParseOrNote(MountInfo.ProcPath, MountInfo.Parse, session) ?? [];
+        var mounts = ReadHostFile(session, MountInfo.ProcPath, MountInfo.Parse) ?? [];
         var filesystems = Filesystems(session, mounts);
         var layout = new HostLayout
         {
@@ -57,7 +57,7 @@ public sealed partial class LayoutCapture
             Luks = LuksDevices(session),
             Filesystems = filesystems,
             Swaps = Swaps(session),
-            Fstab = session.WholeHost ? ParseOrNote(Fstab.EtcPath, Fstab.Parse, session) ?? [] : [],
+            Fstab = session.WholeHost ? ReadHostFile(session, Fstab.EtcPath, Fstab.Parse) ?? [] : [],
             BootLoader = BootLoader(session, disks, filesystems),
         };
         return layout with { Notes = session.Notes };
@@ -138,7 +138,8 @@ public sealed partial class LayoutCapture
         }
     }
 
-    private T? ParseOrNote<T>(string path, Func<string, T> parse, Session session) where T : class =>
+    /// <summary>Parses a host file (/proc, /etc); an absent one gives null, one it does not understand a note.</summary>
+    private T? ReadHostFile<T>(Session session, string path, Func<string, T> parse) where T : class =>
         ParseOptional(session, _files.ReadText(path), parse, path);
 
     /// <summary>Parses a required tool's output: output it does not understand fails the capture with a clear error.</summary>

@@ -81,5 +81,7 @@ blkid -p -o export luks2.img | strip > "$d/blkid-luks2.txt"
 d="$here/host-lvm-pv"; mkdir -p "$d"
 truncate -s 64M pv1 pv2
 loops+=("$(losetup -f --show pv1)"); loops+=("$(losetup -f --show pv2)")
-pvcreate -q "${loops[@]}"; vgcreate -q rkfix "${loops[@]}"
+pvcreate -q --norestorefile --uuid NfO6vb-vS2h-tGnO-dB3y-HZLg-j3p3-d1owkA "${loops[0]}"
+pvcreate -q --norestorefile --uuid 53I9Yx-iUNa-rfWG-KLy8-b8K6-ovet-IkBLd8 "${loops[1]}"
+vgcreate -q rkfix "${loops[@]}"
 lvm fullreport --reportformat json --units b --nosuffix > "$d/lvm-fullreport.json" 2>/dev/null
