@@ -60,3 +60,26 @@ public class BackupVolumePlannerTests
         Assert.That(e.Message, Does.Contain("--media-size"));
     }
 }
+
+public class MediaSizeTests
+{
+    [TestCase("4.7G", 4_700_000_000L)]
+    [TestCase("700M", 700_000_000L)]
+    [TestCase("700MiB", 734_003_200L)]
+    [TestCase("1GiB", 1_073_741_824L)]
+    [TestCase("dvd", 4_700_372_992L)]
+    [TestCase("cd", 737_280_000L)]
+    [TestCase("25000000000", 25_000_000_000L)]
+    public void Parses(string text, long bytes) => Assert.That(MediaSize.Parse(text), Is.EqualTo(bytes));
+
+    [TestCase("")]
+    [TestCase("big")]
+    [TestCase("-1G")]
+    [TestCase("10")]
+    [TestCase("5iB")]
+    public void BadSizes_NameTheOptionAndTheForm(string text)
+    {
+        var e = Assert.Throws<RescueKit.Core.BadInputException>(() => MediaSize.Parse(text))!;
+        Assert.That(e.Message, Does.StartWith("--media-size"));
+    }
+}
