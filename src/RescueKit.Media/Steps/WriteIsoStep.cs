@@ -12,6 +12,15 @@ public sealed class WriteIsoStep : IBuildStep
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
         var config = context.Config;
+        Directory.CreateDirectory(config.OutputDirectory);
+        Compose(context).WriteTo(config.IsoPath);
+        context.Log.Information("Wrote {Path} ({Size:N0} bytes)", config.IsoPath, new FileInfo(config.IsoPath).Length);
+    }
+
+    /// <summary>The rescue ISO's tree and boot setup, not yet written, so a caller can add more (a backup) first.</summary>
+    public static IsoBuilder Compose(BuildContext context)
+    {
+        var config = context.Config;
         var boot = context.BootFiles!;
         var time = config.Timestamp;
         var file = new UnixMetadata(UnixModes.ReadOnlyFile, 0, 0, time);
@@ -50,10 +59,7 @@ public sealed class WriteIsoStep : IBuildStep
             HybridMbr = File.ReadAllBytes(boot.IsohybridMbr),
             HybridGpt = true,
         };
-
-        Directory.CreateDirectory(config.OutputDirectory);
-        iso.WriteTo(config.IsoPath);
-        context.Log.Information("Wrote {Path} ({Size:N0} bytes)", config.IsoPath, new FileInfo(config.IsoPath).Length);
+        return iso;
     }
 
     private static string BuildInfo(BuildContext context)
