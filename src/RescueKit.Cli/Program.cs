@@ -15,6 +15,7 @@ root.Subcommands.Add(new BackupCommand());
 root.Subcommands.Add(new VerifyCommand());
 root.Subcommands.Add(new ExtractCommand());
 root.Subcommands.Add(new CompareCommand());
+root.Subcommands.Add(new MkbackupCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

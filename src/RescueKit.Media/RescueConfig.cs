@@ -36,5 +36,8 @@ public sealed record RescueConfig
     /// <summary>Host root the system is built from ("/" normally; a test tree otherwise).</summary>
     public string HostRoot { get; init; } = "/";
 
+    /// <summary>The host's layout.json (`rescuekit layout save`), or null when it could not be captured.</summary>
+    public string? LayoutJson { get; init; }
+
     public string IsoPath => Path.Combine(OutputDirectory, $"rescuekit-{HostName}.iso");
 }

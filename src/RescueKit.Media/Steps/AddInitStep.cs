@@ -25,7 +25,7 @@ public sealed class AddInitStep : IBuildStep
         rootfs.AddGenerated("etc/rescuekit/rescue.conf", RescueConf(context));
         rootfs.AddGenerated("etc/rescuekit/tools.list",
             string.Concat(context.Tools.Select(t => $"{t.Key} {t.Value}\n")));
-        rootfs.AddGenerated("etc/rescuekit/layout.json", LayoutPlaceholder(context));
+        rootfs.AddGenerated("etc/rescuekit/layout.json", context.Config.LayoutJson ?? LayoutPlaceholder(context));
         rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
         rootfs.AddGenerated("etc/group", "root:x:0:\n");
         rootfs.AddGenerated("etc/shadow", "root::0:0:99999:7:::\n", UnixModes.Private);
@@ -54,7 +54,7 @@ public sealed class AddInitStep : IBuildStep
         return sb.ToString();
     }
 
-    // The layout is captured by `rescuekit layout save` (a later capability); until then the medium says so plainly.
+    // Written when the host's layout could not be captured (mkrescue warns): the medium says so plainly.
     private static string LayoutPlaceholder(BuildContext context)
         => $"{{\n  \"formatVersion\": 1,\n  \"host\": \"{context.Config.HostName}\",\n  \"captured\": false\n}}\n";
 }

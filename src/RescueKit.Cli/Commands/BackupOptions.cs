@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RescueKit.Backup.Sets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Layout;
+using RescueKit.Discovery.Layout;
+using Serilog;
+using Spectre.Console;
+
+namespace RescueKit.Cli.Commands;
+
+/// <summary>A backup run resolved from the command line and the config file, ready to write.</summary>
+internal sealed record PreparedBackup(BackupRequest Request, int? Keep);
+
+/// <summary>
+/// What to back up and how, which backup and mkbackup take alike (mkbackup chooses the target itself), and the run.
+/// </summary>
+internal sealed class BackupOptions
+{
+    public const string DefaultTarget = "/var/lib/rescuekit/backups";
+
+    private readonly Option<string?> _to = new("--to") { Description = $"Target directory (default {DefaultTarget}, or the config file's target)" };
+    private readonly Option<string?> _compression = new("--compression") { Description = "zstd (default), gzip or none" };
+    private readonly Option<int?> _level = new("--level") { Description = "Compression level (zstd 1-19, default 3; gzip 1-9, default 6)" };
+    private readonly Option<string?> _chunkSize = new("--chunk-size") { Description = "Largest chunk file, e.g. 64M, 4.7G (default 1G)" };
+    private readonly Option<string[]> _exclude = new("--exclude")
+    {
+        Description = "Glob of absolute paths to leave out (repeatable; * also matches /)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    private readonly Option<bool> _encrypt = new("--encrypt") { Description = "Encrypt the chunks and catalog (AES-256-GCM); needs --key-file or --passphrase-file" };
+    private readonly KeyOptions _key = new();
+    private readonly Option<string?> _since = new("--since") { Description = "Take an incremental backup against this backup (directory or id)" };
+    private readonly Option<string[]> _device = new("--device")
+    {
+        Description = "Only the filesystems on these devices, their partitions and holders (repeatable)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    private readonly Option<int?> _keep = new("--keep") { Description = "After the backup is published, keep only the newest N of this host" };
+    private readonly Option<string?> _config = new("--config") { Description = $"Config file (default {BackupConfigFile.DefaultPath})" };
+
+    private readonly bool _withTarget;
+
+    /// <param name="withTarget">Offer --to and --keep (mkbackup writes its backup onto the media instead).</param>
+    public BackupOptions(bool withTarget) => _withTarget = withTarget;
+
+    public void AddTo(Command command)
+    {
+        if (_withTarget) command.Options.Add(_to);
+        command.Options.Add(_compression);
+        command.Options.Add(_level);
+        command.Options.Add(_chunkSize);
+        command.Options.Add(_exclude);
+        command.Options.Add(_encrypt);
+        _key.AddTo(command);
+        command.Options.Add(_since);
+        command.Options.Add(_device);
+        if (_withTarget) command.Options.Add(_keep);
+        command.Options.Add(_config);
+    }
+
+    /// <summary>Checks every value and captures the layout; <paramref name="target"/> overrides --to and the config file.</summary>
+    public PreparedBackup Prepare(ParseResult result, IToolRunner runner, ILogger log, string? target = null,
+        long? defaultChunkSize = null, IReadOnlyList<string>? extraExcludes = null)
+    {
+        var configPath = result.GetValue(_config);
+        var config = BackupConfigFile.Load(configPath ?? BackupConfigFile.DefaultPath, configPath is not null);
+        target ??= result.GetValue(_to) ?? config.Target ?? DefaultTarget;
+        if (target.StartsWith("nfs://", StringComparison.Ordinal))
+            throw new BadInputException(
+                $"--to {target}: NFS targets are not implemented yet (this build machine has no NFS client to test them): mount the export yourself and give --to /mount/point");
+        var compression = SetCompression.Choose(result.GetValue(_compression) ?? config.Compression ?? SetCompression.Zstd,
+            result.GetValue(_level) ?? config.Level);
+        var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
+        var chunkSize = chunkText is null ? defaultChunkSize ?? BackupRequest.DefaultChunkSize : ByteSize.Parse(chunkText, "--chunk-size");
+        var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : null;
+        if (keep is < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
+        var keySource = _key.Source(result);
+        var encrypt = result.GetValue(_encrypt);
+        if (encrypt && keySource is null) throw new BadInputException("--encrypt needs --key-file FILE or --passphrase-file FILE");
+        if (!encrypt && keySource is not null)
+            throw new BadInputException("--key-file and --passphrase-file encrypt a backup only with --encrypt: add it");
+        var devices = result.GetValue(_device) ?? [];
+
+        var layout = new LayoutCapture(runner, log).Capture(new LayoutCaptureOptions { Devices = devices, ToolVersion = GlobalOptions.Version });
+        var filesystems = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), devices, "/sys/class/block",
+            device => layout.Filesystems.FirstOrDefault(f => f.Device == device)?.Uuid);
+        var swapFiles = File.Exists(ProcSwaps.ProcPath)
+            ? ProcSwaps.Parse(File.ReadAllText(ProcSwaps.ProcPath)).Where(s => s.Kind == "file").Select(s => s.Device).ToList()
+            : [];
+        var request = new BackupRequest
+        {
+            Target = target,
+            Host = RescueMediaOptions.HostName(),
+            Started = GlobalOptions.BuildTime(),
+            Filesystems = filesystems,
+            Compression = compression,
+            ChunkSize = chunkSize,
+            Excludes = [.. config.Excludes, .. result.GetValue(_exclude) ?? [], .. extraExcludes ?? []],
+            SwapFiles = swapFiles,
+            Encryption = encrypt ? keySource : null,
+            Since = result.GetValue(_since),
+            LayoutJson = LayoutJson.Serialize(layout),
+            ToolVersion = GlobalOptions.Version,
+        };
+        return new PreparedBackup(request, keep);
+    }
+
+    /// <summary>Writes and publishes the set (progress bar on a terminal, log lines otherwise), then prunes (--keep).</summary>
+    public static BackupSet Run(PreparedBackup prepared, ILogger log, bool quiet, CancellationToken cancellationToken)
+    {
+        var request = prepared.Request;
+        log.Information("Backing up {Sets} to {Target}",
+            string.Join(", ", request.Filesystems.Select(f => $"{f.Name} ({f.MountPoint})")), request.Target);
+        var writer = new BackupSetWriter(log);
+        BackupSet backup;
+        if (quiet)
+        {
+            BackupSet? written = null;
+            AnsiConsole.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
+                .Start(ctx => written = writer.Write(request, new BarProgress(ctx, log), cancellationToken));
+            backup = written!;
+        }
+        else
+        {
+            backup = writer.Write(request, new LogProgress(log), cancellationToken);
+        }
+
+        if (prepared.Keep is { } n)
+            foreach (var removed in new BackupRepository(request.Target, request.Host).Prune(n))
+                log.Information("Pruned backup {Id} (--keep {Keep})", removed, n);
+        return backup;
+    }
+
+    /// <summary>Prints what was written and any warnings; the exit code says whether the backup was clean.</summary>
+    public static int Report(BackupSet backup, string where, TimeSpan elapsed)
+    {
+        var m = backup.Manifest;
+        Console.WriteLine($"Backup: {where} ({m.Kind}, {m.Sets.Count} sets, {m.Sets.Sum(s => s.EntryCount)} entries, " +
+                          $"{ByteSize.Format(m.Sets.Sum(s => s.ContentBytes))} content, {ByteSize.Format(m.Sets.Sum(s => s.Chunks.Sum(c => c.Size)))} stored, " +
+                          $"{elapsed.TotalSeconds:F1} s)");
+        if (m.Warnings.Count == 0) return ExitCodes.Ok;
+        Console.WriteLine($"Completed with {m.Warnings.Count} warnings (listed in {BackupRepository.ManifestFile}):");
+        foreach (var w in m.Warnings) Console.WriteLine($"  {w.Set}: {w.Path}: {w.Message}");
+        return ExitCodes.CompletedWithWarnings;
+    }
+
+    /// <summary>Progress as log lines, every few seconds: what a serial console, a pipe or a cron mail gets.</summary>
+    private sealed class LogProgress(ILogger log) : IBackupProgress
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+        private long _lastReport;
+        private string _set = "";
+
+        public void SetStarted(SourceFilesystem filesystem, long estimatedBytes)
+        {
+            _set = filesystem.Name;
+            _lastReport = Stopwatch.GetTimestamp();
+            log.Information("Set {Set}: {MountPoint} ({FsType} on {Device}, about {Size} in use)", filesystem.Name,
+                filesystem.MountPoint, filesystem.FsType, filesystem.Device, ByteSize.Format(estimatedBytes));
+        }
+
+        public void Advanced(long contentBytes, long entries)
+        {
+            if (Stopwatch.GetElapsedTime(_lastReport) < Interval) return;
+            _lastReport = Stopwatch.GetTimestamp();
+            log.Information("Set {Set}: {Entries} entries, {Bytes} read", _set, entries, ByteSize.Format(contentBytes));
+        }
+
+        public void SetFinished(FilesystemSet set) =>
+            log.Information("Set {Set}: {Entries} entries, {Bytes} content, {Chunks} chunks", set.Name, set.EntryCount,
+                ByteSize.Format(set.ContentBytes), set.Chunks.Count);
+
+        public void Warning(string path, string message) => log.Warning("{Path}: {Message}", path, message);
+    }
+
+    /// <summary>Progress as a Spectre.Console bar per set, for a terminal.</summary>
+    private sealed class BarProgress(ProgressContext context, ILogger log) : IBackupProgress
+    {
+        private ProgressTask? _task;
+
+        public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) =>
+            _task = context.AddTask(Markup.Escape($"{filesystem.Name} ({filesystem.MountPoint})"), maxValue: Math.Max(1, estimatedBytes));
+
+        public void Advanced(long contentBytes, long entries) => _task!.Value = Math.Min(contentBytes, _task.MaxValue);
+
+        public void SetFinished(FilesystemSet set)
+        {
+            _task!.Value = _task.MaxValue;
+            _task.StopTask();
+        }
+
+        public void Warning(string path, string message) => log.Warning("{Path}: {Message}", path, message);
+    }
+}
