@@ -49,7 +49,9 @@ public sealed class AddInitStep : IBuildStep
         sb.Append($"RK_KERNEL='{context.Kernel!.Version}'\n");
         sb.Append($"RK_HOST='{c.HostName}'\n");
         sb.Append($"RK_DEFAULT_MODE='interactive'\n");
-        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.EssentialModules)}'\n");
+        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.PreloadModules)}'\n");
+        if (context.MediaFiles.Count > 0)
+            sb.Append($"RK_MEDIA_MODULES='{BootModules.MediaModulesDirectory}'\n");
         sb.Append($"RK_BUILT='{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}'\n");
         return sb.ToString();
     }
