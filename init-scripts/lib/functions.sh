@@ -82,10 +82,13 @@ rk_find_label() {
 }
 
 # Mounts block device $1 read-only on directory $2 as ISO 9660 (a CD, or the ISO written to a stick) or FAT.
+# A module is loaded only when /sys/module lacks it: each modprobe start costs about 0.1 s under QEMU TCG.
 rk_mount_media() {
-	modprobe -q -a isofs vfat 2>/dev/null
 	mkdir -p "$2"
-	mount -t iso9660 -o ro "$1" "$2" 2>/dev/null || mount -t vfat -o ro "$1" "$2"
+	[ -d /sys/module/isofs ] || modprobe -q isofs 2>/dev/null
+	mount -t iso9660 -o ro "$1" "$2" 2>/dev/null && return 0
+	[ -d /sys/module/vfat ] || modprobe -q vfat 2>/dev/null
+	mount -t vfat -o ro "$1" "$2"
 }
 
 # Reads the kernel command line on stdin, prints sh assignments for cmdline.env (DESIGN §5 keys).

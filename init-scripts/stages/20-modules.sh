@@ -3,11 +3,10 @@
 # aliases (sr_mod, virtio_blk, usb-storage). Stops at the first pass, half a second after the one before, that finds
 # neither the aliases nor /proc/partitions changed, or after RK_SETTLE_SECONDS (default 10). 40-media keeps
 # coldplugging while it waits for slow media.
-# When rescue.conf sets RK_MEDIA_MODULES, the modules the initramfs links to but does not hold are on the rescue
-# medium in that directory (mkrescue keeps there what finding the medium does not need: docs/mkrescue.md). The
-# stage then coldplugs until the medium labelled RK_LABEL appears (at most RK_MEDIA_WAIT s, default 8), mounts it
-# read-only on /run/rescuekit/rescue-media, where those links point, and makes one more pass with every driver at
-# hand; it settles as above only when that pass loaded something.
+# When rescue.conf sets RK_RESCUE_MEDIA, the initramfs holds only the modules that finding the medium needs and
+# links to the others on the medium, mounted there (docs/mkrescue.md). The stage then coldplugs until the medium
+# labelled RK_LABEL appears (at most RK_MEDIA_WAIT s, default 8), mounts it read-only on RK_RESCUE_MEDIA and makes
+# one more pass with every driver at hand; it settles as above only when that pass loaded something.
 
 rk_have modprobe || rk_fail "no modprobe in the image"
 # One modprobe for all of them (each kmod start costs under emulation); then name any that did not load.
@@ -22,8 +21,8 @@ done
 settled=
 media_note=
 rk_coldplug
-if [ -n "$RK_MEDIA_MODULES" ]; then
-	rescue_dir=$RK_RUN/rescue-media
+if [ -n "$RK_RESCUE_MEDIA" ]; then
+	rescue_dir=$RK_RESCUE_MEDIA
 	limit=$((${RK_MEDIA_WAIT:-8} * 4))
 	i=0
 	while ! dev=$(rk_find_label "$RK_LABEL") || [ ! -b "$dev" ]; do
@@ -38,7 +37,7 @@ if [ -n "$RK_MEDIA_MODULES" ]; then
 		rk_set RK_RESCUE_MEDIA_MISSING 1
 		media_note="; no medium labelled $RK_LABEL: the drivers kept on it are unavailable"
 	elif grep -q " $rescue_dir " /proc/mounts || rk_mount_media "$dev" "$rescue_dir"; then
-		echo "rescue medium $dev mounted on $rescue_dir: the modules in $RK_MEDIA_MODULES are at hand"
+		echo "rescue medium $dev mounted on $rescue_dir: the modules kept there are at hand"
 		rk_set RK_RESCUE_MEDIA_DEV "$dev"
 		# The aliases have not changed, but drivers that were out of reach until now may match them: a forced pass.
 		before=$(wc -l </proc/modules)
