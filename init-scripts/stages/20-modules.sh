@@ -9,9 +9,10 @@
 # one more pass with every driver at hand; it settles as above only when that pass loaded something.
 
 rk_have modprobe || rk_fail "no modprobe in the image"
-# One modprobe for all of them (each kmod start costs under emulation); then name any that did not load.
+# The essential modules go first in the first pass's modprobe run (each kmod start costs under emulation); the
+# stage names any that did not load.
 # shellcheck disable=SC2086 # one argument per module
-modprobe -q -b -a $RK_ESSENTIAL_MODULES
+rk_coldplug $RK_ESSENTIAL_MODULES
 missing=
 for m in $RK_ESSENTIAL_MODULES; do
 	[ -d "/sys/module/$m" ] || grep -qx "kernel/.*/$m.ko.*" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null ||
@@ -20,7 +21,6 @@ done
 
 settled=
 media_note=
-rk_coldplug
 if [ -n "$RK_RESCUE_MEDIA" ]; then
 	rescue_dir=$RK_RESCUE_MEDIA
 	limit=$((${RK_MEDIA_WAIT:-8} * 4))

@@ -18,6 +18,10 @@ esac
 
 if grep -q " $RK_MEDIA_DIR " /proc/mounts; then
 	dev=$(awk -v d="$RK_MEDIA_DIR" '$2 == d { print $1 }' /proc/mounts)
+elif [ "$label" = "$RK_LABEL" ] && [ -b "$RK_RESCUE_MEDIA_DEV" ]; then
+	# 20-modules found this very medium and has it mounted: no need to scan the devices again.
+	dev=$RK_RESCUE_MEDIA_DEV
+	rk_mount_media "$dev" "$RK_MEDIA_DIR" || rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"
 else
 	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
 	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
