@@ -279,7 +279,7 @@ main() {
     row "build (s)" "${BUILD_S[rescuekit]:-}" "${BUILD_S[rear]:-}" "$TARGET_BUILD"
     row "ISO size (MiB)" "${ISO_MIB[rescuekit]:-}" "${ISO_MIB[rear]:-}" "$TARGET_SIZE"
     row "boot to front-end (s)" "${BOOT_S[rescuekit]:-}" "${BOOT_S[rear]:-}" "$TARGET_BOOT"
-    # Without a target: where the boot time goes. The boot menus wait before the kernel loads (RescueKit 5 s,
+    # Without a target: where the boot time goes. The boot menus wait before the kernel loads (RescueKit 1 s,
     # ReaR 30 s: its ISOLINUX "timeout 300" is fixed in lib/bootloader-functions.sh).
     printf '%-24s %10s %10s %8s   (no target)\n' "boot to kernel (s)" "${KERNEL_S[rescuekit]:-n/a}" \
         "${KERNEL_S[rear]:-n/a}" "$(ratio "${KERNEL_S[rescuekit]:-}" "${KERNEL_S[rear]:-}")"

@@ -16,26 +16,22 @@ auto | cdrom) label=$RK_LABEL ;;
 esac
 [ -n "$label" ] || rk_fail "no volume label to look for (RK_LABEL is empty in rescue.conf)"
 
-find_label() {
-	if rk_have blkid; then
-		blkid -L "$1" 2>/dev/null && return 0
-	fi
-	if rk_have findfs; then
-		findfs "LABEL=$1" 2>/dev/null && return 0
-	fi
-	return 1
-}
-
 if grep -q " $RK_MEDIA_DIR " /proc/mounts; then
 	dev=$(awk -v d="$RK_MEDIA_DIR" '$2 == d { print $1 }' /proc/mounts)
+elif [ "$label" = "$RK_LABEL" ] && [ -b "$RK_RESCUE_MEDIA_DEV" ]; then
+	# 20-modules found this very medium and has it mounted: no need to scan the devices again.
+	dev=$RK_RESCUE_MEDIA_DEV
+	rk_mount_media "$dev" "$RK_MEDIA_DIR" || rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"
 else
 	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
 	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
 	limit=$((${RK_MEDIA_WAIT:-8} * 2))
+	# 20-modules has already waited that long for this very medium (it holds the drivers kept off the initramfs).
+	[ "$label" = "$RK_LABEL" ] && [ -n "$RK_RESCUE_MEDIA_MISSING" ] && limit=1
 	i=0
 	dev=
 	while [ "$i" -lt "$limit" ]; do
-		dev=$(find_label "$label") && [ -b "$dev" ] && break
+		dev=$(rk_find_label "$label") && [ -b "$dev" ] && break
 		dev=
 		# A USB stick may enumerate after 20-modules settled: load drivers for whatever appeared since.
 		rk_coldplug
@@ -47,10 +43,7 @@ else
 		awk 'NR > 2 { print "  /dev/" $4 ", " $3 " KiB" }' /proc/partitions
 	fi
 	[ -n "$dev" ] || rk_fail "no device with label $label after ${RK_MEDIA_WAIT:-8} s"
-	modprobe -q -a isofs vfat 2>/dev/null
-	mkdir -p "$RK_MEDIA_DIR"
-	mount -t iso9660 -o ro "$dev" "$RK_MEDIA_DIR" 2>/dev/null ||
-		mount -t vfat -o ro "$dev" "$RK_MEDIA_DIR" ||
+	rk_mount_media "$dev" "$RK_MEDIA_DIR" ||
 		rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"
 fi
 rk_set RK_MEDIA_DEV "$dev"

@@ -18,6 +18,12 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     public KernelImage? Kernel { get; set; }
     public BootFiles? BootFiles { get; set; }
     public ModuleSet? ModuleSet { get; set; }
+
+    /// <summary>The part of <see cref="ModuleSet"/> the initramfs holds; the rest is in <see cref="MediaFiles"/>.</summary>
+    public ModuleSet? BootModuleSet { get; set; }
+
+    /// <summary>Files that go on the medium beside the boot files: path on the medium → host file.</summary>
+    public SortedDictionary<string, string> MediaFiles { get; } = new(StringComparer.Ordinal);
     public RootfsManifest Rootfs { get; } = new();
 
     /// <summary>Tools found on the host and put into the rescue system: name → path in the rescue tree.</summary>

@@ -36,12 +36,7 @@ public class RescueIsoContentTests
     [Test]
     public void InitramfsCarriesInitStagesToolsAndModules()
     {
-        var work = TestContext.CurrentContext.WorkDirectory;
-        var initrd = Path.Combine(work, "initrd.img");
-        ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", work, "boot/initrd.img"]);
-        File.Move(Path.Combine(work, "boot", "initrd.img"), initrd, overwrite: true);
-        var cpio = Path.Combine(work, "initrd.cpio");
-        ExternalTool.RunOk("zstd", "zstd", ["-d", "-q", "-f", initrd, "-o", cpio]);
+        var cpio = ExtractInitramfs();
 
         var listing = ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -it --quiet < '{cpio}'"]).Split('\n');
 
@@ -56,5 +51,46 @@ public class RescueIsoContentTests
         Assert.That(listing.Any(l => l.EndsWith("/sr_mod.ko.zst", StringComparison.Ordinal)), Is.True, "sr_mod.ko.zst");
         Assert.That(listing.Any(l => l.Contains("ld-linux-x86-64.so.2", StringComparison.Ordinal)), Is.True, "the dynamic loader");
         Assert.That(listing.Any(l => l.Contains("libcrypto.so.3", StringComparison.Ordinal)), Is.True, "libcrypto for .NET hashing");
+    }
+
+    /// <summary>
+    /// Modules that finding the medium does not need are symlinks into where 20-modules mounts the medium, and every
+    /// one of them is on the ISO at that place; what finding a CD or USB stick needs is in the initramfs itself.
+    /// </summary>
+    [Test]
+    public void ModulesOffTheInitramfsAreOnTheMediumWhereTheirLinksPoint()
+    {
+        const string mount = "/run/rescuekit/rescue-media/";
+        var cpio = ExtractInitramfs();
+        var verbose = ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -itv --quiet < '{cpio}'"]).Split('\n');
+        var conf = ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -i --quiet --to-stdout etc/rescuekit/rescue.conf < '{cpio}'"]);
+        var iso = ExternalTool.RunOk("isoinfo", "genisoimage", ["-f", "-R", "-i", RescueIsoFixture.IsoPath])
+            .Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+
+        // cpio -tv: "lrwxrwxrwx 1 root root 0 <date> usr/lib/modules/<v>/kernel/.../e1000.ko.zst -> /run/.../e1000.ko.zst"
+        var links = verbose.Where(l => l.StartsWith('l') && l.Contains(".ko.zst -> ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(" -> ", StringComparison.Ordinal) + 4)..].Trim()).ToList();
+        var files = verbose.Where(l => l.StartsWith('-') && l.EndsWith(".ko.zst", StringComparison.Ordinal))
+            .Select(l => Path.GetFileName(l.Trim())).ToHashSet(StringComparer.Ordinal);
+
+        Assert.That(conf, Does.Contain($"RK_RESCUE_MEDIA='{mount.TrimEnd('/')}'"));
+        Assert.That(links, Has.Count.GreaterThan(100), "most modules of --modules host serve hardware this machine lacks");
+        Assert.That(links, Has.All.StartWith(mount));
+        Assert.That(links.Select(t => "/" + t[mount.Length..]).Where(p => !iso.Contains(p)), Is.Empty, "links with no file on the ISO");
+        Assert.That(links.Select(Path.GetFileName), Does.Contain("e1000.ko.zst"), "NIC drivers wait for the medium");
+        Assert.That(files, Is.SupersetOf(new[] { "isofs.ko.zst", "sr_mod.ko.zst", "ata_piix.ko.zst", "ahci.ko.zst", "usb-storage.ko.zst", "xhci-pci.ko.zst" }),
+            "what finding a CD or a USB stick needs");
+        Assert.That(conf, Does.Match(@"RK_ESSENTIAL_MODULES='[^']*\bsr_mod\b"));
+    }
+
+    private static string ExtractInitramfs()
+    {
+        var work = TestContext.CurrentContext.WorkDirectory;
+        var initrd = Path.Combine(work, "initrd.img");
+        ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", work, "boot/initrd.img"]);
+        File.Move(Path.Combine(work, "boot", "initrd.img"), initrd, overwrite: true);
+        var cpio = Path.Combine(work, "initrd.cpio");
+        ExternalTool.RunOk("zstd", "zstd", ["-d", "-q", "-f", initrd, "-o", cpio]);
+        return cpio;
     }
 }

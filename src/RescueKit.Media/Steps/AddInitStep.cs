@@ -26,6 +26,8 @@ public sealed class AddInitStep : IBuildStep
         rootfs.AddGenerated("etc/rescuekit/tools.list",
             string.Concat(context.Tools.Select(t => $"{t.Key} {t.Value}\n")));
         rootfs.AddGenerated("etc/rescuekit/layout.json", context.Config.LayoutJson ?? LayoutPlaceholder(context));
+        // Coldplug passes modprobe -b: a blacklisted module loads only when named (modprobe floppy), never by alias.
+        rootfs.AddGenerated("etc/modprobe.d/rescuekit.conf", ModprobeConf);
         rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
         rootfs.AddGenerated("etc/group", "root:x:0:\n");
         rootfs.AddGenerated("etc/shadow", "root::0:0:99999:7:::\n", UnixModes.Private);
@@ -39,6 +41,14 @@ public sealed class AddInitStep : IBuildStep
             "echo 'RescueKit expert shell. rescuekit --help lists the commands; exit leaves the shell.'\n");
     }
 
+    /// <summary>
+    /// The floppy driver probes the legacy controller every PC-type virtual machine emulates (QEMU/KVM "pc", the
+    /// benchmark's machine) for over a second under TCG, and no rescue medium or disk to restore is a floppy.
+    /// </summary>
+    private const string ModprobeConf =
+        "# Written by rescuekit mkrescue (docs/init.md): not loaded by the coldplug of 20-modules; modprobe floppy loads it.\n" +
+        "blacklist floppy\n";
+
     private static string RescueConf(BuildContext context)
     {
         var c = context.Config;
@@ -49,7 +59,10 @@ public sealed class AddInitStep : IBuildStep
         sb.Append($"RK_KERNEL='{context.Kernel!.Version}'\n");
         sb.Append($"RK_HOST='{c.HostName}'\n");
         sb.Append($"RK_DEFAULT_MODE='interactive'\n");
-        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.EssentialModules)}'\n");
+        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.PreloadModules)}'\n");
+        // The initramfs links to modules and firmware on the medium (AddModulesStep): 20-modules mounts the medium here.
+        if (context.MediaFiles.Count > 0)
+            sb.Append($"RK_RESCUE_MEDIA='{BootModules.RescueMediaMount}'\n");
         sb.Append($"RK_BUILT='{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}'\n");
         return sb.ToString();
     }

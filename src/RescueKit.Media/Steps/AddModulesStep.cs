@@ -5,7 +5,9 @@ namespace RescueKit.Media.Steps;
 
 /// <summary>
 /// Adds the resolved modules, zstd-compressed one by one, the firmware, and a modules.dep index built for exactly that
-/// subset, so modprobe inside the rescue system never names a module that is not there.
+/// subset, so modprobe inside the rescue system never names a module that is not there. The modules and firmware
+/// outside <see cref="BuildContext.BootModuleSet"/> go on the medium; the initramfs holds symlinks to where init mounts
+/// it (<see cref="BootModules"/>).
 /// </summary>
 /// <remarks>
 /// Compressed modules (kmod decompresses .ko.zst itself) halve what the kernel must unpack into RAM at boot: measured on a
@@ -40,10 +42,16 @@ public sealed class AddModulesStep : IBuildStep
         var farm = Path.Combine(context.WorkDirectory, "depmod");
         var farmModules = Path.Combine(farm, "lib", "modules", kernel.Version);
         Directory.CreateDirectory(farmModules);
+        var boot = context.BootModuleSet!;
+        var bootModules = boot.Modules.ToHashSet(StringComparer.Ordinal);
         foreach (var rel in set.Modules)
         {
             var compressed = Path.Combine(compressedDir, rel + CompressedSuffix);
-            context.Rootfs.AddHostFile(compressed, $"{rescueModulesDir}/{rel}{CompressedSuffix}", "/");
+            var inRescue = $"{rescueModulesDir}/{rel}{CompressedSuffix}";
+            if (bootModules.Contains(rel))
+                context.Rootfs.AddHostFile(compressed, inRescue, "/");
+            else
+                KeepOnMedium(context, compressed, inRescue, $"{BootModules.MediaModulesDirectory}/{Path.GetFileName(inRescue)}");
             var link = Path.Combine(farmModules, rel + CompressedSuffix);
             Directory.CreateDirectory(Path.GetDirectoryName(link)!);
             File.CreateSymbolicLink(link, compressed);
@@ -56,7 +64,20 @@ public sealed class AddModulesStep : IBuildStep
         foreach (var file in Directory.EnumerateFiles(farmModules, "modules.*").Order(StringComparer.Ordinal))
             context.Rootfs.AddGenerated($"{rescueModulesDir}/{Path.GetFileName(file)}", File.ReadAllBytes(file));
 
+        var bootFirmware = boot.Firmware.ToHashSet(StringComparer.Ordinal);
         foreach (var fw in set.Firmware)
-            context.Rootfs.AddHostFile(fw, fw, "/");
+        {
+            if (bootFirmware.Contains(fw))
+                context.Rootfs.AddHostFile(fw, fw, "/");
+            else
+                KeepOnMedium(context, fw, fw, $"{BootModules.MediaFirmwareDirectory}{fw}");
+        }
+    }
+
+    /// <summary>The file goes on the medium at <paramref name="onMedium"/>; the rescue tree links to it there.</summary>
+    private static void KeepOnMedium(BuildContext context, string hostFile, string inRescue, string onMedium)
+    {
+        context.MediaFiles[onMedium] = hostFile;
+        context.Rootfs.AddSymlink(inRescue, $"{BootModules.RescueMediaMount}/{onMedium}");
     }
 }

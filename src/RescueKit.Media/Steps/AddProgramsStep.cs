@@ -39,14 +39,16 @@ public sealed class AddProgramsStep : IBuildStep
             context.Notes.Add($"restore tools missing on this host: {list}");
         }
 
+        // The closure names files by absolute path; --rescue-binary may be relative.
+        var rescueBinary = Path.GetFullPath(context.Config.RescueBinary);
         var files = LibraryClosure.Resolve(
-            programs.Append(context.Config.RescueBinary).Concat(LibraryClosure.DlopenExtras(root)), root);
+            programs.Append(rescueBinary).Concat(LibraryClosure.DlopenExtras(root)), root);
         foreach (var file in files.Order(StringComparer.Ordinal))
         {
-            if (file == context.Config.RescueBinary) continue;
+            if (file == rescueBinary) continue;
             rootfs.AddHostFile(file, RescuePath(file, root), root);
         }
-        rootfs.AddHostFile(context.Config.RescueBinary, "usr/bin/rescuekit", "/");
+        rootfs.AddHostFile(rescueBinary, "usr/bin/rescuekit", "/");
         context.Tools["rescuekit"] = "/usr/bin/rescuekit";
 
         foreach (var (alias, program) in RescueTools.Aliases)

@@ -2,7 +2,10 @@ using RescueKit.Discovery;
 
 namespace RescueKit.Media.Steps;
 
-/// <summary>Resolves the kernel modules (with dependencies, soft dependencies and firmware) the rescue system carries.</summary>
+/// <summary>
+/// Resolves the kernel modules (with dependencies, soft dependencies and firmware) the rescue system carries, and the
+/// part of them the initramfs holds itself (<see cref="BootModules"/>).
+/// </summary>
 public sealed class ResolveModulesStep : IBuildStep
 {
     public string Title => "Resolving kernel modules";
@@ -10,11 +13,14 @@ public sealed class ResolveModulesStep : IBuildStep
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
         var kernel = context.Kernel!;
-        var set = new ModuleClosure(context.Runner, context.Log)
-            .Resolve(kernel, context.Config.Modules, RescueTools.EssentialModules, context.Config.HostRoot);
-        context.Log.Information("{Count} modules, {Firmware} firmware files", set.Modules.Count, set.Firmware.Count);
+        var closure = new ModuleClosure(context.Runner, context.Log);
+        var set = closure.Resolve(kernel, context.Config.Modules, RescueTools.EssentialModules, context.Config.HostRoot);
+        var boot = BootModules.Select(set, closure, kernel, context.Config.HostRoot);
+        context.Log.Information("{Count} modules, {Firmware} firmware files; {Boot} modules and {BootFirmware} firmware files in the initramfs, the rest on the medium",
+            set.Modules.Count, set.Firmware.Count, boot.Modules.Count, boot.Firmware.Count);
         if (set.MissingFirmware.Count > 0)
             context.Log.Debug("Firmware named by modules but absent on the host: {Missing}", string.Join(", ", set.MissingFirmware));
         context.ModuleSet = set;
+        context.BootModuleSet = boot;
     }
 }

@@ -49,6 +49,12 @@ public sealed class WriteIsoStep : IBuildStep
         // Firmware that reads the ISO 9660 tree directly (some UEFI CD stacks) looks for the removable-media path.
         iso.AddFile("EFI/BOOT/BOOTX64.EFI", context.EfiApplicationPath!, file);
         iso.AddFile("rescuekit/build.json", Encoding.UTF8.GetBytes(BuildInfo(context)), file);
+        foreach (var (path, host) in context.MediaFiles)
+        {
+            for (var parent = Path.GetDirectoryName(path); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+                iso.AddDirectory(parent, dir);
+            iso.AddFile(path, host, file);
+        }
 
         iso.Boot = new ElToritoOptions
         {
@@ -68,6 +74,7 @@ public sealed class WriteIsoStep : IBuildStep
         return "{\n" +
                $"  \"formatVersion\": 1,\n  \"tool\": \"rescuekit {c.Version}\",\n  \"host\": \"{c.HostName}\",\n" +
                $"  \"kernel\": \"{context.Kernel!.Version}\",\n  \"built\": \"{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\",\n" +
-               $"  \"label\": \"{c.Label}\",\n  \"modules\": {context.ModuleSet!.Modules.Count}\n}}\n";
+               $"  \"label\": \"{c.Label}\",\n  \"modules\": {context.ModuleSet!.Modules.Count},\n" +
+               $"  \"modulesInInitramfs\": {context.BootModuleSet!.Modules.Count}\n}}\n";
     }
 }
