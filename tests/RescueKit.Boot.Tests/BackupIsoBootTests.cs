@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>
+/// `rescuekit mkbackup --output iso` of a real (loop-mounted ext4) filesystem, booted from CD: 40-media finds the
+/// backup on the medium, the front-end reports it, and `rescuekit verify` inside the rescue system checks every chunk
+/// read from the CD.
+/// </summary>
+[Category("Boot")]
+[NonParallelizable]
+public partial class BackupIsoBootTests
+{
+    [Test]
+    public void TheBackupOnTheRescueIsoIsFoundAndVerifiesInsideTheRescueSystem()
+    {
+        if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches a loop device and mounts it: run it as root");
+        var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, "mkbackup-boot")).FullName;
+        var image = Path.Combine(work, "fs.img");
+        var mount = Directory.CreateDirectory(Path.Combine(work, "mnt")).FullName;
+        var output = Path.Combine(work, "out");
+        var config = Path.Combine(work, "empty.yaml");
+        File.WriteAllText(config, "");
+        ExternalTool.RunOk("truncate", "coreutils", ["-s", "64M", image]);
+        ExternalTool.RunOk("mkfs.ext4", "e2fsprogs", ["-q", image]);
+        var loop = ExternalTool.RunOk("losetup", "mount", ["--find", "--show", image]).Trim();
+        try
+        {
+            ExternalTool.RunOk("mount", "mount", [loop, mount]);
+            ExternalTool.RunOk("sh", "dash", ["-ec", "mkdir -p etc && printf 'restore me\\n' > etc/motd && head -c 3000000 /dev/urandom > blob"],
+                workingDirectory: mount);
+            Mkbackup("mkbackup", "--output", "iso", "--device", loop, "--out", output, "--config", config);
+        }
+        finally
+        {
+            ExternalTool.Run("umount", "mount", [mount]);
+            ExternalTool.Run("losetup", "mount", ["-d", loop]);
+        }
+        var iso = Directory.GetFiles(output, "rescuekit-*.iso").Single();
+
+        using var vm = QemuMachine.Create("mkbackup-cd").WithMemory(2048).WithCdrom(iso).Build().Start();
+        var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
+        var backupDir = found.Groups["dir"].Value;
+        vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
+        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(1));
+        vm.SendLine("");
+        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+        vm.SendLine($"rescuekit verify {backupDir}; echo VERIFY-RC=$?");
+
+        var rc = vm.WaitFor(new Regex(@"VERIFY-RC=(\d+)"), TimeSpan.FromMinutes(3));
+        Assert.That(rc.Groups[1].Value, Is.EqualTo("0"), vm.Transcript);
+    }
+
+    private static void Mkbackup(params string[] args)
+    {
+        var psi = new ProcessStartInfo(RescueIsoFixture.Binary, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("mkbackup did not finish in 10 minutes"); }
+        if (p.ExitCode != 0) Assert.Fail($"mkbackup failed with exit code {p.ExitCode}:\n{stdout.Result}{stderr.Result}");
+    }
+}
