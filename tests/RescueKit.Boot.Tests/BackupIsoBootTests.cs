@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using RescueKit.Boot.Tests.Harness;
 using RescueKit.Tests.Shared;
@@ -56,16 +55,7 @@ public partial class BackupIsoBootTests
 
     private static void Mkbackup(params string[] args)
     {
-        var psi = new ProcessStartInfo(RescueIsoFixture.Binary, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("mkbackup did not finish in 10 minutes"); }
-        if (p.ExitCode != 0) Assert.Fail($"mkbackup failed with exit code {p.ExitCode}:\n{stdout.Result}{stderr.Result}");
+        var (exitCode, output) = RescueIsoFixture.RunBinary(args);
+        if (exitCode != 0) Assert.Fail($"mkbackup failed with exit code {exitCode}:\n{output}");
     }
 }

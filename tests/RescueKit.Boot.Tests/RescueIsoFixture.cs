@@ -32,7 +32,18 @@ public static class RescueIsoFixture
         var outDir = Path.Combine(RepoPaths.VmCache, "rescue-iso");
         if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
         Directory.CreateDirectory(outDir);
-        var psi = new ProcessStartInfo(Binary, ["mkrescue", "--output", "iso", "--out", outDir, "--log-level", "Debug"])
+        var (exitCode, output) = RunBinary("mkrescue", "--output", "iso", "--out", outDir, "--log-level", "Debug");
+        File.WriteAllText(Path.Combine(outDir, "mkrescue.log"), output);
+        if (exitCode != 0) Assert.Fail($"mkrescue failed with exit code {exitCode}:\n{output}");
+        var iso = Directory.GetFiles(outDir, "rescuekit-*.iso").SingleOrDefault()
+            ?? throw new AssertionException($"mkrescue succeeded but wrote no rescuekit-*.iso in {outDir}:\n{output}");
+        return (iso, output);
+    }
+
+    /// <summary>Runs the published rescuekit as a user does; returns its exit code and what it printed (stdout, then stderr).</summary>
+    public static (int ExitCode, string Output) RunBinary(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Binary, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -41,12 +52,7 @@ public static class RescueIsoFixture
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("mkrescue did not finish in 10 minutes"); }
-        var output = stdout.Result + stderr.Result;
-        File.WriteAllText(Path.Combine(outDir, "mkrescue.log"), output);
-        if (p.ExitCode != 0) Assert.Fail($"mkrescue failed with exit code {p.ExitCode}:\n{output}");
-        var iso = Directory.GetFiles(outDir, "rescuekit-*.iso").SingleOrDefault()
-            ?? throw new AssertionException($"mkrescue succeeded but wrote no rescuekit-*.iso in {outDir}:\n{output}");
-        return (iso, output);
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail($"rescuekit {args[0]} did not finish in 10 minutes"); }
+        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 }
