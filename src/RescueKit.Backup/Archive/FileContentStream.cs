@@ -6,27 +6,21 @@ namespace RescueKit.Backup.Archive;
 /// <summary>
 /// The data of one regular file as its tar member stores it: the whole file, or a sparse file's data segments one
 /// after the other. Always gives exactly <see cref="Length"/> bytes: when the file shrinks or a read fails (EIO) the
-/// rest is zeros and <see cref="Problem"/> says why, so a changing file never breaks the archive around it. Reads
-/// are 1 MiB pread(2) calls, whatever size the consumer asks for.
+/// rest is zeros and <see cref="Problem"/> says why, so a changing file never breaks the archive around it. Each
+/// read is a pread(2) straight into the consumer's buffer (no copy in between), as large as the consumer asks for
+/// within the current segment.
 /// </summary>
 internal sealed class FileContentStream : Stream
 {
-    private const int ReadSize = 1024 * 1024;
-
     private readonly UnixFd file;
     private readonly IReadOnlyList<SparseSegment> segments;
-    private readonly byte[] buffer;
     private int segment;
     private long segmentDone;
-    private int bufferStart;
-    private int bufferEnd;
     private long position;
 
-    /// <param name="buffer">A reusable buffer of at least 1 MiB.</param>
-    public FileContentStream(UnixFd file, long size, IReadOnlyList<SparseSegment>? sparseMap, byte[] buffer)
+    public FileContentStream(UnixFd file, long size, IReadOnlyList<SparseSegment>? sparseMap)
     {
         this.file = file;
-        this.buffer = buffer;
         segments = sparseMap ?? (size > 0 ? [new SparseSegment(0, size)] : []);
         Length = segments.Sum(s => s.Length);
     }
@@ -50,33 +44,23 @@ internal sealed class FileContentStream : Stream
 
     public override int Read(byte[] destination, int offset, int count) => Read(destination.AsSpan(offset, count));
 
+    // Reads the next piece of the current segment (zeros once the file has failed or ended early).
     public override int Read(Span<byte> destination)
     {
         if (position == Length || destination.IsEmpty) return 0;
-        if (bufferStart == bufferEnd) Fill();
-        var n = Math.Min(destination.Length, bufferEnd - bufferStart);
-        buffer.AsSpan(bufferStart, n).CopyTo(destination);
-        bufferStart += n;
-        position += n;
-        return n;
-    }
-
-    // Reads the next piece of the current segment into the buffer (zeros once the file has failed or ended early).
-    private void Fill()
-    {
         while (segmentDone == segments[segment].Length)
         {
             segment++;
             segmentDone = 0;
         }
         var current = segments[segment];
-        var want = (int)Math.Min(Math.Min(ReadSize, buffer.Length), current.Length - segmentDone);
+        var want = (int)Math.Min(destination.Length, current.Length - segmentDone);
         var got = 0;
         while (Problem is null && got < want)
         {
             try
             {
-                var n = file.Read(buffer.AsSpan(got, want - got), current.Offset + segmentDone + got);
+                var n = file.Read(destination[got..want], current.Offset + segmentDone + got);
                 if (n == 0) Problem = "shrank while being read; the missing bytes are archived as zeros";
                 got += n;
             }
@@ -85,10 +69,10 @@ internal sealed class FileContentStream : Stream
                 Problem = $"read failed ({e.Message}); the rest is archived as zeros";
             }
         }
-        buffer.AsSpan(got, want - got).Clear();
+        destination[got..want].Clear();
         segmentDone += want;
-        bufferStart = 0;
-        bufferEnd = want;
+        position += want;
+        return want;
     }
 
     public override void Flush()

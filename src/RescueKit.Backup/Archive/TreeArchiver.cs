@@ -13,8 +13,6 @@ namespace RescueKit.Backup.Archive;
 /// </summary>
 public static class TreeArchiver
 {
-    private const int ReadBufferSize = 1024 * 1024;
-
     public static ArchiveSummary Write(ArchiveOptions options, Stream tarOutput, IArchiveObserver observer,
         CancellationToken cancellationToken)
     {
@@ -32,11 +30,10 @@ public static class TreeArchiver
         return new ArchiveSummary(run.Entries, run.ContentBytes, run.Warnings);
     }
 
-    // The state of one archive run: the first path of each multiply-linked inode, counters, the read buffer.
+    // The state of one archive run: the first path of each multiply-linked inode, counters.
     private sealed class Run(ArchiveOptions options, IArchiveObserver observer)
     {
         private readonly Dictionary<(ulong Device, ulong Inode), byte[]> firstLinks = [];
-        private readonly byte[] buffer = new byte[ReadBufferSize];
 
         public long Entries { get; private set; }
 
@@ -132,7 +129,7 @@ public static class TreeArchiver
             using (file)
             {
                 var sparseMap = SparseMap(file, status);
-                using var data = new FileContentStream(file, status.Size, sparseMap, buffer);
+                using var data = new FileContentStream(file, status.Size, sparseMap);
                 writer.WriteEntry(Header(item, TarEntryType.Regular, null, xattrs, sparseMap), data);
                 ContentBytes += data.Length;
                 // One fstat after reading tells both whether the name was swapped for another file between lstat and

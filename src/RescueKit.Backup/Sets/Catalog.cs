@@ -15,7 +15,7 @@ internal sealed class CatalogWriter : IDisposable
     public CatalogWriter(string directory, BackupCompression compression, BackupKey? key, int recordSize)
     {
         _file = new ChunkedWriter(directory, SetFiles.Catalog(compression), numbered: false, 0, key, recordSize);
-        _compressed = SetCompression.Compress(compression, _file, leaveOpen: true);
+        _compressed = SetCompression.Compress(compression, _file, leaveOpen: true, threaded: false);
     }
 
     public void Add(CatalogEntry entry)

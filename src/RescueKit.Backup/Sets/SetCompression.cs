@@ -48,9 +48,13 @@ public static class SetCompression
         _ => throw new InvalidDataException($"unknown compression '{algorithm}'"),
     };
 
-    public static Stream Compress(BackupCompression compression, Stream output, bool leaveOpen = false) => compression.Algorithm switch
+    /// <param name="threaded">Whether zstd uses one libzstd worker thread per CPU. The catalog, a few hundred bytes per
+    /// entry written between the archive's writes, compresses on the calling thread instead: worker threads there
+    /// would only add their windows to the memory and hand-offs to the archiver's thread.</param>
+    public static Stream Compress(BackupCompression compression, Stream output, bool leaveOpen = false, bool threaded = true) =>
+        compression.Algorithm switch
     {
-        Zstd => new ZstdCompressStream(output, compression.Level, workers: Environment.ProcessorCount, leaveOpen: leaveOpen),
+        Zstd => new ZstdCompressStream(output, compression.Level, workers: threaded ? Environment.ProcessorCount : 0, leaveOpen: leaveOpen),
         Gzip => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = compression.Level }, leaveOpen),
         None => leaveOpen ? new KeepOpenStream(output) : output,
         _ => throw new InvalidDataException($"unknown compression '{compression.Algorithm}'"),

@@ -50,11 +50,7 @@ internal static class SetPipeline
                 summary = TreeArchiver.Write(options, compressor, observer, stop.Token);
             }));
         }
-        tasks.Add(Stage(stop, failure, [], [compressed.Reader], () =>
-        {
-            using var input = compressed.Reader.AsStream();
-            input.CopyTo(output, 1 << 20);
-        }));
+        tasks.Add(Stage(stop, failure, [], [compressed.Reader], () => Drain(compressed.Reader, output)));
 
         try
         {
@@ -67,6 +63,19 @@ internal static class SetPipeline
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.Error!);
         }
         return (summary!, output.Finish());
+    }
+
+    // Writes the pipe's segments to the output as they are, without copying them into a buffer of its own first.
+    private static void Drain(PipeReader reader, Stream output)
+    {
+        while (true)
+        {
+            var result = reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+            foreach (var segment in result.Buffer) output.Write(segment.Span);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted) break;
+        }
+        reader.Complete();
     }
 
     private static Pipe NewPipe() =>

@@ -4,13 +4,19 @@ namespace RescueKit.Core.Compression;
 
 /// <summary>
 /// A write-only stream that zstd-compresses into another stream through the system libzstd, using its worker threads.
-/// Disposing it ends the frame.
+/// Disposing it ends the frame. Small writes (a tar header, a short file) are gathered into <see cref="StageSize"/>
+/// before they reach libzstd, so it is called about once per MiB rather than once per member; large writes go to it
+/// directly. Compressed output leaves in writes of up to <see cref="StageSize"/> too.
 /// </summary>
 public sealed unsafe class ZstdCompressStream : Stream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
+    private const int StageSize = 1 << 20;
+
     private readonly byte[] _out;
+    private readonly byte[] _stage = new byte[StageSize];
+    private int _staged;
     private nint _cctx;
 
     /// <param name="level">zstd level 1..19.</param>
@@ -34,7 +40,7 @@ public sealed unsafe class ZstdCompressStream : Stream
         ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.ChecksumFlag, 1));
         if (workers > 0)
             ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.NbWorkers, workers));
-        _out = new byte[(int)ZstdNative.CStreamOutSize()];
+        _out = new byte[Math.Max((int)ZstdNative.CStreamOutSize(), StageSize)];
     }
 
     public static bool IsAvailable()
@@ -59,13 +65,44 @@ public sealed unsafe class ZstdCompressStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Flush() => _inner.Flush();
+
+    /// <summary>Hands the gathered writes to libzstd and flushes the inner stream (the frame is not flushed: what libzstd
+    /// holds is compressed when more data or the end comes).</summary>
+    public override void Flush()
+    {
+        Compress(_stage.AsSpan(0, _staged));
+        _staged = 0;
+        _inner.Flush();
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_cctx == 0, this);
+        if (_staged + buffer.Length <= StageSize)
+        {
+            buffer.CopyTo(_stage.AsSpan(_staged));
+            _staged += buffer.Length;
+            if (_staged < StageSize) return;
+            Compress(_stage);
+            _staged = 0;
+            return;
+        }
+        Compress(_stage.AsSpan(0, _staged));
+        _staged = 0;
+        if (buffer.Length < StageSize)
+        {
+            buffer.CopyTo(_stage);
+            _staged = buffer.Length;
+            return;
+        }
+        Compress(buffer);
+    }
+
+    private void Compress(ReadOnlySpan<byte> buffer)
+    {
+        if (buffer.IsEmpty) return;
         fixed (byte* src = buffer)
         {
             var input = new ZstdNative.InBuffer { Src = src, Size = (nuint)buffer.Length, Pos = 0 };
@@ -93,6 +130,8 @@ public sealed unsafe class ZstdCompressStream : Stream
             {
                 if (disposing)
                 {
+                    Compress(_stage.AsSpan(0, _staged));
+                    _staged = 0;
                     var empty = new ZstdNative.InBuffer();
                     while (Pump(&empty, ZstdNative.End) != 0) { }
                     _inner.Flush();

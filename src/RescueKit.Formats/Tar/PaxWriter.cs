@@ -12,7 +12,8 @@ namespace RescueKit.Formats.Tar;
 /// </summary>
 public sealed class PaxWriter : IDisposable
 {
-    private const int CopyBufferSize = 128 * 1024;
+    // Large enough that file data reaches the output in few, large writes (a compressor behind it takes whole MiBs).
+    private const int CopyBufferSize = 1024 * 1024;
     private const uint MaxMode = 0xFFF; // 07777
     private static readonly byte[] ZeroBlock = new byte[UstarLayout.BlockSize];
 
