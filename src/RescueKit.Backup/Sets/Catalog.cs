@@ -65,15 +65,22 @@ internal sealed class CatalogWriter : IDisposable
     /// <summary>Ends the compressed stream and returns the catalog file as the manifest lists it.</summary>
     public BackupFile Finish()
     {
-        _compressed.Dispose();
+        EndCompression();
         _finished = true;
         return _file.Finish()[0];
     }
 
     public void Dispose()
     {
-        if (!_finished) _compressed.Dispose();
+        if (!_finished) EndCompression();
         _file.Dispose();
+    }
+
+    // Uncompressed, the "compressor" is the file itself, which Finish still needs open.
+    private void EndCompression()
+    {
+        if (ReferenceEquals(_compressed, _file)) _compressed.Flush();
+        else _compressed.Dispose();
     }
 }
 

@@ -48,6 +48,7 @@ public static class SetCompression
         _ => throw new InvalidDataException($"unknown compression '{algorithm}'"),
     };
 
+    /// <param name="leaveOpen">For zstd and gzip; with none, <paramref name="output"/> itself is returned.</param>
     /// <param name="threaded">Whether zstd uses one libzstd worker thread per CPU. The catalog, a few hundred bytes per
     /// entry written between the archive's writes, compresses on the calling thread instead: worker threads there
     /// would only add their windows to the memory and hand-offs to the archiver's thread.</param>
@@ -56,7 +57,8 @@ public static class SetCompression
     {
         Zstd => new ZstdCompressStream(output, compression.Level, workers: threaded ? Environment.ProcessorCount : 0, leaveOpen: leaveOpen),
         Gzip => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = compression.Level }, leaveOpen),
-        None => leaveOpen ? new KeepOpenStream(output) : output,
+        // No wrapper: the caller gets its own stream back (CatalogWriter tells them apart before disposing).
+        None => output,
         _ => throw new InvalidDataException($"unknown compression '{compression.Algorithm}'"),
     };
 
@@ -67,20 +69,4 @@ public static class SetCompression
         None => input,
         _ => throw new InvalidDataException($"unknown compression '{algorithm}'"),
     };
-
-    /// <summary>Passes writes through and leaves the inner stream open when disposed.</summary>
-    private sealed class KeepOpenStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-    }
 }

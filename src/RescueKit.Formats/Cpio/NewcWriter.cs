@@ -13,23 +13,16 @@ public sealed class NewcWriter : IDisposable
     private const int CopyBufferSize = 64 * 1024;
     private static readonly byte[] Zeros = new byte[NewcLayout.Alignment];
 
-    private readonly Stream _output;
-    private readonly bool _leaveOpen;
+    private readonly ArchiveOutput _output;
     private uint _nextIno = 1;
-    private bool _finished;
-    private bool _faulted;
-    private bool _disposed;
 
     public NewcWriter(Stream output, bool leaveOpen = false)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!output.CanWrite) throw new ArgumentException("The output stream is not writable.", nameof(output));
-        _output = output;
-        _leaveOpen = leaveOpen;
+        _output = new ArchiveOutput(output, leaveOpen);
     }
 
     /// <summary>Bytes written so far (uncompressed, as this writer sees them).</summary>
-    public long BytesWritten { get; private set; }
+    public long BytesWritten => _output.BytesWritten;
 
     /// <summary>A directory; nlink 2 as GNU cpio and mknewc.py write it.</summary>
     public void AddDirectory(string name, int permissions, long mtime, int uid = 0, int gid = 0)
@@ -111,24 +104,11 @@ public sealed class NewcWriter : IDisposable
     {
         ThrowIfUnusable();
         WriteHeaderAndName(new NewcHeader(0, 0, 0, 0, NLink: 1, 0, 0, 0, 0, 0), NewcLayout.TrailerName);
-        _output.Flush();
-        _finished = true;
+        _output.MarkFinished();
     }
 
     /// <summary>Finishes the archive if that was not done (and no earlier write failed), then closes the output unless leaveOpen.</summary>
-    public void Dispose()
-    {
-        if (_disposed) return;
-        try
-        {
-            if (!_finished && !_faulted) Finish();
-        }
-        finally
-        {
-            _disposed = true;
-            if (!_leaveOpen) _output.Dispose();
-        }
-    }
+    public void Dispose() => _output.Dispose(Finish);
 
     /// <summary>The metadata every member carries, validated.</summary>
     private readonly record struct Member(string Name, uint Permissions, uint MTime, uint Uid, uint Gid);
@@ -195,7 +175,7 @@ public sealed class NewcWriter : IDisposable
             int read = content.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
             if (read == 0)
             {
-                _faulted = true;
+                _output.Fault();
                 throw new ArgumentException(
                     $"The content stream ended after {length - remaining} of the {length} bytes promised; the archive is incomplete.",
                     nameof(content));
@@ -206,24 +186,7 @@ public sealed class NewcWriter : IDisposable
         Write(Zeros.AsSpan(0, (int)NewcLayout.PadTo4(length)));
     }
 
-    private void Write(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            _output.Write(bytes);
-        }
-        catch
-        {
-            _faulted = true;
-            throw;
-        }
-        BytesWritten += bytes.Length;
-    }
+    private void Write(ReadOnlySpan<byte> bytes) => _output.Write(bytes);
 
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_finished) throw new InvalidOperationException("The archive is finished; no more members can be added.");
-        if (_faulted) throw new InvalidOperationException("An earlier write failed; the archive is incomplete.");
-    }
+    private void ThrowIfUnusable() => _output.ThrowIfUnusable(this);
 }

@@ -17,23 +17,16 @@ public sealed class PaxWriter : IDisposable
     private const uint MaxMode = 0xFFF; // 07777
     private static readonly byte[] ZeroBlock = new byte[UstarLayout.BlockSize];
 
-    private readonly Stream _output;
-    private readonly bool _leaveOpen;
+    private readonly ArchiveOutput _output;
     private byte[]? _copyBuffer;
-    private bool _finished;
-    private bool _faulted;
-    private bool _disposed;
 
     public PaxWriter(Stream output, bool leaveOpen = false)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!output.CanWrite) throw new ArgumentException("The output stream is not writable.", nameof(output));
-        _output = output;
-        _leaveOpen = leaveOpen;
+        _output = new ArchiveOutput(output, leaveOpen);
     }
 
     /// <summary>Bytes written to the output so far.</summary>
-    public long BytesWritten { get; private set; }
+    public long BytesWritten => _output.BytesWritten;
 
     /// <summary>
     /// Writes one member. <paramref name="data"/> gives exactly <see cref="TarEntry.Size"/> bytes for a regular file,
@@ -77,24 +70,11 @@ public sealed class PaxWriter : IDisposable
         ThrowIfUnusable();
         Write(ZeroBlock);
         Write(ZeroBlock);
-        _output.Flush();
-        _finished = true;
+        _output.MarkFinished();
     }
 
     /// <summary>Finishes the archive if that was not done (and no earlier write failed), then closes the output unless leaveOpen.</summary>
-    public void Dispose()
-    {
-        if (_disposed) return;
-        try
-        {
-            if (!_finished && !_faulted) Finish();
-        }
-        finally
-        {
-            _disposed = true;
-            if (!_leaveOpen) _output.Dispose();
-        }
-    }
+    public void Dispose() => _output.Dispose(Finish);
 
     /// <summary>Checks the entry against what the format and the contract allow; returns the data bytes expected.</summary>
     private static long Validate(TarEntry entry, Stream? data)
@@ -173,26 +153,9 @@ public sealed class PaxWriter : IDisposable
         if (data.Read(buffer, 0, 1) > 0) throw new TarDataLengthException(path, expected, grew: true, expected);
     }
 
-    private void Write(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            _output.Write(bytes);
-        }
-        catch
-        {
-            _faulted = true;
-            throw;
-        }
-        BytesWritten += bytes.Length;
-    }
+    private void Write(ReadOnlySpan<byte> bytes) => _output.Write(bytes);
 
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_finished) throw new InvalidOperationException("The archive is finished; no more members can be added.");
-        if (_faulted) throw new InvalidOperationException("An earlier write failed; the archive is incomplete.");
-    }
+    private void ThrowIfUnusable() => _output.ThrowIfUnusable(this);
 
     private static string Show(byte[] path) => Encoding.UTF8.GetString(path);
 }
