@@ -5,19 +5,20 @@ using RescueKit.Tests.Shared;
 namespace RescueKit.Boot.Tests;
 
 /// <summary>
-/// `rescuekit mkbackup --output iso` of a real (loop-mounted ext4) filesystem, booted from CD: 40-media finds the
-/// backup on the medium, the front-end reports it, and `rescuekit verify` inside the rescue system checks every chunk
-/// read from the CD.
+/// `rescuekit mkbackup --output iso` of a real (loop-mounted ext4) filesystem, booted from CD under SeaBIOS and OVMF:
+/// 40-media finds the backup on the medium, the front-end reports it, and `rescuekit verify` inside the rescue system
+/// checks every chunk read from the CD.
 /// </summary>
 [Category("Boot")]
 [NonParallelizable]
 public partial class BackupIsoBootTests
 {
-    [Test]
-    public void TheBackupOnTheRescueIsoIsFoundAndVerifiesInsideTheRescueSystem()
+    [TestCase(QemuFirmware.SeaBios, TestName = "BiosCdrom")]
+    [TestCase(QemuFirmware.Ovmf, TestName = "UefiCdrom")]
+    public void TheBackupOnTheRescueIsoIsFoundAndVerifiesInsideTheRescueSystem(QemuFirmware firmware)
     {
         if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches a loop device and mounts it: run it as root");
-        var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, "mkbackup-boot")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, $"mkbackup-boot-{firmware}")).FullName;
         var image = Path.Combine(work, "fs.img");
         var mount = Directory.CreateDirectory(Path.Combine(work, "mnt")).FullName;
         var output = Path.Combine(work, "out");
@@ -40,7 +41,7 @@ public partial class BackupIsoBootTests
         }
         var iso = Directory.GetFiles(output, "rescuekit-*.iso").Single();
 
-        using var vm = QemuMachine.Create("mkbackup-cd").WithMemory(2048).WithCdrom(iso).Build().Start();
+        using var vm = QemuMachine.Create($"mkbackup-{firmware}-cd").WithFirmware(firmware).WithMemory(2048).WithCdrom(iso).Build().Start();
         var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
         var backupDir = found.Groups["dir"].Value;
         vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
