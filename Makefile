@@ -7,10 +7,11 @@ RESCUEKIT := $(PUBLISH)/rescuekit
 HOST := $(shell hostname -s 2>/dev/null || hostname)
 
 # Debian packages: the rescue system's boot loaders, kernel tools and restore tools (the ISO carries the host's own),
-# then what the tests use as independent oracles and to boot the media.
+# gcc and libc6-dev to link the native rescuekit, then what the tests use as independent oracles and to boot the media.
 DEPS_BUILD := isolinux syslinux-common grub-efi-amd64-bin grub-common grub2-common busybox-static kmod libzstd1 zstd \
-              mdadm lvm2 fdisk gdisk util-linux e2fsprogs xfsprogs btrfs-progs dosfstools efibootmgr cryptsetup-bin nfs-common
-DEPS_TEST := xorriso genisoimage libarchive-tools cpio mtools qemu-system-x86 ovmf binutils file gcc libc6-dev man-db curl openssh-client xz-utils acl attr libcap2-bin udev
+              mdadm lvm2 fdisk gdisk util-linux e2fsprogs xfsprogs btrfs-progs dosfstools efibootmgr cryptsetup-bin nfs-common \
+              gcc libc6-dev
+DEPS_TEST := xorriso genisoimage libarchive-tools cpio mtools qemu-system-x86 ovmf binutils file man-db curl openssh-client xz-utils acl attr libcap2-bin udev
 
 .PHONY: all deps deps-test kernel build publish iso install test clean
 
@@ -26,11 +27,11 @@ deps-test: deps
 build:
 	$(DOTNET) build RescueKit.sln -c Release --nologo -v q
 
-# The self-contained, trimmed, ReadyToRun single file that runs on the host and inside the rescue system (DESIGN §3).
+# The native (NativeAOT) single binary that runs on the host and inside the rescue system: no runtime to start and no
+# code to JIT, which under emulation is seconds of the rescue system's boot (docs/mkrescue.md). gcc links it.
 publish:
-	$(DOTNET) publish src/RescueKit.Cli/RescueKit.Cli.csproj -c Release -r linux-x64 --self-contained \
-	  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:PublishReadyToRun=true -p:InvariantGlobalization=true \
-	  --nologo -v q -o $(PUBLISH)
+	$(DOTNET) publish src/RescueKit.Cli/RescueKit.Cli.csproj -c Release -r linux-x64 \
+	  -p:PublishAot=true -p:InvariantGlobalization=true --nologo -v q -o $(PUBLISH)
 
 # The main job: a rescue ISO of this host in out/rescuekit-<hostname>.iso.
 iso: deps publish

@@ -1,7 +1,7 @@
 namespace RescueKit.Media;
 
 /// <summary>
-/// The init scripts and boot-menu templates, compiled into this assembly so the single-file rescuekit binary carries
+/// The init scripts and boot-menu templates, compiled into this assembly so the one rescuekit binary carries
 /// everything it needs to build a medium (no data directory to install or to lose).
 /// </summary>
 public static class EmbeddedAssets

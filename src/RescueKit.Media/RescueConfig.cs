@@ -28,7 +28,7 @@ public sealed record RescueConfig
     /// <summary>The time stamped into every file of the medium (SOURCE_DATE_EPOCH when set), so builds are reproducible.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>The rescuekit binary copied into the rescue system (a self-contained single-file build).</summary>
+    /// <summary>The rescuekit binary copied into the rescue system (the native build, which needs no .NET runtime).</summary>
     public required string RescueBinary { get; init; }
 
     public required string Version { get; init; }

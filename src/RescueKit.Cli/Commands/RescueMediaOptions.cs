@@ -27,7 +27,7 @@ internal sealed partial class RescueMediaOptions
     };
     private readonly Option<string?> _rescueBinary = new("--rescue-binary")
     {
-        Description = "The self-contained rescuekit binary to put in the rescue system (default: this program)",
+        Description = "The native rescuekit binary to put in the rescue system (default: this program)",
         Hidden = true,
     };
 
@@ -90,17 +90,14 @@ internal sealed partial class RescueMediaOptions
         return built!;
     }
 
-    /// <summary>The binary to embed: this process when it runs as the self-contained single-file build.</summary>
+    /// <summary>The binary to embed: this process when it is the native build, which needs no .NET runtime.</summary>
     private static string SelfBinary()
     {
         var self = Environment.ProcessPath;
-        // Location is empty exactly when this assembly runs from a single-file bundle, which is what we need to know.
-#pragma warning disable IL3000
-        var singleFile = string.IsNullOrEmpty(typeof(RescueMediaOptions).Assembly.Location);
-#pragma warning restore IL3000
-        if (self is null || !singleFile)
+        // Only the NativeAOT build lacks dynamic code, and only it runs in the rescue system on its own.
+        if (self is null || System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
             throw new BadInputException(
-                "this rescuekit is not the self-contained single-file build, so it cannot copy itself into the rescue system: run the published binary (make publish) or pass --rescue-binary");
+                "this rescuekit is not the native build, so it cannot copy itself into the rescue system: run the published binary (make publish) or pass --rescue-binary");
         return self;
     }
 
