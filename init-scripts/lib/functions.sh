@@ -6,6 +6,9 @@ RK_LOG=$RK_RUN/init.log
 RK_STATE=$RK_RUN/state.env
 RK_MEDIA_DIR=$RK_RUN/media
 RK_NFS_DIR=$RK_RUN/backup-nfs
+# Exists while the drivers kept on the medium are still loading in the background (20-modules): the devices they bring
+# may not be there yet. Whatever needs every device calls rk_wait_devices first; the front-end reads the same file.
+RK_DEVICES_PENDING=$RK_RUN/devices.pending
 
 rk_log() {
 	echo "$*" >>"$RK_LOG"
@@ -68,6 +71,34 @@ rk_coldplug() {
 	echo "coldplug at $(cut -d" " -f1 /proc/uptime) s: $(printf '%s\n' "$aliases" | grep -c .) device aliases, $(rk_block_devices) block devices"
 	# shellcheck disable=SC2086 # one argument per alias
 	[ -n "$aliases$*" ] && modprobe -q -b -a "$@" $aliases
+	return 0
+}
+
+# Coldplug passes half a second apart until one changes nothing (0), or RK_SETTLE_SECONDS (default 10) went by (1).
+rk_settle() {
+	settle_left=$((${RK_SETTLE_SECONDS:-10} * 2))
+	while [ "$settle_left" -gt 0 ]; do
+		rk_nap
+		rk_coldplug || return 0
+		settle_left=$((settle_left - 1))
+	done
+	return 1
+}
+
+# Returns once the background coldplug of 20-modules is over; 1 if it is still going after RK_SETTLE_SECONDS + 5 s
+# (the caller goes on with the devices there are, as a settle that never ends does).
+rk_wait_devices() {
+	[ -e "$RK_DEVICES_PENDING" ] || return 0
+	echo "waiting for the drivers kept on the medium to finish loading"
+	wait_left=$(((${RK_SETTLE_SECONDS:-10} + 5) * 4))
+	while [ -e "$RK_DEVICES_PENDING" ]; do
+		if [ "$wait_left" -le 0 ]; then
+			echo "the drivers kept on the medium are still loading: going on without waiting longer"
+			return 1
+		fi
+		rk_nap 0.25
+		wait_left=$((wait_left - 1))
+	done
 	return 0
 }
 

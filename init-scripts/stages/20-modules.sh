@@ -5,8 +5,10 @@
 # coldplugging while it waits for slow media.
 # When rescue.conf sets RK_RESCUE_MEDIA, the initramfs holds only the modules that finding the medium needs and
 # links to the others on the medium, mounted there (docs/mkrescue.md). The stage then coldplugs until the medium
-# labelled RK_LABEL appears (at most RK_MEDIA_WAIT s, default 8), mounts it read-only on RK_RESCUE_MEDIA and makes
-# one more pass with every driver at hand; it settles as above only when that pass loaded something.
+# labelled RK_LABEL appears (at most RK_MEDIA_WAIT s, default 8) and mounts it read-only on RK_RESCUE_MEDIA. One more
+# pass with every driver at hand, and the settling after it, run in the background while $RK_DEVICES_PENDING exists:
+# the medium's drivers are for hardware the initramfs has none for (other NICs, RAID controllers), which the stages
+# that need it wait for (rk_wait_devices), while the front-end comes up without waiting.
 
 rk_have modprobe || rk_fail "no modprobe in the image"
 # The essential modules go first in the first pass's modprobe run (each kmod start costs under emulation); the
@@ -18,6 +20,20 @@ for m in $RK_ESSENTIAL_MODULES; do
 	[ -d "/sys/module/$m" ] || grep -qx "kernel/.*/$m.ko.*" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null ||
 		missing="$missing $m"
 done
+
+# The pass with the medium's drivers, then settling, in the background; removes $RK_DEVICES_PENDING when done.
+medium_drivers() {
+	before=$(wc -l </proc/modules)
+	# The aliases have not changed, but drivers that were out of reach until now may match them: a forced pass.
+	rm -f "$RK_RUN/coldplug.last"
+	rk_coldplug
+	# Nothing new loaded: nothing else is coming.
+	result=settled
+	[ "$(wc -l </proc/modules)" -eq "$before" ] || rk_settle || result="still changing after ${RK_SETTLE_SECONDS:-10} s"
+	echo "background coldplug with the medium's drivers done at $(cut -d" " -f1 /proc/uptime) s ($result):" \
+		"$(wc -l </proc/modules) modules, $(rk_block_devices) block devices"
+	rm -f "$RK_DEVICES_PENDING"
+}
 
 settled=
 media_note=
@@ -39,24 +55,16 @@ if [ -n "$RK_RESCUE_MEDIA" ]; then
 	elif grep -q " $rescue_dir " /proc/mounts || rk_mount_media "$dev" "$rescue_dir"; then
 		echo "rescue medium $dev mounted on $rescue_dir: the modules kept there are at hand"
 		rk_set RK_RESCUE_MEDIA_DEV "$dev"
-		# The aliases have not changed, but drivers that were out of reach until now may match them: a forced pass.
-		before=$(wc -l </proc/modules)
-		rm -f "$RK_RUN/coldplug.last"
-		rk_coldplug
-		# Nothing new loaded: the drivers that found the medium have finished probing, and nothing else is coming.
-		[ "$(wc -l </proc/modules)" -eq "$before" ] && settled=1
+		: >"$RK_DEVICES_PENDING"
+		medium_drivers >>"$RK_LOG" 2>&1 </dev/null &
+		media_note="; the drivers kept on the medium are loading in the background"
+		settled=1
 	else
 		media_note="; cannot mount the rescue medium $dev: the drivers kept on it are unavailable"
 	fi
 fi
 
-limit=$((${RK_SETTLE_SECONDS:-10} * 2))
-i=0
-while [ -z "$settled" ] && [ "$i" -lt "$limit" ]; do
-	rk_nap
-	rk_coldplug || settled=1
-	i=$((i + 1))
-done
+[ -z "$settled" ] && rk_settle && settled=1
 
 echo "loaded: $(cut -d" " -f1 /proc/modules | tr "\n" " ")"
 loaded=$(wc -l </proc/modules)

@@ -9,6 +9,8 @@ nfs:* | http://* | tftp://*) needed=1 ;;
 esac
 [ -z "$needed" ] && [ -z "$RK_IP" ] && rk_ok "skipped: not needed for rk.source=$RK_SOURCE"
 [ "$RK_IP" = off ] || [ "$RK_IP" = none ] && rk_ok "skipped: ip=$RK_IP"
+# The NIC's driver may be one of those kept on the medium.
+rk_wait_devices
 
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 

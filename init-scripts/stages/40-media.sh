@@ -23,6 +23,8 @@ elif [ "$label" = "$RK_LABEL" ] && [ -b "$RK_RESCUE_MEDIA_DEV" ]; then
 	dev=$RK_RESCUE_MEDIA_DEV
 	rk_mount_media "$dev" "$RK_MEDIA_DIR" || rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"
 else
+	# Another medium's controller may need a driver kept on the rescue medium; and one coldplug at a time.
+	rk_wait_devices
 	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
 	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
 	limit=$((${RK_MEDIA_WAIT:-8} * 2))

@@ -10,6 +10,7 @@ set -a
 set +a
 
 if [ "$RK_MODE" = selftest ]; then
+	rk_wait_devices
 	if rk_have rescuekit; then
 		rescuekit selftest
 		rc=$?

@@ -12,6 +12,27 @@ public sealed class RescueEnvironment(string root = "/")
     public string RescueConf => Path.Combine(Root, "etc/rescuekit/rescue.conf");
     public string RunDirectory => Path.Combine(Root, "run/rescuekit");
 
+    /// <summary>
+    /// Exists while init's 20-modules still loads the drivers kept on the medium in the background: until it is gone,
+    /// disks behind those drivers may be missing.
+    /// </summary>
+    public string DevicesPending => Path.Combine(RunDirectory, "devices.pending");
+
+    /// <summary>
+    /// Returns true once <see cref="DevicesPending"/> is gone (at once when it never existed), false when it still
+    /// exists after <paramref name="limit"/>.
+    /// </summary>
+    public bool WaitForDevices(TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (File.Exists(DevicesPending))
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            Thread.Sleep(100);
+        }
+        return true;
+    }
+
     /// <summary>True inside a booted rescue system (its build-time configuration is present).</summary>
     public bool IsRescueSystem => File.Exists(RescueConf);
 

@@ -8,9 +8,24 @@ namespace RescueKit.Restore;
 /// comes with backup sets (a later capability), so for now it says plainly that nothing can be restored and offers
 /// the expert shell.
 /// </summary>
-public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null)
+public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null,
+    TimeSpan? devicesLimit = null)
 {
+    /// <summary>init's own settle limit (RK_SETTLE_SECONDS, 10 s) with room for the pass before it.</summary>
+    public static readonly TimeSpan DefaultDevicesLimit = TimeSpan.FromSeconds(20);
+
     private readonly Func<int> _startShell = startShell ?? ExpertShell.Start;
+    private readonly TimeSpan _devicesLimit = devicesLimit ?? DefaultDevicesLimit;
+
+    /// <summary>The front-end comes up while init may still be loading drivers; whatever uses the disks waits here.</summary>
+    private void WaitForDevices()
+    {
+        if (!File.Exists(environment.DevicesPending)) return;
+        console.WriteLine("Waiting for the drivers kept on the rescue medium to finish loading...");
+        if (!environment.WaitForDevices(_devicesLimit))
+            console.MarkupLineInterpolated(
+                $"[yellow]They are still loading after {_devicesLimit.TotalSeconds:0.#} s: some disks or network cards may appear later (see /run/rescuekit/init.log).[/]");
+    }
 
     public int Run(RestoreOptions options)
     {
@@ -40,6 +55,7 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
 
         console.WriteLine("Press Enter for the expert shell (type 'exit' there to leave it).");
         _ = Console.In.ReadLine();
+        WaitForDevices();
         return _startShell();
     }
 }

@@ -34,6 +34,10 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
             Report(name, CheckRuns(name, Path.Combine(environment.Root, path.TrimStart('/'))));
 
         Report("kernel modules", CheckModules());
+        // init waited for it before the self-test: still there, the drivers kept on the medium never finished loading.
+        Report("drivers kept on the medium", File.Exists(environment.DevicesPending)
+            ? $"still loading ({environment.DevicesPending} exists; see /run/rescuekit/init.log)"
+            : null);
         Report("sha256 (OpenSSL)", CheckHashing());
 
         if (failures.Count == 0)

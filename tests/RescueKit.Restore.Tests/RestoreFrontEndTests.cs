@@ -31,6 +31,56 @@ public class RestoreFrontEndTests
         Assert.That(output.ToString(), Does.Contain("No backup found on the rescue medium /dev/sr0"));
         Assert.That(output.ToString(), Does.Contain("Press Enter for the expert shell"));
         Assert.That(shellStarted, Is.True);
+        Assert.That(output.ToString(), Does.Not.Contain("Waiting for the drivers"));
+    }
+
+    [Test]
+    public void TheShellWaitsUntilInitHasLoadedTheMediumsDrivers()
+    {
+        using var rescue = new FakeRescueSystem();
+        var environment = new RescueEnvironment(rescue.Root);
+        var pending = rescue.Write("run/rescuekit/devices.pending", "");
+        var (console, output) = TestConsoles.Create();
+        bool? pendingAtShell = null;
+        using var init = Task.Run(async () => { await Task.Delay(400); File.Delete(pending); });
+
+        var code = RunWithEnter(() => new RestoreFrontEnd(console, environment, "1.2.3",
+            () => { pendingAtShell = File.Exists(pending); return 0; }).Run(new RestoreOptions(RestoreMode.Interactive)));
+
+        Assert.That(code, Is.Zero);
+        Assert.That(pendingAtShell, Is.False, "the shell started while init was still loading drivers");
+        Assert.That(output.ToString(), Does.Contain("Waiting for the drivers kept on the rescue medium"));
+        Assert.That(output.ToString(), Does.Not.Contain("still loading"));
+    }
+
+    [Test]
+    public void DriversThatNeverFinish_AreReported_AndTheShellStartsAnyway()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("run/rescuekit/devices.pending", "");
+        var (console, output) = TestConsoles.Create();
+        var shellStarted = false;
+
+        RunWithEnter(() => new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3",
+            () => { shellStarted = true; return 0; }, devicesLimit: TimeSpan.FromMilliseconds(300)).Run(new RestoreOptions(RestoreMode.Interactive)));
+
+        Assert.That(shellStarted, Is.True);
+        Assert.That(output.ToString(), Does.Contain("They are still loading after 0.3 s"));
+        Assert.That(output.ToString(), Does.Contain("/run/rescuekit/init.log"));
+    }
+
+    private static int RunWithEnter(Func<int> run)
+    {
+        var previous = Console.In;
+        Console.SetIn(new StringReader("\n"));
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Console.SetIn(previous);
+        }
     }
 
     [Test]

@@ -36,4 +36,20 @@ public class SelfTestTests
         Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
         Assert.That(output.ToString(), Does.Contain("tools.list").And.Contain("RescueKit selftest: FAIL"));
     }
+
+    [Test]
+    public void DriversStillLoading_FailTheSelftestByName()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("run/rescuekit/devices.pending", "");
+        var (console, output) = TestConsoles.Create();
+
+        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+
+        // The test console wraps long lines.
+        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
+        Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(text, Does.Contain("FAIL drivers kept on the medium: still loading"));
+        Assert.That(text, Does.Contain("drivers kept on the medium)"), "the summary names the failed check");
+    }
 }
