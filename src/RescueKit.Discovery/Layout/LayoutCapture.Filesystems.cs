@@ -57,14 +57,12 @@ public sealed partial class LayoutCapture
                 var dump = RunOptional(session, ["dumpe2fs", "-h", target], $"the ext features of {node.Path}");
                 return fs with { Ext = ParseOptional(session, dump, t => Dumpe2fs.Parse(node.Path, t), $"the ext features of {node.Path}") };
             case "xfs":
-                if (node.Container is not null)
-                {
-                    Note(session, $"xfs_info cannot read a partition inside an image file: the xfs geometry of {node.Path} not captured");
-                    return fs;
-                }
-                // xfs_info takes a mount point, and since xfsprogs 5.x an unmounted device too.
-                var info = RunOptional(session, ["xfs_info", fs.MountPoint ?? node.Path], $"the xfs geometry of {node.Path}");
-                return fs with { Xfs = ParseOptional(session, info, t => XfsInfo.Parse(node.Path, t), $"the xfs geometry of {node.Path}") };
+                // xfs_info takes a mount point, and since xfsprogs 5.x an unmounted device too, but no offset.
+                var geometry = $"the xfs geometry of {node.Path}";
+                var info = fs.MountPoint is { } mountPoint
+                    ? RunOptional(session, ["xfs_info", mountPoint], geometry)
+                    : OnDevice(session, node, geometry, device => RunOptional(session, ["xfs_info", device], geometry));
+                return fs with { Xfs = ParseOptional(session, info, t => XfsInfo.Parse(node.Path, t), geometry) };
             case "btrfs":
                 // Subvolumes are listed through a mount; an unmounted btrfs keeps them, but there is no way to list them unmounted.
                 if (fs.MountPoint is null)

@@ -49,13 +49,8 @@ public sealed partial class LayoutCapture
         foreach (var (node, _) in session.Probed().Where(p => p.Probe.Type == "crypto_LUKS"))
         {
             var what = $"the LUKS header of {node.Path}";
-            if (node.Container is not null)
-            {
-                Note(session, $"cryptsetup cannot read a header inside an image file: {what} not captured");
-                continue;
-            }
-            var luks = ParseOptional(session, RunOptional(session, ["cryptsetup", "luksDump", node.Path], what),
-                t => LuksDump.Parse(node.Path, t), what);
+            var dump = OnDevice(session, node, what, device => RunOptional(session, ["cryptsetup", "luksDump", device], what));
+            var luks = ParseOptional(session, dump, t => LuksDump.Parse(node.Path, t), what);
             if (luks is null) continue;
             var mapped = node.Lsblk?.Children.FirstOrDefault(c => c.Type == "crypt");
             result.Add(luks with { MappedName = mapped?.Name });

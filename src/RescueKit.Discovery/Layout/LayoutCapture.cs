@@ -1,3 +1,4 @@
+using System.Globalization;
 using RescueKit.Core;
 using RescueKit.Core.Layout;
 using Serilog;
@@ -120,6 +121,35 @@ public sealed partial class LayoutCapture
         {
             Note(session, $"{e.Message}: {what} not captured");
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on <paramref name="node"/>'s device, or, for a partition with no device node of its
+    /// own, on a read-only loop device attached at its offset for the length of the call: for the tools that take no
+    /// offset (xfs_info, cryptsetup). Null, with a note, when no loop device can be attached (not root, no loop driver).
+    /// </summary>
+    private string? OnDevice(Session session, Node node, string what, Func<string, string?> read)
+    {
+        if (node.Container is null) return read(node.Path);
+        var loop = RunOptional(session, ["losetup", "--find", "--show", "--read-only",
+            "--offset", node.Offset.ToString(CultureInfo.InvariantCulture), "--sizelimit", node.Size.ToString(CultureInfo.InvariantCulture),
+            node.Container], $"{what} (read through a loop device at its offset into {node.Container})")?.Trim();
+        if (string.IsNullOrEmpty(loop)) return null;
+        try
+        {
+            return read(loop);
+        }
+        finally
+        {
+            try
+            {
+                _runner.Run(["losetup", "--detach", loop]);
+            }
+            catch (ToolFailedException e)
+            {
+                _log.Warning("Could not detach {Loop}: {Error}", loop, e.Message);
+            }
         }
     }
 

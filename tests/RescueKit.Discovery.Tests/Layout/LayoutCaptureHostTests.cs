@@ -80,6 +80,54 @@ public class LayoutCaptureHostTests
     }
 
     [Test]
+    public void XfsGeometryAndLuksHeadersInsideAnImageFile_AreReadThroughLoopDevices()
+    {
+        if (Environment.UserName != "root") Assert.Fail("this test needs root for losetup: run it as root");
+        ExternalTool.Require("mkfs.xfs", "xfsprogs");
+        ExternalTool.Require("cryptsetup", "cryptsetup-bin");
+        var dir = Directory.CreateTempSubdirectory("rk-layout-xfs-luks-").FullName;
+        try
+        {
+            // mkfs.xfs wants 300 MB at least; both filesystems are made in files of their own and copied in sparsely.
+            const long xfsStart = 2048, xfsSectors = 320 << 11, luksStart = xfsStart + xfsSectors, luksSectors = 40 << 11;
+            var image = Path.Combine(dir, "disk.img");
+            using (var f = File.Create(image)) f.SetLength((luksStart + luksSectors + 2048) * 512);
+            ExternalTool.RunOk("sfdisk", "fdisk", ["-q", image], stdinText:
+                $"label: gpt\nstart={xfsStart}, size={xfsSectors}, type=linux\nstart={luksStart}, size={luksSectors}, type=linux\n");
+            var xfs = Path.Combine(dir, "xfs.fs");
+            var luks = Path.Combine(dir, "luks.fs");
+            using (var f = File.Create(xfs)) f.SetLength(xfsSectors * 512);
+            using (var f = File.Create(luks)) f.SetLength(luksSectors * 512);
+            ExternalTool.RunOk("mkfs.xfs", "xfsprogs", ["-q", "-L", "data", xfs]);
+            // xfs_db reads the superblock of the separate file: the oracle for what the capture must find in the image.
+            var agcount = ExternalTool.RunOk("xfs_db", "xfsprogs", ["-r", "-c", "sb 0", "-c", "print agcount", xfs]).Trim();
+            ExternalTool.RunOk("cryptsetup", "cryptsetup-bin", ["luksFormat", "--batch-mode", "--type", "luks2",
+                "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000", luks, "-"], stdinText: "test passphrase");
+            var luksUuid = ExternalTool.RunOk("cryptsetup", "cryptsetup-bin", ["luksUUID", luks]).Trim();
+            foreach (var (file, start) in new[] { (xfs, xfsStart), (luks, luksStart) })
+                ExternalTool.RunOk("dd", "coreutils", [$"if={file}", $"of={image}", "bs=1M", "conv=sparse,notrunc", "oflag=seek_bytes", $"seek={start * 512}", "status=none"]);
+
+            var layout = NewCapture().Capture(new LayoutCaptureOptions { Devices = [image] });
+
+            var data = layout.Filesystems.Single(f => f.Type == "xfs");
+            Assert.That(data.Device, Is.EqualTo(image + "1"));
+            Assert.That(data.Xfs, Is.Not.Null, string.Join("; ", layout.Notes));
+            Assert.That("agcount = " + data.Xfs!.AgCount, Is.EqualTo(agcount));
+            Assert.That(data.Xfs.BlockSize, Is.EqualTo(4096));
+            Assert.That(data.Xfs.Features, Does.Contain("crc"));
+            var header = layout.Luks.Single();
+            Assert.That((header.Device, header.Version, header.Uuid), Is.EqualTo((image + "2", 2, luksUuid)));
+            Assert.That(layout.Notes, Has.None.Contains("xfs geometry").And.None.Contains("LUKS header"));
+            Assert.That(ExternalTool.RunOk("losetup", "mount", ["--list", "--noheadings", "--output", "BACK-FILE"]), Does.Not.Contain(image),
+                "the loop devices are detached again");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void ADeviceThatDoesNotExist_IsBadInput()
     {
         var e = Assert.Throws<BadInputException>(() =>
