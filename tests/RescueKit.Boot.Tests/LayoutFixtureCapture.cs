@@ -21,8 +21,11 @@ public sealed class LayoutFixtureCapture
     private static readonly string[] Crypt = ["dm_mod", "dm_crypt", "xts", "ecb", "af_alg", "algif_skcipher"];
     private static readonly string[] Filesystems = ["ext4", "xfs", "btrfs", "crc32c_generic", "vfat", "nls_cp437", "nls_iso8859_1", "nls_utf8", "nls_ascii"];
 
-    /// <summary>One configuration: its guest script's name, its disks and the modules it needs beyond the filesystems.</summary>
-    public sealed record Configuration(string Name, (long Bytes, DiskBus Bus)[] Disks, string[] Modules)
+    /// <summary>
+    /// One configuration: its guest script's name, its disks, the modules it needs beyond the filesystems, and the
+    /// firmware the lab boots (OVMF with the lab's own NVRAM for the UEFI boot entries).
+    /// </summary>
+    public sealed record Configuration(string Name, (long Bytes, DiskBus Bus)[] Disks, string[] Modules, QemuFirmware Firmware = QemuFirmware.SeaBios)
     {
         public override string ToString() => Name;
     }
@@ -39,6 +42,7 @@ public sealed class LayoutFixtureCapture
         new("btrfs", Virtio(256), []),
         new("mbr-logical", Virtio(384), []),
         new("nvme", [(128 * MiB, DiskBus.Nvme)], []),
+        new("uefi", Virtio(256), ["efivarfs"], QemuFirmware.Ovmf),
     ];
 
     public static string FixtureDirectory(string configuration) =>
@@ -53,13 +57,16 @@ public sealed class LayoutFixtureCapture
                      ("sfdisk", "fdisk"), ("lsblk", "util-linux"), ("mdadm", "mdadm"), ("lvm", "lvm2"),
                      ("thin_check", "thin-provisioning-tools"), ("cryptsetup", "cryptsetup-bin"),
                      ("mkfs.xfs", "xfsprogs"), ("mkfs.btrfs", "btrfs-progs"), ("mkfs.vfat", "dosfstools"),
-                     ("dumpe2fs", "e2fsprogs"),
+                     ("dumpe2fs", "e2fsprogs"), ("efibootmgr", "efibootmgr"),
                  })
             ExternalTool.Require(tool, package);
         var scripts = Path.Combine(RepoPaths.VmDirectory, "fixtures");
         var script = File.ReadAllText(Path.Combine(scripts, "capture.sh")) + "\n"
                      + File.ReadAllText(Path.Combine(scripts, configuration.Name + ".sh")) + "\ncapture_all\n";
-        using var lab = new VmLab(configuration.Name, [.. configuration.Modules.Concat(Filesystems).Distinct()]);
+        using var lab = new VmLab(configuration.Name, [.. configuration.Modules.Concat(Filesystems).Distinct()])
+        {
+            Firmware = configuration.Firmware,
+        };
         foreach (var (bytes, bus) in configuration.Disks) lab.AddBlankDisk(bytes, bus);
 
         var exit = lab.Run(script, TimeSpan.FromMinutes(10));

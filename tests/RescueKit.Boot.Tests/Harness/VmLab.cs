@@ -45,6 +45,15 @@ public sealed class VmLab : IDisposable
 
     public string Name { get; }
 
+    /// <summary>
+    /// SeaBIOS (the default) or OVMF with this lab's own writable copy of the NVRAM variable store
+    /// (<see cref="OvmfVariableStore"/>): the guest's efibootmgr writes real boot entries, kept across runs of the lab.
+    /// </summary>
+    public QemuFirmware Firmware { get; init; } = QemuFirmware.SeaBios;
+
+    /// <summary>The lab's OVMF variable store, copied from the ovmf package's template at the first OVMF run.</summary>
+    public string OvmfVariableStore => Path.Combine(WorkDirectory, "OVMF_VARS.fd");
+
     public string WorkDirectory { get; }
 
     /// <summary>Shared with the guest as /lab; the script is /lab/script.sh.</summary>
@@ -68,8 +77,8 @@ public sealed class VmLab : IDisposable
     /// <summary>Fails the test naming the package when the OVMF firmware is not installed.</summary>
     public static void RequireOvmf()
     {
-        if (!File.Exists(QemuMachineBuilder.OvmfPath))
-            Assert.Fail($"{QemuMachineBuilder.OvmfPath} not found: apt-get install ovmf");
+        foreach (var file in new[] { QemuMachineBuilder.OvmfPath, QemuMachineBuilder.OvmfCodePath, QemuMachineBuilder.OvmfVarsTemplatePath })
+            if (!File.Exists(file)) Assert.Fail($"{file} not found: apt-get install ovmf");
     }
 
     /// <summary>Fails the test when the test kernel or busybox-static is missing.</summary>
@@ -109,6 +118,12 @@ public sealed class VmLab : IDisposable
             .WithArguments(
                 "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
                 "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
+        if (Firmware == QemuFirmware.Ovmf)
+        {
+            RequireOvmf();
+            if (!File.Exists(OvmfVariableStore)) File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, OvmfVariableStore);
+            builder.WithOvmfVariableStore(OvmfVariableStore);
+        }
         for (var i = 0; i < _disks.Count; i++)
         {
             if (_buses[i] == DiskBus.Nvme) builder.WithNvmeDisk(_disks[i], $"rklab{i}");
