@@ -166,7 +166,9 @@ public sealed class QemuMachineBuilder
 
     public QemuMachine Build()
     {
-        if (_kernel is null && _cdrom is null && _bootDisk is null)
+        // OVMF with a variable store boots the disks its NVRAM entries name.
+        var nvramBoot = _ovmfVariables is not null && _virtioDisks.Count + _nvmeDisks.Count > 0;
+        if (_kernel is null && _cdrom is null && _bootDisk is null && !nvramBoot)
             throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM or a boot disk");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",

@@ -107,15 +107,21 @@ public sealed class VmLab : IDisposable
     /// Boots the lab, runs <paramref name="guestScript"/> (busybox sh, cwd and $RESULTS = /lab/results) and
     /// waits for the guest to power off. Returns the script's exit code; its output is in results/output.log.
     /// </summary>
-    public int Run(string guestScript, TimeSpan timeout)
+    /// <param name="fromNvram">
+    /// OVMF only: no direct kernel boot; the firmware boots what the lab's NVRAM says (BootNext, BootOrder), so an
+    /// earlier run must have put the kernel (an EFI stub loader), the lab initramfs and the lab's command line on an
+    /// ESP with a Boot#### entry for them.
+    /// </param>
+    public int Run(string guestScript, TimeSpan timeout, bool fromNvram = false)
     {
         RequireKernel();
+        if (fromNvram && (Firmware != QemuFirmware.Ovmf || !File.Exists(OvmfVariableStore)))
+            throw new InvalidOperationException($"{Name}: booting from NVRAM needs OVMF and an earlier run of this lab that wrote the boot entry");
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
-        IReadOnlyList<string> modules = _buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules;
-        var builder = QemuMachine.Create(Name)
-            .WithKernel(KernelPath, Initramfs(modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
-            .WithArguments(
+        var builder = QemuMachine.Create(Name);
+        if (!fromNvram) builder.WithKernel(KernelPath, InitramfsImage, $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}");
+        builder.WithArguments(
                 "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
                 "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
         if (Firmware == QemuFirmware.Ovmf)
@@ -136,6 +142,10 @@ public sealed class VmLab : IDisposable
         Machine.WaitForExit(TimeSpan.FromSeconds(30));
         return int.Parse(File.ReadAllText(Path.Combine(ResultsDirectory, "exit-code")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The lab's initramfs image on the host (the guest sees the same path through hostrun).</summary>
+    public string InitramfsImage =>
+        Initramfs(_buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules);
 
     /// <summary>A text file the guest wrote to $RESULTS.</summary>
     public string ReadResult(string name) => File.ReadAllText(Path.Combine(ResultsDirectory, name));
