@@ -6,9 +6,10 @@ using RescueKit.Tests.Shared;
 namespace RescueKit.Boot.Tests;
 
 /// <summary>
-/// `rescuekit layout save` inside the VM lab, on storage the build host's kernel cannot have: GPT partitions on two
-/// virtio disks, md RAID1 over them, LVM on the array, ext4 and swap in LVs. The published binary of this checkout runs
-/// in the guest through hostrun (the host's root is the guest's /host), as it runs on a real machine.
+/// `rescuekit layout save` inside the VM lab, on what the build host cannot have: GPT partitions on two virtio disks,
+/// md RAID1 over them, LVM on the array, ext4 and swap in LVs; and a UEFI machine with its NVRAM entries. The published
+/// binary of this checkout runs in the guest through hostrun (the host's root is the guest's /host), as it runs on a
+/// real machine.
 /// </summary>
 [Category("Boot")]
 public sealed class LayoutCaptureVmTests
@@ -92,6 +93,69 @@ public sealed class LayoutCaptureVmTests
         Assert.That(fs.GetProperty("ext").GetProperty("features").EnumerateArray().Select(f => f.GetString()), Does.Contain("has_journal"));
         var swap = root.GetProperty("swaps").EnumerateArray().Single();
         Assert.That(swap.GetProperty("uuid").GetString(), Is.EqualTo(lab.ReadResult("swap-uuid").Trim()));
+        TestContext.Out.WriteLine($"lab run {lab.Machine!.Elapsed.TotalSeconds:0.0} s under TCG");
+    }
+
+    /// <summary>
+    /// Under OVMF with the lab's own NVRAM: an ESP mounted at /boot/efi and a Boot#### entry the host's efibootmgr
+    /// wrote into the firmware; the published binary's layout names both and links the entry to the ESP.
+    /// </summary>
+    [Test]
+    public void LayoutSave_UnderOvmf_CapturesTheEspAndTheNvramEntries()
+    {
+        VmLab.RequireQemu();
+        VmLab.RequireOvmf();
+        foreach (var (tool, package) in new[]
+                 {
+                     ("sfdisk", "fdisk"), ("mkfs.vfat", "dosfstools"), ("mkfs.ext4", "e2fsprogs"), ("efibootmgr", "efibootmgr"),
+                     ("/lib/systemd/systemd-udevd", "udev"),
+                 })
+            ExternalTool.Require(tool, package);
+        var binary = Path.Combine(RepoPaths.Root, "out", "publish", "rescuekit");
+        if (!File.Exists(binary)) Assert.Fail($"{binary} is missing: run 'make publish' (make test does it first)");
+        using var lab = new VmLab("layout-save-uefi", ["efivarfs", "vfat", "nls_cp437", "nls_ascii", "ext4", "crc32c_generic"])
+        {
+            Firmware = QemuFirmware.Ovmf,
+        };
+        lab.AddBlankDisk(128 * MiB);
+
+        var exit = lab.Run($$"""
+            set -e
+            hostrun /lib/systemd/systemd-udevd --daemon --resolve-names=never
+            hostrun udevadm trigger --action=add
+            hostrun udevadm settle --timeout=60
+            mount -t efivarfs efivarfs /sys/firmware/efi/efivars
+            mount --bind /sys/firmware/efi/efivars /host/sys/firmware/efi/efivars
+            printf 'label: gpt\nstart=2048, size=48MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\ntype=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709\n' | hostrun sfdisk --no-reread /dev/vda
+            blockdev --rereadpt /dev/vda
+            hostrun udevadm settle --timeout=60
+            hostrun mkfs.vfat /dev/vda1
+            hostrun mkfs.ext4 -q /dev/vda2
+            # The host's /boot is read-only in the lab: a tmpfs over it gives the ESP its mount point.
+            mount -t tmpfs tmpfs /host/boot
+            hostrun mkdir -p /boot/efi
+            hostrun mount -t vfat /dev/vda1 /boot/efi
+            hostrun efibootmgr -q -c -d /dev/vda -p 1 -L debian -l '\EFI\debian\shimx64.efi'
+            hostrun udevadm settle --timeout=60
+            hostrun blkid -o value -s PARTUUID /dev/vda1 > esp-partuuid
+            hostrun {{binary}} layout save --out - > layout.json
+            """, TimeSpan.FromMinutes(10));
+
+        Assert.That(exit, Is.EqualTo(0), lab.ReadResult("output.log"));
+        using var doc = JsonDocument.Parse(lab.ReadResult("layout.json"));
+        var boot = doc.RootElement.GetProperty("bootLoader");
+        Assert.That(boot.GetProperty("kind").GetString(), Is.EqualTo("uefi"));
+        Assert.That(boot.GetProperty("esp").GetString(), Is.EqualTo("/dev/vda1"));
+        Assert.That(boot.TryGetProperty("bootCurrent", out _), Is.False, "QEMU's direct kernel boot is no Boot#### entry");
+        var entries = boot.GetProperty("efiBootEntries").EnumerateArray().ToList();
+        var debian = entries.Single(e => e.GetProperty("label").GetString() == "debian");
+        Assert.That(debian.GetProperty("kind").GetString(), Is.EqualTo("hard-drive"));
+        Assert.That(debian.GetProperty("partitionNumber").GetInt32(), Is.EqualTo(1));
+        Assert.That(debian.GetProperty("partitionUuid").GetString(), Is.EqualTo(lab.ReadResult("esp-partuuid").Trim()).IgnoreCase);
+        Assert.That(debian.GetProperty("partitionStart").GetInt64(), Is.EqualTo(2048));
+        Assert.That(debian.GetProperty("loaderPath").GetString(), Is.EqualTo("\\EFI\\debian\\shimx64.efi"));
+        Assert.That(boot.GetProperty("bootOrder")[0].GetString(), Is.EqualTo(debian.GetProperty("number").GetString()), "efibootmgr -c puts the new entry first");
+        Assert.That(entries.Select(e => e.GetProperty("kind").GetString()), Does.Contain("firmware-volume"), "OVMF's UiApp");
         TestContext.Out.WriteLine($"lab run {lab.Machine!.Elapsed.TotalSeconds:0.0} s under TCG");
     }
 }

@@ -21,8 +21,13 @@ public sealed class LayoutFixtureCapture
     private static readonly string[] Crypt = ["dm_mod", "dm_crypt", "xts", "ecb", "af_alg", "algif_skcipher"];
     private static readonly string[] Filesystems = ["ext4", "xfs", "btrfs", "crc32c_generic", "vfat", "nls_cp437", "nls_iso8859_1", "nls_utf8", "nls_ascii"];
 
-    /// <summary>One configuration: its guest script's name, its disks and the modules it needs beyond the filesystems.</summary>
-    public sealed record Configuration(string Name, (long Bytes, DiskBus Bus)[] Disks, string[] Modules)
+    /// <summary>
+    /// One configuration: its guest script's name, its disks, the modules it needs beyond the filesystems, and the
+    /// firmware the lab boots. With <paramref name="SecondBoot"/> (OVMF), &lt;name&gt;.sh only builds the configuration and
+    /// its NVRAM entries; the lab then boots again from NVRAM, and &lt;name&gt;.second-boot.sh runs before the capture.
+    /// </summary>
+    public sealed record Configuration(string Name, (long Bytes, DiskBus Bus)[] Disks, string[] Modules,
+        QemuFirmware Firmware = QemuFirmware.SeaBios, bool SecondBoot = false)
     {
         public override string ToString() => Name;
     }
@@ -39,6 +44,7 @@ public sealed class LayoutFixtureCapture
         new("btrfs", Virtio(256), []),
         new("mbr-logical", Virtio(384), []),
         new("nvme", [(128 * MiB, DiskBus.Nvme)], []),
+        new("uefi", Virtio(256), ["efivarfs"], QemuFirmware.Ovmf, SecondBoot: true),
     ];
 
     public static string FixtureDirectory(string configuration) =>
@@ -53,16 +59,34 @@ public sealed class LayoutFixtureCapture
                      ("sfdisk", "fdisk"), ("lsblk", "util-linux"), ("mdadm", "mdadm"), ("lvm", "lvm2"),
                      ("thin_check", "thin-provisioning-tools"), ("cryptsetup", "cryptsetup-bin"),
                      ("mkfs.xfs", "xfsprogs"), ("mkfs.btrfs", "btrfs-progs"), ("mkfs.vfat", "dosfstools"),
-                     ("dumpe2fs", "e2fsprogs"),
+                     ("dumpe2fs", "e2fsprogs"), ("efibootmgr", "efibootmgr"),
                  })
             ExternalTool.Require(tool, package);
         var scripts = Path.Combine(RepoPaths.VmDirectory, "fixtures");
-        var script = File.ReadAllText(Path.Combine(scripts, "capture.sh")) + "\n"
-                     + File.ReadAllText(Path.Combine(scripts, configuration.Name + ".sh")) + "\ncapture_all\n";
-        using var lab = new VmLab(configuration.Name, [.. configuration.Modules.Concat(Filesystems).Distinct()]);
+        var helpers = File.ReadAllText(Path.Combine(scripts, "capture.sh")) + "\n";
+        var build = File.ReadAllText(Path.Combine(scripts, configuration.Name + ".sh"));
+        using var lab = new VmLab(configuration.Name, [.. configuration.Modules.Concat(Filesystems).Distinct()])
+        {
+            Firmware = configuration.Firmware,
+        };
         foreach (var (bytes, bus) in configuration.Disks) lab.AddBlankDisk(bytes, bus);
 
-        var exit = lab.Run(script, TimeSpan.FromMinutes(10));
+        int exit;
+        if (configuration.SecondBoot)
+        {
+            exit = lab.Run($"LAB_KERNEL={VmLab.KernelPath}\nLAB_INITRAMFS={lab.InitramfsImage}\n" + helpers + build, TimeSpan.FromMinutes(10));
+            Assert.That(exit, Is.EqualTo(0), lab.ReadResult("output.log"));
+            var firstBoot = lab.ReadResult("how.txt");
+            exit = lab.Run(helpers + File.ReadAllText(Path.Combine(scripts, configuration.Name + ".second-boot.sh")) + "\ncapture_all\n",
+                TimeSpan.FromMinutes(4), fromNvram: true);
+            var secondBoot = lab.ReadResult("how.txt").Split('\n').SkipWhile(line => line.StartsWith('#'));
+            File.WriteAllText(Path.Combine(lab.ResultsDirectory, "how.txt"),
+                firstBoot + "# Powered off. OVMF boots again, without -kernel, the entry BootNext names.\n" + string.Join('\n', secondBoot));
+        }
+        else
+        {
+            exit = lab.Run(helpers + build + "\ncapture_all\n", TimeSpan.FromMinutes(10));
+        }
 
         var log = lab.ReadResult("output.log");
         TestContext.Out.WriteLine(log);

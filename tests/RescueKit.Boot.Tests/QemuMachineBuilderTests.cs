@@ -36,6 +36,19 @@ public sealed class QemuMachineBuilderTests
     }
 
     [Test]
+    public void OvmfWithAVariableStore_MapsTheCodeReadOnlyAndTheStoreWritable_AndBootsTheDisksWithoutAKernel()
+    {
+        var args = QemuMachine.Create("t").WithOvmfVariableStore(_file).WithVirtioDisk(_file).Arguments().ToList();
+
+        var code = args.IndexOf($"if=pflash,format=raw,unit=0,readonly=on,file={QemuMachineBuilder.OvmfCodePath}");
+        Assert.That(code, Is.GreaterThan(0));
+        Assert.That(args.Skip(code - 1).Take(4), Is.EqualTo(new[] { "-drive", args[code], "-drive", $"if=pflash,format=raw,unit=1,file={_file}" }));
+        Assert.That(args, Does.Not.Contain("-bios").And.Not.Contain("-kernel").And.Not.Contain("-boot"));
+        Assert.That(() => QemuMachine.Create("empty").WithOvmfVariableStore(_file).Build(),
+            Throws.InvalidOperationException.With.Message.Contains("nothing to boot"), "NVRAM entries need a disk to point at");
+    }
+
+    [Test]
     public void NvmeDisksAreDrivesWithoutAnInterfaceEachOnItsOwnController()
     {
         var args = QemuMachine.Create("t").WithKernel(_file, _file, "console=ttyS0")

@@ -27,6 +27,8 @@ public sealed partial class LayoutCapture
                 Kind = BootLoaderInfo.Uefi,
                 Esp = esp,
                 BootOrder = config?.BootOrder ?? [],
+                BootCurrent = config?.BootCurrent,
+                Timeout = config?.Timeout,
                 EfiBootEntries = config?.Entries ?? [],
             };
         }

@@ -17,11 +17,16 @@ public sealed class QemuMachineBuilder
 {
     public const string OvmfPath = "/usr/share/ovmf/OVMF.fd";
 
+    /// <summary>OVMF split into its code (mapped read-only) and the variable store template it pairs with.</summary>
+    public const string OvmfCodePath = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    public const string OvmfVarsTemplatePath = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+
     private readonly string _name;
     private readonly List<string> _virtioDisks = [];
     private readonly List<(string Image, string Serial)> _nvmeDisks = [];
     private readonly List<string> _extra = [];
     private QemuFirmware _firmware = QemuFirmware.SeaBios;
+    private string? _ovmfVariables;
     private string? _cdrom;
     private string? _bootDisk;
     private (string Kernel, string Initrd, string Append)? _kernel;
@@ -38,6 +43,18 @@ public sealed class QemuMachineBuilder
     public QemuMachineBuilder WithFirmware(QemuFirmware firmware)
     {
         _firmware = firmware;
+        return this;
+    }
+
+    /// <summary>
+    /// OVMF with writable NVRAM: the code read-only and <paramref name="variableStore"/> (a copy of
+    /// <see cref="OvmfVarsTemplatePath"/>) as the second flash, so boot entries the guest writes persist in that file.
+    /// Without it, OVMF.fd is loaded as a ROM and keeps its variables in memory only.
+    /// </summary>
+    public QemuMachineBuilder WithOvmfVariableStore(string variableStore)
+    {
+        _firmware = QemuFirmware.Ovmf;
+        _ovmfVariables = RequireFile(variableStore, nameof(variableStore));
         return this;
     }
 
@@ -130,7 +147,10 @@ public sealed class QemuMachineBuilder
             "-display", "none", "-no-reboot", "-nodefaults", "-vga", _vga ? "std" : "none",
             "-serial", "stdio", "-monitor", "none",
         };
-        if (_firmware == QemuFirmware.Ovmf) args.AddRange(["-bios", OvmfPath]);
+        if (_firmware == QemuFirmware.Ovmf && _ovmfVariables is not null)
+            args.AddRange(["-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfCodePath}",
+                           "-drive", $"if=pflash,format=raw,unit=1,file={_ovmfVariables}"]);
+        else if (_firmware == QemuFirmware.Ovmf) args.AddRange(["-bios", OvmfPath]);
         if (_kernel is { } k) args.AddRange(["-kernel", k.Kernel, "-initrd", k.Initrd, "-append", k.Append]);
         if (_bootDisk is not null) args.AddRange(["-drive", $"file={_bootDisk},format=raw,if=ide,index=0"]);
         if (_cdrom is not null) args.AddRange(["-drive", $"file={_cdrom},format=raw,if=ide,index=2,media=cdrom,readonly=on"]);
@@ -146,7 +166,9 @@ public sealed class QemuMachineBuilder
 
     public QemuMachine Build()
     {
-        if (_kernel is null && _cdrom is null && _bootDisk is null)
+        // OVMF with a variable store boots the disks its NVRAM entries name.
+        var nvramBoot = _ovmfVariables is not null && _virtioDisks.Count + _nvmeDisks.Count > 0;
+        if (_kernel is null && _cdrom is null && _bootDisk is null && !nvramBoot)
             throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM or a boot disk");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",

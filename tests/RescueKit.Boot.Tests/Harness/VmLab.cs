@@ -45,6 +45,15 @@ public sealed class VmLab : IDisposable
 
     public string Name { get; }
 
+    /// <summary>
+    /// SeaBIOS (the default) or OVMF with this lab's own writable copy of the NVRAM variable store
+    /// (<see cref="OvmfVariableStore"/>): the guest's efibootmgr writes real boot entries, kept across runs of the lab.
+    /// </summary>
+    public QemuFirmware Firmware { get; init; } = QemuFirmware.SeaBios;
+
+    /// <summary>The lab's OVMF variable store, copied from the ovmf package's template at the first OVMF run.</summary>
+    public string OvmfVariableStore => Path.Combine(WorkDirectory, "OVMF_VARS.fd");
+
     public string WorkDirectory { get; }
 
     /// <summary>Shared with the guest as /lab; the script is /lab/script.sh.</summary>
@@ -68,8 +77,8 @@ public sealed class VmLab : IDisposable
     /// <summary>Fails the test naming the package when the OVMF firmware is not installed.</summary>
     public static void RequireOvmf()
     {
-        if (!File.Exists(QemuMachineBuilder.OvmfPath))
-            Assert.Fail($"{QemuMachineBuilder.OvmfPath} not found: apt-get install ovmf");
+        foreach (var file in new[] { QemuMachineBuilder.OvmfPath, QemuMachineBuilder.OvmfCodePath, QemuMachineBuilder.OvmfVarsTemplatePath })
+            if (!File.Exists(file)) Assert.Fail($"{file} not found: apt-get install ovmf");
     }
 
     /// <summary>Fails the test when the test kernel or busybox-static is missing.</summary>
@@ -98,17 +107,29 @@ public sealed class VmLab : IDisposable
     /// Boots the lab, runs <paramref name="guestScript"/> (busybox sh, cwd and $RESULTS = /lab/results) and
     /// waits for the guest to power off. Returns the script's exit code; its output is in results/output.log.
     /// </summary>
-    public int Run(string guestScript, TimeSpan timeout)
+    /// <param name="fromNvram">
+    /// OVMF only: no direct kernel boot; the firmware boots what the lab's NVRAM says (BootNext, BootOrder), so an
+    /// earlier run must have put the kernel (an EFI stub loader), the lab initramfs and the lab's command line on an
+    /// ESP with a Boot#### entry for them.
+    /// </param>
+    public int Run(string guestScript, TimeSpan timeout, bool fromNvram = false)
     {
         RequireKernel();
+        if (fromNvram && (Firmware != QemuFirmware.Ovmf || !File.Exists(OvmfVariableStore)))
+            throw new InvalidOperationException($"{Name}: booting from NVRAM needs OVMF and an earlier run of this lab that wrote the boot entry");
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
-        IReadOnlyList<string> modules = _buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules;
-        var builder = QemuMachine.Create(Name)
-            .WithKernel(KernelPath, Initramfs(modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
-            .WithArguments(
+        var builder = QemuMachine.Create(Name);
+        if (!fromNvram) builder.WithKernel(KernelPath, InitramfsImage, $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}");
+        builder.WithArguments(
                 "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
                 "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
+        if (Firmware == QemuFirmware.Ovmf)
+        {
+            RequireOvmf();
+            if (!File.Exists(OvmfVariableStore)) File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, OvmfVariableStore);
+            builder.WithOvmfVariableStore(OvmfVariableStore);
+        }
         for (var i = 0; i < _disks.Count; i++)
         {
             if (_buses[i] == DiskBus.Nvme) builder.WithNvmeDisk(_disks[i], $"rklab{i}");
@@ -121,6 +142,10 @@ public sealed class VmLab : IDisposable
         Machine.WaitForExit(TimeSpan.FromSeconds(30));
         return int.Parse(File.ReadAllText(Path.Combine(ResultsDirectory, "exit-code")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The lab's initramfs image on the host (the guest sees the same path through hostrun).</summary>
+    public string InitramfsImage =>
+        Initramfs(_buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules);
 
     /// <summary>A text file the guest wrote to $RESULTS.</summary>
     public string ReadResult(string name) => File.ReadAllText(Path.Combine(ResultsDirectory, name));

@@ -3,7 +3,7 @@ using RescueKit.Discovery.Layout;
 
 namespace RescueKit.Discovery.Tests.Layout;
 
-/// <summary>The filesystem-feature, swap, fstab and EFI parsers on real tool outputs (Fixtures/layout).</summary>
+/// <summary>The filesystem-feature, swap and fstab parsers on real tool outputs (Fixtures/layout).</summary>
 public class FilesystemParserTests
 {
     [Test]
@@ -117,35 +117,4 @@ public class FilesystemParserTests
     [Test]
     public void Fstab_ALineWithTooFewFields_NamesIt() =>
         Assert.That(() => Fstab.Parse("# x\n/dev/sda1 /\n"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("line 2"));
-
-    // efibootmgr 18's -v output as OVMF and a Debian install leave it (the lab boots SeaBIOS, so there is no capture).
-    private const string EfiBootMgrOutput =
-        "BootCurrent: 0001\nTimeout: 0 seconds\nBootOrder: 0001,0000,0002\n" +
-        "Boot0000* UiApp\tFvVol(7cb8bdc9-f8eb-4f34-aaea-3ee4af6516a1)/FvFile(462caa21-7614-4503-836e-8ab6f4662331)\n" +
-        "Boot0001* debian\tHD(2,GPT,f74a45b6-49bc-be43-b4c2-759bd79b355f,0x1000,0x20000)/File(\\EFI\\debian\\shimx64.efi)\n" +
-        "Boot0002  UEFI QEMU DVD-ROM QM00003 \tPciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0){auto_created_boot_option}\n";
-
-    [Test]
-    public void EfiBootMgr_EntriesWithTheirPartitionAndLoader()
-    {
-        var config = EfiBootMgr.Parse(EfiBootMgrOutput);
-
-        Assert.That(config.BootCurrent, Is.EqualTo("0001"));
-        Assert.That(config.BootOrder, Is.EqualTo(new[] { "0001", "0000", "0002" }));
-        Assert.That(config.Entries.Select(e => (e.Number, e.Label, e.Active)), Is.EqualTo(new[]
-        {
-            ("0000", "UiApp", true), ("0001", "debian", true), ("0002", "UEFI QEMU DVD-ROM QM00003", false),
-        }));
-        var debian = config.Entries[1];
-        Assert.That((debian.PartitionUuid, debian.LoaderPath), Is.EqualTo(((string?)"f74a45b6-49bc-be43-b4c2-759bd79b355f", (string?)"\\EFI\\debian\\shimx64.efi")));
-        Assert.That(config.Entries[2].DevicePath, Does.StartWith("PciRoot(0x0)"));
-    }
-
-    [Test]
-    public void EfiBootMgr_OlderOutputWithoutATab()
-    {
-        var entry = EfiBootMgr.Parse("Boot0003* Linux Boot Manager HD(1,GPT,0a1b2c3d-0000-4000-8000-000000000001,0x800,0x100000)/File(\\EFI\\systemd\\systemd-bootx64.efi)\n").Entries.Single();
-
-        Assert.That((entry.Label, entry.LoaderPath), Is.EqualTo(("Linux Boot Manager", (string?)"\\EFI\\systemd\\systemd-bootx64.efi")));
-    }
 }

@@ -58,6 +58,34 @@ public class FixtureCaptureTests
     }
 
     [Test]
+    public void Uefi_EspMountedAtBootEfi_AndTheNvramEntriesThatBootFromIt()
+    {
+        var (layout, machine) = Capture("uefi");
+
+        var disk = layout.Disks.Single();
+        Assert.That(disk.Partitions.Select(p => (p.Device, p.Start, p.SizeSectors, p.Type)), Is.EqualTo(new[]
+        {
+            ("/dev/vda1", 2048L, 131072L, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"),
+            ("/dev/vda2", 133120L, 389120L, "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709"),
+        }));
+        Assert.That(layout.Filesystems.Select(f => (f.Device, f.Type, f.Uuid, f.MountPoint)), Is.EqualTo(new[]
+        {
+            ("/dev/vda1", "vfat", (string?)Fixtures.Blkid("uefi", "/dev/vda1", "UUID"), (string?)"/boot/efi"),
+            ("/dev/vda2", "ext4", Fixtures.Blkid("uefi", "/dev/vda2", "UUID"), "/mnt/root"),
+        }));
+
+        var boot = layout.BootLoader!;
+        Assert.That(machine.Ran, Does.Contain("efibootmgr -v"), "/sys/firmware/efi exists: the NVRAM is read");
+        Assert.That((boot.Kind, boot.Esp, boot.BootCurrent, boot.Timeout), Is.EqualTo((BootLoaderInfo.Uefi, (string?)"/dev/vda1", (string?)"0010", (int?)0)));
+        Assert.That(boot.BootOrder, Is.EqualTo(new[] { "0001", "0000", "0010", "0002", "0003" }));
+        Assert.That(boot.EfiBootEntries.Select(e => e.Number), Is.EqualTo(new[] { "0000", "0001", "0002", "0003", "0010", "0011" }));
+        var current = boot.EfiBootEntries.Single(e => e.Number == boot.BootCurrent);
+        Assert.That(current.PartitionUuid, Is.EqualTo(disk.Partitions[0].Uuid).IgnoreCase, "the entry this machine booted from lives on the captured ESP");
+        Assert.That((current.PartitionStart, current.PartitionSize), Is.EqualTo(((long?)disk.Partitions[0].Start, (long?)disk.Partitions[0].SizeSectors)));
+        Assert.That(boot.EfiBootEntries.Where(e => e.Kind == EfiBootEntry.HardDrive).Select(e => e.PartitionUuid), Has.All.EqualTo(current.PartitionUuid));
+    }
+
+    [Test]
     public void Raid1_OfTwoGptPartitions()
     {
         var (layout, machine) = Capture("raid1");

@@ -42,7 +42,7 @@ public class LayoutJsonTests
         ],
         Swaps = [new SwapInfo { Device = "/dev/sdb1", Size = 1 << 20, Active = true, Priority = -2 }],
         BootLoader = new BootLoaderInfo { Kind = BootLoaderInfo.Uefi, Esp = "/dev/sda1",
-            EfiBootEntries = [new EfiBootEntry { Number = "0001", Label = "debian", Active = true, LoaderPath = "\\EFI\\debian\\shimx64.efi" }] },
+            EfiBootEntries = [new EfiBootEntry { Number = "0001", Label = "debian", Active = true, Kind = EfiBootEntry.HardDrive, LoaderPath = "\\EFI\\debian\\shimx64.efi" }] },
     };
 
     [Test]
