@@ -26,6 +26,13 @@ public sealed class VmLab : IDisposable
     /// <summary>The modules every lab initramfs carries: virtio disks and the 9p share.</summary>
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_blk", "9p", "9pnet_virtio"];
 
+    /// <summary>The guest's address on the lab network, when it has one (<see cref="ForwardToHost"/>).</summary>
+    public const string GuestAddress = "10.0.2.15";
+
+    /// <summary>The address inside the guest at which <see cref="ForwardToHost"/> offers the host's services.</summary>
+    public const string HostServiceAddress = "10.0.2.100";
+
+    private readonly List<GuestForward> _forwards = [];
     private readonly List<string> _disks = [];
     private readonly List<DiskBus> _buses = [];
     private readonly IReadOnlyList<string> _modules;
@@ -95,6 +102,20 @@ public sealed class VmLab : IDisposable
     }
 
     /// <summary>
+    /// Gives the guest a NIC on QEMU's user network with restrict=on, where a connection to
+    /// <see cref="HostServiceAddress"/>:<paramref name="guestPort"/> reaches the host's 127.0.0.1:<paramref name="hostPort"/>
+    /// (through busybox nc, one per connection) and nothing else is reachable: not the host's other ports, not any
+    /// other address. The lab initramfs then carries virtio_net and the guest has <see cref="GuestAddress"/>/24.
+    /// </summary>
+    public void ForwardToHost(int guestPort, int hostPort)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(guestPort, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hostPort, 1);
+        _forwards.Add(new GuestForward(HostServiceAddress, guestPort,
+            $"{InitramfsStaging.Busybox} nc 127.0.0.1 {hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+    }
+
+    /// <summary>
     /// Boots the lab, runs <paramref name="guestScript"/> (busybox sh, cwd and $RESULTS = /lab/results) and
     /// waits for the guest to power off. Returns the script's exit code; its output is in results/output.log.
     /// </summary>
@@ -103,9 +124,12 @@ public sealed class VmLab : IDisposable
         RequireKernel();
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
-        IReadOnlyList<string> modules = _buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules;
+        var modules = _modules.ToList();
+        if (_buses.Contains(DiskBus.Nvme) && !modules.Contains("nvme")) modules.Add("nvme");
+        if (_forwards.Count > 0 && !modules.Contains("virtio_net")) modules.Add("virtio_net");
+        var network = _forwards.Count > 0 ? $" lab.ip={GuestAddress}/24" : "";
         var builder = QemuMachine.Create(Name)
-            .WithKernel(KernelPath, Initramfs(modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}")
+            .WithKernel(KernelPath, Initramfs(modules), $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}{network}")
             .WithArguments(
                 "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
                 "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
@@ -114,6 +138,7 @@ public sealed class VmLab : IDisposable
             if (_buses[i] == DiskBus.Nvme) builder.WithNvmeDisk(_disks[i], $"rklab{i}");
             else builder.WithVirtioDisk(_disks[i]);
         }
+        if (_forwards.Count > 0) builder.WithUserNetwork(restrict: true, _forwards);
         Machine?.Dispose();
         Machine = builder.Build().Start();
         var done = Machine.WaitFor(new Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
