@@ -48,7 +48,8 @@ public sealed class GaneshaServer : IDisposable
         var config = Path.Combine(workDirectory, "ganesha.conf");
         // NFSv4 only, TCP only, no NLM or RQUOTA: those are the parts that need rpcbind, which this container lacks
         // (ganesha then logs that it cannot register with it, and serves anyway). Graceless: a fresh server would
-        // otherwise refuse OPENs for its 90 s grace period. DBus is absent too; ganesha logs it and goes on.
+        // otherwise refuse OPENs for its 90 s grace period. Numeric owners: the guest runs no idmapd, and would see
+        // every file as nobody. DBus is absent too; ganesha logs it and goes on.
         File.WriteAllText(config, $$"""
             NFS_CORE_PARAM {
                 Protocols = 4;
@@ -61,6 +62,7 @@ public sealed class GaneshaServer : IDisposable
             }
             NFSV4 {
                 Graceless = true;
+                Only_Numeric_Owners = true;
                 RecoveryBackend = fs;
                 RecoveryRoot = "{{recovery}}";
             }
