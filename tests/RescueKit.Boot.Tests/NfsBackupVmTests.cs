@@ -17,6 +17,7 @@ public sealed class NfsBackupVmTests
 {
     private const long MiB = 1024 * 1024;
     private const string GuestHost = "rklab";
+    private const int SilentPort = 2049;
 
     [Test]
     public void BackupToNfs_InTheGuest_PublishesPrunesAndIncrementsSetsTheHostVerifies()
@@ -29,7 +30,9 @@ public sealed class NfsBackupVmTests
         var sets = Path.Combine(server.ExportDirectory, "sets");
         Directory.CreateDirectory(sets);
         lab.ForwardToHost(server.Port, server.Port);
-        lab.AddBlankDisk(64 * MiB);
+        // A "server" that takes the connection, reads every request and never answers: a hung NFS server.
+        lab.ForwardToCommand(SilentPort, $"{InitramfsStaging.Busybox} cat");
+        lab.AddBlankDisk(192 * MiB);
         var target = $"nfs://{VmLab.HostServiceAddress}:{server.Port.ToString(CultureInfo.InvariantCulture)}/export/sets";
 
         var exit = lab.Run($$"""
@@ -69,16 +72,33 @@ public sealed class NfsBackupVmTests
             run incr3 backup --to {{target}} --device /dev/vda --since $full2
             incr3=$(sed -n 's/^Backup: \(nfs:[^ ]*\) .*/\1/p' incr3.out)
             run verify3 verify $incr3
+            # SIGTERM in the middle of a backup (busybox sh starts background jobs with SIGINT ignored, so not Ctrl+C's
+            # SIGINT): it stops, unmounts and leaves no set.
+            head -c 100000000 /dev/urandom > $d/big.bin
+            rc=0
+            hostrun {{binary}} backup --to {{target}} --device /dev/vda > term.out 2>&1 &
+            pid=$!
+            i=0
+            while ! grep -q 'Set tmp-data: /tmp/data' term.out && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+            sleep 1
+            kill -TERM $pid
+            wait $pid || rc=$?
+            echo $rc > term.rc
+            (grep -cE ' nfs4? ' /proc/mounts || true) > term.mounts
+            (ls /host/run/rescuekit 2>/dev/null | grep -c '^nfs-' || true) > term.mountpoints
+            cat term.out
+            rm $d/big.bin
             run noexport backup --to nfs://{{VmLab.HostServiceAddress}}:{{server.Port}}/export/nope --device /dev/vda
             # An address nothing answers on: QEMU's restricted network drops the connection.
             run unreachable backup --to nfs://10.0.2.101/export/sets --device /dev/vda
+            run silent backup --to nfs://{{VmLab.HostServiceAddress}}:{{SilentPort}}/export/sets --device /dev/vda
             """, TimeSpan.FromMinutes(12));
 
         Assert.That(exit, Is.EqualTo(0), lab.ReadResult("output.log"));
         TestContext.Out.WriteLine(lab.ReadResult("output.log"));
         foreach (var run in new[] { "full1", "full2", "incr3", "verify3" })
             Assert.That(Result(lab, run, "rc"), Is.EqualTo("0"), $"{run}:\n{lab.ReadResult(run + ".out")}");
-        foreach (var run in new[] { "full1", "full2", "incr3", "verify3", "noexport", "unreachable" })
+        foreach (var run in new[] { "full1", "full2", "incr3", "verify3", "term", "noexport", "unreachable", "silent" })
         {
             Assert.That(Result(lab, run, "mounts"), Is.EqualTo("0"), $"{run} left an NFS mount");
             Assert.That(Result(lab, run, "mountpoints"), Is.EqualTo("0"), $"{run} left its mount point in /run/rescuekit");
@@ -89,7 +109,8 @@ public sealed class NfsBackupVmTests
         var ids = Directory.GetDirectories(hostDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var full2Id = BackupId(lab, "full2");
         var incr3Id = BackupId(lab, "incr3");
-        Assert.That(ids, Is.EqualTo(new[] { full2Id, incr3Id }), "one full and its incremental, nothing partial");
+        Assert.That(ids, Is.EqualTo(new[] { full2Id, incr3Id }), "one full and its incremental; the terminated one left nothing");
+        Assert.That(Result(lab, "term", "rc"), Is.EqualTo("130"), lab.ReadResult("term.out"));
         Assert.That(ids, Does.Not.Contain(BackupId(lab, "full1")));
         Assert.That(lab.ReadResult("verify3.out"), Does.Contain($"OK   {BackupUrl(lab, "incr3")}: "),
             "verify of an nfs:// backup names it by its URL");
@@ -120,7 +141,10 @@ public sealed class NfsBackupVmTests
         Assert.That(lab.ReadResult("unreachable.out"), Does.Match("is unreachable|did not answer"));
         Assert.That(int.Parse(Result(lab, "unreachable", "seconds"), CultureInfo.InvariantCulture), Is.LessThan(120),
             "a server that never answers gives its error within the 60 s mount bound (plus the backup's own start)");
+        AssertOneError(lab, "silent", 2, "did not answer within 60 s");
+        Assert.That(int.Parse(Result(lab, "silent", "seconds"), CultureInfo.InvariantCulture), Is.LessThan(120));
         TestContext.Out.WriteLine($"unreachable server: error after {Result(lab, "unreachable", "seconds")} s; " +
+                                  $"silent server: after {Result(lab, "silent", "seconds")} s; " +
                                   $"lab run {lab.Machine!.Elapsed.TotalSeconds:0.0} s under TCG");
     }
 

@@ -109,10 +109,20 @@ public sealed class VmLab : IDisposable
     /// </summary>
     public void ForwardToHost(int guestPort, int hostPort)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(guestPort, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hostPort, 1);
-        _forwards.Add(new GuestForward(HostServiceAddress, guestPort,
-            $"{InitramfsStaging.Busybox} nc 127.0.0.1 {hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        ForwardToCommand(guestPort, $"{InitramfsStaging.Busybox} nc 127.0.0.1 {hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>
+    /// As <see cref="ForwardToHost"/>, but each connection to <see cref="HostServiceAddress"/>:<paramref name="guestPort"/>
+    /// runs <paramref name="command"/> on the host with the connection as its stdin and stdout (a server that accepts
+    /// and never answers, for instance).
+    /// </summary>
+    public void ForwardToCommand(int guestPort, string command)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(guestPort, 1);
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        _forwards.Add(new GuestForward(HostServiceAddress, guestPort, command));
     }
 
     /// <summary>
