@@ -57,7 +57,7 @@ public sealed class NfsMount : IDisposable
     {
         if (runner.Find("mount.nfs") is null)
             throw new MissingPrerequisiteException("mount.nfs (the NFS client, needed for " + url + ")", DebianPackages.For("mount.nfs"));
-        var path = CreateMountPoint();
+        var path = CreateMountPoint(url);
         try
         {
             var port = url.Port is { } p ? ",port=" + p.ToString(CultureInfo.InvariantCulture) : "";
@@ -144,12 +144,19 @@ public sealed class NfsMount : IDisposable
         }
     }
 
-    private static string CreateMountPoint()
+    private static string CreateMountPoint(NfsUrl url)
     {
-        Directory.CreateDirectory(MountRoot);
         var path = System.IO.Path.Combine(MountRoot,
             $"nfs-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(MountRoot);
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"cannot mount {url}: no mount point can be made in {MountRoot} ({e.Message}): mounting NFS needs root; run rescuekit as root", e);
+        }
         return path;
     }
 
