@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using RescueKit.Cli;
 using RescueKit.Cli.Commands;
 using RescueKit.Core;
@@ -25,6 +26,14 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// SIGTERM (kill, systemd, a cron job's timeout) cancels the same way, so an NFS target is unmounted and a staged set
+// removed; a second one ends the process.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    if (cancel.IsCancellationRequested) return;
+    context.Cancel = true;
+    cancel.Cancel();
+});
 
 try
 {

@@ -64,6 +64,18 @@ public sealed class QemuMachineBuilderTests
     }
 
     [Test]
+    public void AGuestForwardIsACommandPerConnectionOnTheRestrictedNetwork()
+    {
+        var args = QemuMachine.Create("t").WithKernel(_file, _file, "console=ttyS0")
+            .WithUserNetwork(guestForwards: [new GuestForward("10.0.2.100", 2049, "nc 127.0.0.1 20490,x")]).Arguments().ToList();
+
+        var netdev = args[args.IndexOf("-netdev") + 1];
+        Assert.That(netdev, Is.EqualTo("user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:2049-cmd:nc 127.0.0.1 20490,,x"),
+            "a ',' in the command is doubled, as QEMU's option syntax escapes it");
+        Assert.That(args[args.IndexOf("-device", args.IndexOf("-netdev")) + 1], Is.EqualTo("virtio-net-pci,netdev=net0"));
+    }
+
+    [Test]
     public void AnNvmeSerialMustBeAPlainOptionValue()
     {
         var builder = QemuMachine.Create("t");

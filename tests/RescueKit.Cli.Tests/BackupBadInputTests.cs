@@ -56,11 +56,6 @@ public class BackupBadInputTests
     }
 
     [Test]
-    public void AnNfsTarget_SaysItIsNotImplementedYet() =>
-        BadInputTests.AssertOneLineError(Rescuekit.Run("backup", "--to", "nfs://127.0.0.1/export", "--config", Config("")),
-            ExitCodes.BadInput, "not implemented yet");
-
-    [Test]
     public void AConfigFileWithAnUnknownKey_IsRefusedNamingTheKeyAndLine()
     {
         var r = Rescuekit.Run("backup", "--config", Config("target: /srv/backups\ncompresion: zstd\n"));

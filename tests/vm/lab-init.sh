@@ -35,6 +35,20 @@ while [ "$(ls /sys/block | grep -cE '^(vd|nvme)')" -lt "$want" ] && [ "$i" -lt 1
 	sleep 0.1
 	i=$((i + 1))
 done
+# lab.ip=ADDR/PREFIX: the lab has a NIC on QEMU's restricted user network (VmLab.ForwardToHost); its one route
+# is the /24 of QEMU's virtual hosts, so the guest reaches the forwarded host services and nothing else.
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in lab.ip=*) ip=${arg#lab.ip=} ;; esac
+done
+if [ -n "$ip" ]; then
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ip link set lo up
+	ip link set eth0 up && ip addr add "$ip" dev eth0 || echo "LAB: cannot configure eth0 with $ip"
+fi
 mkdir -p /lab/results
 echo "LAB: running script"
 (

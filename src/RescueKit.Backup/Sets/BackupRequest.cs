@@ -3,7 +3,7 @@ using RescueKit.Core.Backup;
 namespace RescueKit.Backup.Sets;
 
 /// <summary>Everything one `rescuekit backup` run was asked to do, checked and resolved by the command line.</summary>
-public sealed class BackupRequest
+public sealed record BackupRequest
 {
     public const long DefaultChunkSize = 1L << 30;
     public const long MinChunkSize = 1L << 20;

@@ -18,7 +18,8 @@ internal sealed class BackupCommand : RescueCommand
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var backup = BackupOptions.Run(_backup.Prepare(result, Runner(log), log), log, QuietConsole, cancellationToken);
-        return BackupOptions.Report(backup, backup.Directory, Stopwatch.GetElapsedTime(started));
+        var runner = Runner(log);
+        var (backup, where) = BackupOptions.Run(_backup.Prepare(result, runner, log), runner, log, QuietConsole, cancellationToken);
+        return BackupOptions.Report(backup, where, Stopwatch.GetElapsedTime(started));
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
@@ -10,8 +11,11 @@ using Spectre.Console;
 
 namespace RescueKit.Cli.Commands;
 
-/// <summary>A backup run resolved from the command line and the config file, ready to write.</summary>
-internal sealed record PreparedBackup(BackupRequest Request, int? Keep);
+/// <summary>
+/// A backup run resolved from the command line and the config file, ready to write; with <paramref name="Nfs"/>, the
+/// request's target (and an nfs:// --since) are taken relative to that export once it is mounted.
+/// </summary>
+internal sealed record PreparedBackup(BackupRequest Request, int? Keep, NfsUrl? Nfs);
 
 /// <summary>
 /// What to back up and how, which backup and mkbackup take alike (mkbackup chooses the target itself), and the run.
@@ -20,7 +24,10 @@ internal sealed class BackupOptions
 {
     public const string DefaultTarget = "/var/lib/rescuekit/backups";
 
-    private readonly Option<string?> _to = new("--to") { Description = $"Target directory (default {DefaultTarget}, or the config file's target)" };
+    private readonly Option<string?> _to = new("--to")
+    {
+        Description = $"Target directory or nfs://HOST[:PORT]/EXPORT/PATH (default {DefaultTarget}, or the config file's target)",
+    };
     private readonly Option<string?> _compression = new("--compression") { Description = "zstd (default), gzip or none" };
     private readonly Option<int?> _level = new("--level") { Description = "Compression level (zstd 1-19, default 3; gzip 1-9, default 6)" };
     private readonly Option<string?> _chunkSize = new("--chunk-size") { Description = "Largest chunk file, e.g. 64M, 4.7G (default 1G)" };
@@ -66,10 +73,13 @@ internal sealed class BackupOptions
     {
         var configPath = result.GetValue(_config);
         var config = BackupConfigFile.Load(configPath ?? BackupConfigFile.DefaultPath, configPath is not null);
+        var targetSource = target is not null || result.GetValue(_to) is not null ? "--to" : $"the target of {configPath ?? BackupConfigFile.DefaultPath}";
         target ??= result.GetValue(_to) ?? config.Target ?? DefaultTarget;
-        if (target.StartsWith("nfs://", StringComparison.Ordinal))
+        var nfs = NfsUrl.IsNfs(target) ? NfsUrl.Parse(target, targetSource) : null;
+        var since = result.GetValue(_since);
+        if (since is not null && NfsUrl.IsNfs(since) && nfs?.RelativePathOf(NfsUrl.Parse(since, "--since")) is null)
             throw new BadInputException(
-                $"--to {target}: NFS targets are not implemented yet (this build machine has no NFS client to test them): mount the export yourself and give --to /mount/point");
+                $"--since {since} is not a backup on the target {nfs?.ToString() ?? target}: an incremental must sit beside its base; give its id");
         var compression = SetCompression.Choose(result.GetValue(_compression) ?? config.Compression ?? SetCompression.Zstd,
             result.GetValue(_level) ?? config.Level);
         var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
@@ -100,17 +110,46 @@ internal sealed class BackupOptions
             Excludes = [.. config.Excludes, .. result.GetValue(_exclude) ?? [], .. extraExcludes ?? []],
             SwapFiles = swapFiles,
             Encryption = encrypt ? keySource : null,
-            Since = result.GetValue(_since),
+            Since = since,
             LayoutJson = LayoutJson.Serialize(layout),
             ToolVersion = GlobalOptions.Version,
         };
-        return new PreparedBackup(request, keep);
+        return new PreparedBackup(request, keep, nfs);
     }
 
-    /// <summary>Writes and publishes the set (progress bar on a terminal, log lines otherwise), then prunes (--keep).</summary>
-    public static BackupSet Run(PreparedBackup prepared, ILogger log, bool quiet, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes and publishes the set (progress bar on a terminal, log lines otherwise), then prunes (--keep); an NFS
+    /// target is mounted for that and unmounted after, whatever happens. Returns the set and where it is, as the user
+    /// names it (an nfs:// URL for an NFS target: the set's local path is gone with the mount).
+    /// </summary>
+    public static (BackupSet Set, string Where) Run(PreparedBackup prepared, IToolRunner runner, ILogger log, bool quiet,
+        CancellationToken cancellationToken)
     {
-        var request = prepared.Request;
+        if (prepared.Nfs is not { } url)
+        {
+            var local = Write(prepared.Request, prepared.Keep, log, quiet, cancellationToken);
+            return (local, local.Directory);
+        }
+        using var mount = NfsMount.Mount(url, writable: true, runner, log, cancellationToken);
+        try
+        {
+            var since = prepared.Request.Since;
+            var request = prepared.Request with
+            {
+                Target = mount.Path,
+                Since = since is not null && NfsUrl.IsNfs(since) ? mount.Local(url.RelativePathOf(NfsUrl.Parse(since, "--since"))!) : since,
+            };
+            var set = Write(request, prepared.Keep, log, quiet, cancellationToken);
+            return (set, mount.Describe(set.Directory));
+        }
+        catch (RescueKitException e)
+        {
+            throw mount.Translate(e);
+        }
+    }
+
+    private static BackupSet Write(BackupRequest request, int? keep, ILogger log, bool quiet, CancellationToken cancellationToken)
+    {
         log.Information("Backing up {Sets} to {Target}",
             string.Join(", ", request.Filesystems.Select(f => $"{f.Name} ({f.MountPoint})")), request.Target);
         var writer = new BackupSetWriter(log);
@@ -128,7 +167,7 @@ internal sealed class BackupOptions
             backup = writer.Write(request, new LogProgress(log), cancellationToken);
         }
 
-        if (prepared.Keep is { } n)
+        if (keep is { } n)
             foreach (var removed in new BackupRepository(request.Target, request.Host).Prune(n))
                 log.Information("Pruned backup {Id} (--keep {Keep})", removed, n);
         return backup;

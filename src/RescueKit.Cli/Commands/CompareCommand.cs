@@ -11,7 +11,7 @@ internal sealed class CompareCommand : RescueCommand
 {
     public const int Differs = 1;
 
-    private readonly Argument<string> _backup = new("BACKUP") { Description = "The backup directory" };
+    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
     private readonly Option<string?> _root = new("--root") { Description = "Compare with this directory instead of the set's mount point (needs --set when the backup has several sets)" };
     private readonly Option<string?> _set = new("--set") { Description = "Compare only this set" };
     private readonly KeyOptions _key = new();
@@ -24,29 +24,30 @@ internal sealed class CompareCommand : RescueCommand
         _key.AddTo(this);
     }
 
-    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
-    {
-        var backup = BackupSet.Open(result.GetValue(_backup)!);
-        var root = result.GetValue(_root);
-        var setName = result.GetValue(_set);
-        var sets = setName is not null ? [backup.Set(setName)] : backup.Manifest.Sets;
-        if (root is not null && sets.Count > 1)
-            throw new BadInputException(
-                $"--root compares one set, and backup {backup.Name} has several ({string.Join(", ", sets.Select(s => s.Name))}): add --set");
-        if (root is not null && !Directory.Exists(root)) throw new BadInputException($"--root {root} is not a directory");
-        var key = backup.Key(_key.Source(result));
-        var differences = 0;
-        foreach (var set in sets)
+    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
+        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
-            var against = root ?? set.MountPoint;
-            foreach (var d in TreeComparer.Compare(backup, set, key, against, cancellationToken))
+            var backup = opened.Set;
+            var root = result.GetValue(_root);
+            var setName = result.GetValue(_set);
+            var sets = setName is not null ? [backup.Set(setName)] : backup.Manifest.Sets;
+            if (root is not null && sets.Count > 1)
+                throw new BadInputException(
+                    $"--root compares one set, and backup {backup.Name} has several ({string.Join(", ", sets.Select(s => s.Name))}): add --set");
+            if (root is not null && !Directory.Exists(root)) throw new BadInputException($"--root {root} is not a directory");
+            var key = backup.Key(_key.Source(result));
+            var differences = 0;
+            foreach (var set in sets)
             {
-                Console.WriteLine($"{set.Name}: {d}");
-                differences++;
+                var against = root ?? set.MountPoint;
+                foreach (var d in TreeComparer.Compare(backup, set, key, against, cancellationToken))
+                {
+                    Console.WriteLine($"{set.Name}: {d}");
+                    differences++;
+                }
+                log.Debug("Compared set {Set} with {Root}", set.Name, against);
             }
-            log.Debug("Compared set {Set} with {Root}", set.Name, against);
-        }
-        Console.WriteLine(differences == 0 ? $"Same: {backup.Name} matches the live tree" : $"{differences} differences");
-        return differences == 0 ? ExitCodes.Ok : Differs;
-    }
+            Console.WriteLine(differences == 0 ? $"Same: {backup.Name} matches the live tree" : $"{differences} differences");
+            return differences == 0 ? ExitCodes.Ok : Differs;
+        });
 }

@@ -9,7 +9,7 @@ namespace RescueKit.Cli.Commands;
 /// <summary>`rescuekit extract BACKUP --set NAME --to DIR`: one set restored into a directory, incrementals applied.</summary>
 internal sealed class ExtractCommand : RescueCommand
 {
-    private readonly Argument<string> _backup = new("BACKUP") { Description = "The backup directory (a full or incremental one)" };
+    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
     private readonly Option<string?> _set = new("--set") { Description = "The set to extract (root, boot, home ...); may be left out when there is one" };
     private readonly Option<string> _to = new("--to") { Description = "Directory to extract into", Required = true };
     private readonly Option<bool> _noOwners = new("--no-owners") { Description = "Leave files owned by the extracting user" };
@@ -24,26 +24,27 @@ internal sealed class ExtractCommand : RescueCommand
         _key.AddTo(this);
     }
 
-    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
-    {
-        var backup = BackupSet.Open(result.GetValue(_backup)!);
-        var setName = result.GetValue(_set) ?? (backup.Manifest.Sets.Count == 1
-            ? backup.Manifest.Sets[0].Name
-            : throw new BadInputException(
-                $"backup {backup.Name} has several sets ({string.Join(", ", backup.Manifest.Sets.Select(s => s.Name))}): choose one with --set"));
-        var to = Path.GetFullPath(result.GetValue(_to)!);
-        var warnings = 0;
-        var options = new ExtractOptions
+    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
+        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
-            RestoreOwners = !result.GetValue(_noOwners),
-            OnWarning = message =>
+            var backup = opened.Set;
+            var setName = result.GetValue(_set) ?? (backup.Manifest.Sets.Count == 1
+                ? backup.Manifest.Sets[0].Name
+                : throw new BadInputException(
+                    $"backup {backup.Name} has several sets ({string.Join(", ", backup.Manifest.Sets.Select(s => s.Name))}): choose one with --set"));
+            var to = Path.GetFullPath(result.GetValue(_to)!);
+            var warnings = 0;
+            var options = new ExtractOptions
             {
-                warnings++;
-                log.Warning("{Message}", message);
-            },
-        };
-        var members = new BackupExtractor(log).Extract(backup, setName, to, _key.Source(result), options, cancellationToken);
-        Console.WriteLine($"Extracted set {setName} of {backup.Name} into {to}: {members} members{(warnings > 0 ? $", {warnings} warnings" : "")}");
-        return warnings > 0 ? ExitCodes.CompletedWithWarnings : ExitCodes.Ok;
-    }
+                RestoreOwners = !result.GetValue(_noOwners),
+                OnWarning = message =>
+                {
+                    warnings++;
+                    log.Warning("{Message}", message);
+                },
+            };
+            var members = new BackupExtractor(log).Extract(backup, setName, to, _key.Source(result), options, cancellationToken);
+            Console.WriteLine($"Extracted set {setName} of {backup.Name} into {to}: {members} members{(warnings > 0 ? $", {warnings} warnings" : "")}");
+            return warnings > 0 ? ExitCodes.CompletedWithWarnings : ExitCodes.Ok;
+        });
 }

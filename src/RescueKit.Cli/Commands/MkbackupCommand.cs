@@ -61,7 +61,7 @@ internal sealed class MkbackupCommand : RescueCommand
             var prepared = _backup.Prepare(result, runner, log, target, defaultChunkSize: onMedia ? ChunkSizeFor(capacity) : null,
                 extraExcludes: [outDir + "/*"]);
             var config = _media.Config(result, outDir, prepared.Request.LayoutJson);
-            var backup = BackupOptions.Run(prepared, log, QuietConsole, cancellationToken);
+            var (backup, _) = BackupOptions.Run(prepared, runner, log, QuietConsole, cancellationToken);
 
             IReadOnlyList<string> isos;
             if (onMedia)

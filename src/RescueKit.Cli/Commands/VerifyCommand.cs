@@ -9,7 +9,7 @@ namespace RescueKit.Cli.Commands;
 /// <summary>`rescuekit verify BACKUP`: every chunk's size and SHA-256, every archive parsed to its end, the catalog.</summary>
 internal sealed class VerifyCommand : RescueCommand
 {
-    private readonly Argument<string> _backup = new("BACKUP") { Description = "The backup directory (holding manifest.json)" };
+    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
     private readonly KeyOptions _key = new();
 
     public VerifyCommand() : base("verify", "Check a backup: every chunk's size and SHA-256, every archive read to its end, the catalog")
@@ -18,17 +18,18 @@ internal sealed class VerifyCommand : RescueCommand
         _key.AddTo(this);
     }
 
-    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
-    {
-        var backup = BackupSet.Open(result.GetValue(_backup)!);
-        var report = new BackupVerifier(log).Verify(backup, backup.Key(_key.Source(result)), cancellationToken);
-        foreach (var fault in report.Faults) Console.WriteLine($"BAD  {fault}");
-        if (report.Faults.Count > 0)
-            throw new RescueKitException(
-                $"backup {backup.Directory} has {report.Faults.Count} faults (listed above): do not restore from it; take a new backup or use another copy",
-                ExitCodes.CheckFailed);
-        Console.WriteLine($"OK   {backup.Directory}: {backup.Manifest.Sets.Count} sets, {report.Chunks} chunks, " +
-                          $"{ByteSize.Format(report.StoredBytes)}, {report.Members} archive members");
-        return ExitCodes.Ok;
-    }
+    protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
+        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
+        {
+            var backup = opened.Set;
+            var report = new BackupVerifier(log).Verify(backup, backup.Key(_key.Source(result)), cancellationToken);
+            foreach (var fault in report.Faults) Console.WriteLine($"BAD  {fault}");
+            if (report.Faults.Count > 0)
+                throw new RescueKitException(
+                    $"backup {opened.Where} has {report.Faults.Count} faults (listed above): do not restore from it; take a new backup or use another copy",
+                    ExitCodes.CheckFailed);
+            Console.WriteLine($"OK   {opened.Where}: {backup.Manifest.Sets.Count} sets, {report.Chunks} chunks, " +
+                              $"{ByteSize.Format(report.StoredBytes)}, {report.Members} archive members");
+            return ExitCodes.Ok;
+        });
 }

@@ -9,6 +9,9 @@ public enum QemuFirmware
     Ovmf,
 }
 
+/// <summary>A guest TCP address QEMU's user network hands to a host command (see <see cref="QemuMachineBuilder.WithUserNetwork"/>).</summary>
+public sealed record GuestForward(string GuestAddress, int GuestPort, string Command);
+
 /// <summary>
 /// Describes one x86-64 QEMU machine for a boot test (formats.md §15): TCG only (KVM hangs here), no display,
 /// no default devices, the first serial port on QEMU's stdio in both directions and no monitor.
@@ -118,9 +121,17 @@ public sealed class QemuMachineBuilder
     /// (the default) the guest reaches nothing outside QEMU, and QEMU's DHCP then offers no router and no DNS
     /// server; without it the lease also names gateway 10.0.2.2 and DNS 10.0.2.3.
     /// </summary>
-    public QemuMachineBuilder WithUserNetwork(bool restrict = true)
+    /// <param name="guestForwards">
+    /// guestfwd rules: a guest TCP connection to <c>GuestAddress:GuestPort</c> runs <c>Command</c> on the host with the
+    /// connection as its stdin and stdout, one process per connection (QEMU's <c>guestfwd=tcp:A:P-cmd:C</c>). QEMU
+    /// applies these even under restrict=on, so a guest can reach exactly one host service on the loopback and nothing else.
+    /// </param>
+    public QemuMachineBuilder WithUserNetwork(bool restrict = true, IEnumerable<GuestForward>? guestForwards = null)
     {
-        _extra.AddRange(["-netdev", $"user,id=net0,restrict={(restrict ? "on" : "off")}", "-device", "virtio-net-pci,netdev=net0"]);
+        var netdev = $"user,id=net0,restrict={(restrict ? "on" : "off")}";
+        foreach (var f in guestForwards ?? [])
+            netdev += $",guestfwd=tcp:{f.GuestAddress}:{f.GuestPort}-cmd:{f.Command.Replace(",", ",,", StringComparison.Ordinal)}";
+        _extra.AddRange(["-netdev", netdev, "-device", "virtio-net-pci,netdev=net0"]);
         return this;
     }
 

@@ -26,6 +26,13 @@ public sealed class VmLab : IDisposable
     /// <summary>The modules every lab initramfs carries: virtio disks and the 9p share.</summary>
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_blk", "9p", "9pnet_virtio"];
 
+    /// <summary>The guest's address on the lab network, when it has one (<see cref="ForwardToHost"/>).</summary>
+    public const string GuestAddress = "10.0.2.15";
+
+    /// <summary>The address inside the guest at which <see cref="ForwardToHost"/> offers the host's services.</summary>
+    public const string HostServiceAddress = "10.0.2.100";
+
+    private readonly List<GuestForward> _forwards = [];
     private readonly List<string> _disks = [];
     private readonly List<DiskBus> _buses = [];
     private readonly IReadOnlyList<string> _modules;
@@ -104,6 +111,30 @@ public sealed class VmLab : IDisposable
     }
 
     /// <summary>
+    /// Gives the guest a NIC on QEMU's user network with restrict=on, where a connection to
+    /// <see cref="HostServiceAddress"/>:<paramref name="guestPort"/> reaches the host's 127.0.0.1:<paramref name="hostPort"/>
+    /// (through busybox nc, one per connection) and nothing else is reachable: not the host's other ports, not any
+    /// other address. The lab initramfs then carries virtio_net and the guest has <see cref="GuestAddress"/>/24.
+    /// </summary>
+    public void ForwardToHost(int guestPort, int hostPort)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hostPort, 1);
+        ForwardToCommand(guestPort, $"{InitramfsStaging.Busybox} nc 127.0.0.1 {hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>
+    /// As <see cref="ForwardToHost"/>, but each connection to <see cref="HostServiceAddress"/>:<paramref name="guestPort"/>
+    /// runs <paramref name="command"/> on the host with the connection as its stdin and stdout (a server that accepts
+    /// and never answers, for instance).
+    /// </summary>
+    public void ForwardToCommand(int guestPort, string command)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(guestPort, 1);
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        _forwards.Add(new GuestForward(HostServiceAddress, guestPort, command));
+    }
+
+    /// <summary>
     /// Boots the lab, runs <paramref name="guestScript"/> (busybox sh, cwd and $RESULTS = /lab/results) and
     /// waits for the guest to power off. Returns the script's exit code; its output is in results/output.log.
     /// </summary>
@@ -119,11 +150,12 @@ public sealed class VmLab : IDisposable
             throw new InvalidOperationException($"{Name}: booting from NVRAM needs OVMF and an earlier run of this lab that wrote the boot entry");
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
         if (Directory.Exists(ResultsDirectory)) Directory.Delete(ResultsDirectory, recursive: true);
+        var network = _forwards.Count > 0 ? $" lab.ip={GuestAddress}/24" : "";
         var builder = QemuMachine.Create(Name);
-        if (!fromNvram) builder.WithKernel(KernelPath, InitramfsImage, $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}");
+        if (!fromNvram) builder.WithKernel(KernelPath, InitramfsImage, $"console=ttyS0,115200 panic=-1 lab.disks={_disks.Count}{network}");
         builder.WithArguments(
-                "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
-                "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
+            "-virtfs", $"local,path={ShareDirectory},mount_tag=lab,security_model=none,id=lab",
+            "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host");
         if (Firmware == QemuFirmware.Ovmf)
         {
             RequireOvmf();
@@ -135,6 +167,7 @@ public sealed class VmLab : IDisposable
             if (_buses[i] == DiskBus.Nvme) builder.WithNvmeDisk(_disks[i], $"rklab{i}");
             else builder.WithVirtioDisk(_disks[i]);
         }
+        if (_forwards.Count > 0) builder.WithUserNetwork(restrict: true, _forwards);
         Machine?.Dispose();
         Machine = builder.Build().Start();
         var done = Machine.WaitFor(new Regex(@"LAB-DONE exit=(\d+)|LAB-FAILED: .*"), timeout);
@@ -144,8 +177,16 @@ public sealed class VmLab : IDisposable
     }
 
     /// <summary>The lab's initramfs image on the host (the guest sees the same path through hostrun).</summary>
-    public string InitramfsImage =>
-        Initramfs(_buses.Contains(DiskBus.Nvme) && !_modules.Contains("nvme") ? [.. _modules, "nvme"] : _modules);
+    public string InitramfsImage
+    {
+        get
+        {
+            var modules = _modules.ToList();
+            if (_buses.Contains(DiskBus.Nvme) && !modules.Contains("nvme")) modules.Add("nvme");
+            if (_forwards.Count > 0 && !modules.Contains("virtio_net")) modules.Add("virtio_net");
+            return Initramfs(modules);
+        }
+    }
 
     /// <summary>A text file the guest wrote to $RESULTS.</summary>
     public string ReadResult(string name) => File.ReadAllText(Path.Combine(ResultsDirectory, name));
