@@ -10,8 +10,15 @@ for proj in tests/*/*.csproj; do
     echo "=== $name"
     dotnet test "$proj" -c Release --nologo -v q --logger "trx;LogFileName=$name.trx" \
         --logger "console;verbosity=normal" --results-directory "$results" || status=1
+    # A test that writes to /dev/null as root after something removed it leaves a regular file there, and everything
+    # after it misbehaves; this was seen once. Name the project, count it as a failure and put the device back.
+    if [ ! -c /dev/null ]; then
+        echo "rescuekit: after $name, /dev/null is no longer a character device: restored"
+        rm -f /dev/null && mknod -m 0666 /dev/null c 1 3
+        broken=$((${broken:-0} + 1))
+    fi
 done
-passed=0; failed=0
+passed=0; failed=${broken:-0}
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
