@@ -40,9 +40,6 @@ internal static unsafe partial class LibC
     // posix_fadvise(2) advice (linux/fadvise.h): start reading the range into the page cache now.
     internal const int POSIX_FADV_WILLNEED = 3;
 
-    // sync_file_range(2) flag (linux/fs.h): start writeback of the range's dirty pages without waiting for it.
-    internal const uint SYNC_FILE_RANGE_WRITE = 2;
-
     // utimensat(2): leave this timestamp as it is.
     internal const long UTIME_OMIT = (1L << 30) - 2;
 
@@ -114,9 +111,6 @@ internal static unsafe partial class LibC
     // Returns the error number itself (0 on success) rather than setting errno.
     [LibraryImport(Library, EntryPoint = "posix_fadvise64")]
     internal static partial int PosixFadvise(int fd, long offset, long length, int advice);
-
-    [LibraryImport(Library, EntryPoint = "sync_file_range", SetLastError = true)]
-    internal static partial int SyncFileRange(int fd, long offset, long length, uint flags);
 
     [LibraryImport(Library, EntryPoint = "ftruncate64", SetLastError = true)]
     internal static partial int FTruncate(int fd, long length);
