@@ -8,19 +8,21 @@ namespace RescueKit.Backup.Archive;
 /// after the other. Always gives exactly <see cref="Length"/> bytes: when the file shrinks or a read fails (EIO) the
 /// rest is zeros and <see cref="Problem"/> says why, so a changing file never breaks the archive around it. Each
 /// read is a pread(2) straight into the consumer's buffer (no copy in between), as large as the consumer asks for
-/// within the current segment.
+/// within the current segment, and tells the <see cref="ReadAhead"/> how far it got.
 /// </summary>
 internal sealed class FileContentStream : Stream
 {
     private readonly UnixFd file;
     private readonly IReadOnlyList<SparseSegment> segments;
+    private readonly ReadAhead readAhead;
     private int segment;
     private long segmentDone;
     private long position;
 
-    public FileContentStream(UnixFd file, long size, IReadOnlyList<SparseSegment>? sparseMap)
+    public FileContentStream(UnixFd file, long size, IReadOnlyList<SparseSegment>? sparseMap, ReadAhead readAhead)
     {
         this.file = file;
+        this.readAhead = readAhead;
         segments = sparseMap ?? (size > 0 ? [new SparseSegment(0, size)] : []);
         Length = segments.Sum(s => s.Length);
     }
@@ -72,6 +74,7 @@ internal sealed class FileContentStream : Stream
         destination[got..want].Clear();
         segmentDone += want;
         position += want;
+        readAhead.ReadTo(current.Offset + segmentDone);
         return want;
     }
 

@@ -19,19 +19,25 @@ public static class TreeArchiver
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tarOutput);
         ArgumentNullException.ThrowIfNull(observer);
-        var run = new Run(options, observer);
+        var excludes = options.Excludes.Select(pattern => new PathGlob(pattern)).ToList();
+        using var readAhead = new ReadAhead(options.Root, excludes);
+        var run = new Run(options, observer, readAhead);
         using (var writer = new PaxWriter(tarOutput, leaveOpen: true))
         {
-            var excludes = options.Excludes.Select(pattern => new PathGlob(pattern)).ToList();
+            var index = 0L;
             foreach (var item in TreeWalker.Walk(options.Root, excludes, run.Warn, cancellationToken))
+            {
+                readAhead.Reached(index++);
                 run.Archive(item, writer);
+            }
             writer.Finish();
         }
+        readAhead.Complete();
         return new ArchiveSummary(run.Entries, run.ContentBytes, run.Warnings);
     }
 
     // The state of one archive run: the first path of each multiply-linked inode, counters.
-    private sealed class Run(ArchiveOptions options, IArchiveObserver observer)
+    private sealed class Run(ArchiveOptions options, IArchiveObserver observer, ReadAhead readAhead)
     {
         private readonly Dictionary<(ulong Device, ulong Inode), byte[]> firstLinks = [];
 
@@ -129,7 +135,7 @@ public static class TreeArchiver
             using (file)
             {
                 var sparseMap = SparseMap(file, status);
-                using var data = new FileContentStream(file, status.Size, sparseMap);
+                using var data = new FileContentStream(file, status.Size, sparseMap, readAhead);
                 writer.WriteEntry(Header(item, TarEntryType.Regular, null, xattrs, sparseMap), data);
                 ContentBytes += data.Length;
                 // One fstat after reading tells both whether the name was swapped for another file between lstat and

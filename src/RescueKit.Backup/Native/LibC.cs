@@ -37,6 +37,9 @@ internal static unsafe partial class LibC
     internal const int SEEK_DATA = 3;
     internal const int SEEK_HOLE = 4;
 
+    // posix_fadvise(2) advice (linux/fadvise.h): start reading the range into the page cache now.
+    internal const int POSIX_FADV_WILLNEED = 3;
+
     // utimensat(2): leave this timestamp as it is.
     internal const long UTIME_OMIT = (1L << 30) - 2;
 
@@ -104,6 +107,10 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "lseek64", SetLastError = true)]
     internal static partial long LSeek(int fd, long offset, int whence);
+
+    // Returns the error number itself (0 on success) rather than setting errno.
+    [LibraryImport(Library, EntryPoint = "posix_fadvise64")]
+    internal static partial int PosixFadvise(int fd, long offset, long length, int advice);
 
     [LibraryImport(Library, EntryPoint = "ftruncate64", SetLastError = true)]
     internal static partial int FTruncate(int fd, long length);

@@ -74,6 +74,10 @@ public sealed unsafe class UnixFd : IDisposable
         throw Posix.Error("lseek", Path);
     }
 
+    /// <summary>Asks the kernel to start reading the range into the page cache (POSIX_FADV_WILLNEED) and returns
+    /// without waiting for it. Only a hint: a filesystem that cannot do it reads the data when it is read.</summary>
+    public void AdviseWillNeed(long offset, long length) => _ = LibC.PosixFadvise(fd, offset, length, LibC.POSIX_FADV_WILLNEED);
+
     public void Truncate(long length) => Posix.Check(LibC.FTruncate(fd, length), "ftruncate", Path);
 
     /// <summary>fchown(2) by number; clears set-id bits and security.capability, so it comes before chmod and xattrs.</summary>

@@ -6,11 +6,18 @@ namespace RescueKit.Backup.Sets;
 /// <summary>
 /// The end of a set's pipeline: takes the compressed stream, seals it into AES-256-GCM records when the backup is
 /// encrypted (<see cref="RecordCipher"/>), splits it into chunk files of at most the chunk size (NAME.000, NAME.001, …),
-/// SHA-256s each chunk as it is written and fsyncs it when it is complete. <see cref="Finish"/> must be called to
+/// SHA-256s each chunk as it is written and fsyncs it when it is complete. A full chunk is fsynced on a thread-pool
+/// thread while the next one is written, so the pipeline does not stop for the disk once per chunk; <see cref="Finish"/>
+/// fsyncs the last one and waits for the others, and throws if any of them failed. <see cref="Finish"/> must be called to
 /// end the stream; disposing without it leaves only incomplete files in the staging directory.
 /// </summary>
 internal sealed class ChunkedWriter : Stream
 {
+    // Data reaches the file in writes of at most this size, each hashed just before it is written, while it is still
+    // in the CPU's cache. 1 MiB writes cost this kernel (6.18, ext4) two to three times the copy time of 128 KiB ones
+    // in perf samples of whole backups (copy_folio_from_iter_atomic), so the blocks from the compressor are cut.
+    private const int FileWriteSize = 128 << 10;
+
     private readonly string _directory;
     private readonly string _name;
     private readonly bool _numbered;
@@ -21,6 +28,7 @@ internal sealed class ChunkedWriter : Stream
     private readonly byte[]? _record;
     private readonly byte[]? _sealed;
     private readonly List<BackupFile> _chunks = [];
+    private readonly List<Task> _syncing = [];
     private FileStream? _file;
     private string _filePath = "";
     private IncrementalHash? _hash;
@@ -88,7 +96,7 @@ internal sealed class ChunkedWriter : Stream
             {
                 if (_file is null || _inChunk == _chunkSize)
                 {
-                    CloseChunk();
+                    CloseChunk(inBackground: true);
                     OpenChunk();
                 }
                 var n = (int)Math.Min(data.Length, _chunkSize - _inChunk);
@@ -105,7 +113,7 @@ internal sealed class ChunkedWriter : Stream
                 SealPending(chunkFull ? RecordCipher.Follows.EndOfChunk : RecordCipher.Follows.MoreRecords);
                 if (chunkFull)
                 {
-                    CloseChunk();
+                    CloseChunk(inBackground: true);
                     OpenChunk();
                 }
             }
@@ -122,7 +130,8 @@ internal sealed class ChunkedWriter : Stream
     {
         if (_file is null) OpenChunk();
         if (_cipher is not null) SealPending(RecordCipher.Follows.EndOfStream);
-        CloseChunk();
+        CloseChunk(inBackground: false);
+        WaitForSyncs();
         return _chunks;
     }
 
@@ -136,6 +145,8 @@ internal sealed class ChunkedWriter : Stream
 
     private void OpenChunk()
     {
+        // A chunk whose fsync has failed fails the backup now rather than at the end.
+        if (_syncing.Any(t => t.IsFaulted)) WaitForSyncs();
         var relative = _numbered ? $"{_name}.{_chunks.Count:D3}" : _name;
         _filePath = Path.Combine(_directory, relative);
         try
@@ -159,42 +170,75 @@ internal sealed class ChunkedWriter : Stream
 
     private void WriteFile(ReadOnlySpan<byte> bytes)
     {
-        try
+        for (var rest = bytes; !rest.IsEmpty;)
         {
-            _file!.Write(bytes);
+            var piece = rest[..Math.Min(rest.Length, FileWriteSize)];
+            _hash!.AppendData(piece);
+            try
+            {
+                _file!.Write(piece);
+            }
+            catch (IOException e)
+            {
+                throw TargetFailure.Writing(e, _filePath);
+            }
+            rest = rest[piece.Length..];
         }
-        catch (IOException e)
-        {
-            throw TargetFailure.Writing(e, _filePath);
-        }
-        _hash!.AppendData(bytes);
         _inChunk += bytes.Length;
     }
 
-    private void CloseChunk()
+    private void CloseChunk(bool inBackground)
     {
         if (_file is null) return;
-        try
-        {
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
-        }
-        catch (IOException e)
-        {
-            throw TargetFailure.Writing(e, _filePath);
-        }
+        var (file, path) = (_file, _filePath);
         _file = null;
-        var relative = Path.GetRelativePath(_directory, _filePath);
+        if (inBackground) _syncing.Add(Task.Run(() => Sync(file, path)));
+        else Sync(file, path);
+        var relative = Path.GetRelativePath(_directory, path);
         _chunks.Add(new BackupFile(relative, _inChunk, Convert.ToHexStringLower(_hash!.GetHashAndReset())));
         _hash.Dispose();
         _hash = null;
         _inChunk = 0;
     }
 
+    private static void Sync(FileStream file, string path)
+    {
+        try
+        {
+            using (file) file.Flush(flushToDisk: true);
+        }
+        catch (IOException e)
+        {
+            throw TargetFailure.Writing(e, path);
+        }
+    }
+
+    // Throws the first failure of the chunks fsynced in the background.
+    private void WaitForSyncs()
+    {
+        try
+        {
+            Task.WaitAll(_syncing);
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            // The background fsyncs end (and close their files) before the staging directory can be removed.
+            try
+            {
+                Task.WaitAll(_syncing);
+            }
+            catch (AggregateException)
+            {
+                // Disposing after a failure: the error that matters was thrown already.
+            }
             _file?.Dispose();
             _hash?.Dispose();
             _cipher?.Dispose();

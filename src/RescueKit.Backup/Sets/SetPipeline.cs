@@ -1,26 +1,31 @@
-using System.IO.Pipelines;
 using RescueKit.Backup.Archive;
 using RescueKit.Core.Backup;
 
 namespace RescueKit.Backup.Sets;
 
 /// <summary>
-/// One filesystem's archive stream, in stages on their own threads joined by bounded pipes, so reading,
+/// One filesystem's archive stream, in stages on their own threads joined by bounded hand-offs, so reading,
 /// compressing and hashing/encrypting/writing overlap (issue 3 "Backup"): TreeArchiver writes the tar through the
-/// compressor (libzstd's worker threads; gzip in a stage of its own, behind a pipe) into a pipe that the
-/// <see cref="ChunkedWriter"/> takes it from. Each pipe holds at most <see cref="PipeBytes"/>, which with the compressor's windows keeps the memory
+/// compressor (libzstd's worker threads; gzip in a stage of its own, behind a hand-off) into a <see cref="BlockHandoff"/>
+/// that the <see cref="ChunkedWriter"/> takes it from. Each hand-off holds at most <see cref="HandoffBytes"/>, which with
+/// the compressor's windows keeps the memory
 /// bounded whatever the size of the tree. The first failure of any stage stops the others and is what is thrown.
 /// </summary>
 internal static class SetPipeline
 {
-    public const long PipeBytes = 8 << 20;
+    // 8 blocks of 1 MiB between two stages: the compressor's output comes in writes of up to 1 MiB.
+    private const int BlockSize = 1 << 20;
+    private const int Blocks = 8;
+
+    /// <summary>The most bytes between two stages.</summary>
+    public const long HandoffBytes = (long)BlockSize * Blocks;
 
     public static (ArchiveSummary Summary, IReadOnlyList<BackupFile> Chunks) Run(
         ArchiveOptions options, IArchiveObserver observer, BackupCompression compression, ChunkedWriter output,
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var compressed = NewPipe();
+        var compressed = new BlockHandoff(BlockSize, Blocks);
         ArchiveSummary? summary = null;
         var failure = new FirstFailure();
 
@@ -29,28 +34,27 @@ internal static class SetPipeline
         var tasks = new List<Task>();
         if (compression.Algorithm == SetCompression.Gzip)
         {
-            var tar = NewPipe();
-            tasks.Add(Stage(stop, failure, [tar.Writer], [], () =>
+            var tar = new BlockHandoff(BlockSize, Blocks);
+            tasks.Add(Stage(stop, failure, [tar], () =>
             {
-                using var tarStream = tar.Writer.AsStream();
+                using var tarStream = tar.Writer;
                 summary = TreeArchiver.Write(options, tarStream, observer, stop.Token);
             }));
-            tasks.Add(Stage(stop, failure, [compressed.Writer], [tar.Reader], () =>
+            tasks.Add(Stage(stop, failure, [tar, compressed], () =>
             {
-                using var input = tar.Reader.AsStream();
-                using var compressor = SetCompression.Compress(compression, compressed.Writer.AsStream());
-                input.CopyTo(compressor, 1 << 20);
+                using var compressor = SetCompression.Compress(compression, compressed.Writer);
+                tar.DrainTo(compressor);
             }));
         }
         else
         {
-            tasks.Add(Stage(stop, failure, [compressed.Writer], [], () =>
+            tasks.Add(Stage(stop, failure, [compressed], () =>
             {
-                using var compressor = SetCompression.Compress(compression, compressed.Writer.AsStream());
+                using var compressor = SetCompression.Compress(compression, compressed.Writer);
                 summary = TreeArchiver.Write(options, compressor, observer, stop.Token);
             }));
         }
-        tasks.Add(Stage(stop, failure, [], [compressed.Reader], () => Drain(compressed.Reader, output)));
+        tasks.Add(Stage(stop, failure, [compressed], () => compressed.DrainTo(output)));
 
         try
         {
@@ -65,26 +69,9 @@ internal static class SetPipeline
         return (summary!, output.Finish());
     }
 
-    // Writes the pipe's segments to the output as they are, without copying them into a buffer of its own first.
-    private static void Drain(PipeReader reader, Stream output)
-    {
-        while (true)
-        {
-            var result = reader.ReadAsync().AsTask().GetAwaiter().GetResult();
-            foreach (var segment in result.Buffer) output.Write(segment.Span);
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted) break;
-        }
-        reader.Complete();
-    }
-
-    private static Pipe NewPipe() =>
-        new(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2, minimumSegmentSize: 128 << 10,
-            useSynchronizationContext: false));
-
-    /// <summary>Runs a stage on its own thread. When it fails, its pipe ends are completed with the error (so a stage
-    /// blocked on it wakes) and the others are cancelled.</summary>
-    private static Task Stage(CancellationTokenSource stop, FirstFailure failure, PipeWriter[] writes, PipeReader[] reads, Action body) =>
+    /// <summary>Runs a stage on its own thread. When it fails, the hand-offs it touches are failed with the error (so a
+    /// stage waiting on one wakes) and the others are cancelled.</summary>
+    private static Task Stage(CancellationTokenSource stop, FirstFailure failure, BlockHandoff[] handoffs, Action body) =>
         Task.Factory.StartNew(() =>
         {
             try
@@ -95,8 +82,7 @@ internal static class SetPipeline
             {
                 Interlocked.CompareExchange(ref failure.Error, e, null);
                 stop.Cancel();
-                foreach (var w in writes) w.Complete(e);
-                foreach (var r in reads) r.Complete(e);
+                foreach (var h in handoffs) h.Fail(e);
                 throw;
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -80,24 +80,23 @@ public sealed unsafe class ZstdCompressStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_cctx == 0, this);
-        if (_staged + buffer.Length <= StageSize)
+        // A write of a whole stage or more (the tar writer's 1 MiB of file data) goes to libzstd as it is: copying
+        // it into the stage first would only add a copy of every large file.
+        if (buffer.Length >= StageSize || _staged + buffer.Length > StageSize)
         {
-            buffer.CopyTo(_stage.AsSpan(_staged));
-            _staged += buffer.Length;
-            if (_staged < StageSize) return;
-            Compress(_stage);
+            Compress(_stage.AsSpan(0, _staged));
             _staged = 0;
-            return;
+            if (buffer.Length >= StageSize)
+            {
+                Compress(buffer);
+                return;
+            }
         }
-        Compress(_stage.AsSpan(0, _staged));
+        buffer.CopyTo(_stage.AsSpan(_staged));
+        _staged += buffer.Length;
+        if (_staged < StageSize) return;
+        Compress(_stage);
         _staged = 0;
-        if (buffer.Length < StageSize)
-        {
-            buffer.CopyTo(_stage);
-            _staged = buffer.Length;
-            return;
-        }
-        Compress(buffer);
     }
 
     private void Compress(ReadOnlySpan<byte> buffer)

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The backup tests drive the read-ahead and the pipeline's hand-off directly.
+[assembly: InternalsVisibleTo("RescueKit.Backup.Tests")]
