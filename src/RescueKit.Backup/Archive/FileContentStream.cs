@@ -1,4 +1,5 @@
 using RescueKit.Backup.Native;
+using RescueKit.Core.IO;
 using RescueKit.Formats.Tar;
 
 namespace RescueKit.Backup.Archive;
@@ -10,7 +11,7 @@ namespace RescueKit.Backup.Archive;
 /// read is a pread(2) straight into the consumer's buffer (no copy in between), as large as the consumer asks for
 /// within the current segment, and tells the <see cref="ReadAhead"/> how far it got.
 /// </summary>
-internal sealed class FileContentStream : Stream
+internal sealed class FileContentStream : SequentialReadStream
 {
     private readonly UnixFd file;
     private readonly IReadOnlyList<SparseSegment> segments;
@@ -32,19 +33,11 @@ internal sealed class FileContentStream : Stream
 
     public override long Length { get; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Position
     {
         get => position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] destination, int offset, int count) => Read(destination.AsSpan(offset, count));
 
     // Reads the next piece of the current segment (zeros once the file has failed or ended early).
     public override int Read(Span<byte> destination)
@@ -77,14 +70,4 @@ internal sealed class FileContentStream : Stream
         readAhead.ReadTo(current.Offset + segmentDone);
         return want;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] source, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,5 @@
+using RescueKit.Core.IO;
+
 namespace RescueKit.Backup.Sets;
 
 /// <summary>
@@ -129,18 +131,8 @@ internal sealed class BlockHandoff
         if (failure is not null) throw new OperationCanceledException("the other stage of the backup pipeline failed", failure);
     }
 
-    private sealed class WriterStream(BlockHandoff handoff) : Stream
+    private sealed class WriterStream(BlockHandoff handoff) : SequentialWriteStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => handoff.Write(buffer.AsSpan(offset, count));
         public override void Write(ReadOnlySpan<byte> buffer) => handoff.Write(buffer);
 
         protected override void Dispose(bool disposing)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using RescueKit.Core.Backup;
+using RescueKit.Core.IO;
 
 namespace RescueKit.Backup.Sets;
 
@@ -8,7 +9,7 @@ namespace RescueKit.Backup.Sets;
 /// last byte is, and opening the AES-256-GCM records of an encrypted backup. Any fault is a
 /// <see cref="ChunkFaultException"/> naming the chunk.
 /// </summary>
-internal sealed class ChunkedReader : Stream
+internal sealed class ChunkedReader : SequentialReadStream
 {
     private readonly string _directory;
     private readonly IReadOnlyList<BackupFile> _chunks;
@@ -34,17 +35,6 @@ internal sealed class ChunkedReader : Stream
 
     /// <summary>The chunk being read (for messages), or null before the first and after the last.</summary>
     public BackupFile? Current => _index >= 0 && _index < _chunks.Count ? _chunks[_index] : null;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using RescueKit.Core.IO;
 
 namespace RescueKit.Core.Compression;
 
@@ -8,7 +9,7 @@ namespace RescueKit.Core.Compression;
 /// before they reach libzstd, so it is called about once per MiB rather than once per member; large writes go to it
 /// directly. Compressed output leaves in writes of up to <see cref="StageSize"/> too.
 /// </summary>
-public sealed unsafe class ZstdCompressStream : Stream
+public sealed unsafe class ZstdCompressStream : SequentialWriteStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -57,15 +58,6 @@ public sealed unsafe class ZstdCompressStream : Stream
         static bool Free(nint h) { NativeLibrary.Free(h); return true; }
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     /// <summary>Hands the gathered writes to libzstd and flushes the inner stream (the frame is not flushed: what libzstd
     /// holds is compressed when more data or the end comes).</summary>
     public override void Flush()
@@ -74,8 +66,6 @@ public sealed unsafe class ZstdCompressStream : Stream
         _staged = 0;
         _inner.Flush();
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {

@@ -1,3 +1,5 @@
+using RescueKit.Core.IO;
+
 namespace RescueKit.Core.Compression;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace RescueKit.Core.Compression;
 /// system libzstd. Input that ends inside a frame is an <see cref="InvalidDataException"/>, so a truncated archive is
 /// never mistaken for a short one.
 /// </summary>
-public sealed unsafe class ZstdDecompressStream : Stream
+public sealed unsafe class ZstdDecompressStream : SequentialReadStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -32,18 +34,6 @@ public sealed unsafe class ZstdDecompressStream : Stream
         if (_dctx == 0) throw new OutOfMemoryException("ZSTD_createDCtx failed");
         _in = new byte[(int)ZstdNative.DStreamInSize()];
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {

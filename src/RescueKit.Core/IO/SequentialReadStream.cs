@@ -1,0 +1,20 @@
+namespace RescueKit.Core.IO;
+
+/// <summary>
+/// A stream read from start to end once, never written or repositioned: what the backup's readers (decompressors,
+/// chunk readers, file contents) are. Subclasses implement <see cref="Read(Span{byte})"/>.
+/// </summary>
+public abstract class SequentialReadStream : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public abstract override int Read(Span<byte> buffer);
+}
