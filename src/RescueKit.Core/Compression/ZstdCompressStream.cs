@@ -28,15 +28,7 @@ public sealed unsafe class ZstdCompressStream : SequentialWriteStream
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 22);
         _inner = inner;
         _leaveOpen = leaveOpen;
-        try
-        {
-            _cctx = ZstdNative.CreateCCtx();
-        }
-        catch (DllNotFoundException e)
-        {
-            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", e.Message);
-        }
-        if (_cctx == 0) throw new OutOfMemoryException("ZSTD_createCCtx failed");
+        _cctx = ZstdNative.CreateContext(ZstdNative.CreateCCtx, "ZSTD_createCCtx");
         ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.CompressionLevel, level));
         ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.ChecksumFlag, 1));
         if (workers > 0)

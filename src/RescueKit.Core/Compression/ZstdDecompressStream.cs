@@ -23,15 +23,7 @@ public sealed unsafe class ZstdDecompressStream : SequentialReadStream
     {
         _inner = inner;
         _leaveOpen = leaveOpen;
-        try
-        {
-            _dctx = ZstdNative.CreateDCtx();
-        }
-        catch (DllNotFoundException e)
-        {
-            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", e.Message);
-        }
-        if (_dctx == 0) throw new OutOfMemoryException("ZSTD_createDCtx failed");
+        _dctx = ZstdNative.CreateContext(ZstdNative.CreateDCtx, "ZSTD_createDCtx");
         _in = new byte[(int)ZstdNative.DStreamInSize()];
     }
 

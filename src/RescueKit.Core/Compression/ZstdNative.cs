@@ -65,6 +65,25 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(Library, EntryPoint = "ZSTD_getErrorName")]
     internal static partial byte* GetErrorName(nuint code);
 
+    /// <summary>
+    /// A compression or decompression context from <paramref name="create"/> (the first call into libzstd, so where a
+    /// missing library shows): a missing libzstd.so.1 is a missing prerequisite naming its package.
+    /// </summary>
+    internal static nint CreateContext(Func<nint> create, string function)
+    {
+        nint context;
+        try
+        {
+            context = create();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", e.Message);
+        }
+        if (context == 0) throw new OutOfMemoryException(function + " failed");
+        return context;
+    }
+
     internal static nuint Check(nuint code)
     {
         if (IsError(code) != 0)
