@@ -38,14 +38,10 @@ internal sealed class OpenedBackup : IDisposable
         {
             return new OpenedBackup(BackupSet.Open(mount.Local(url.Name)), mount);
         }
-        catch (RescueKitException e)
+        catch (Exception e)
         {
             mount.Dispose();
-            throw mount.Translate(e);
-        }
-        catch
-        {
-            mount.Dispose();
+            if (e is RescueKitException known) throw mount.Translate(known);
             throw;
         }
     }
