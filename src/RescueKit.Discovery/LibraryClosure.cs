@@ -8,18 +8,20 @@ namespace RescueKit.Discovery;
 /// running ldd (which may execute the program): each file, its PT_INTERP, and its DT_NEEDED libraries recursively,
 /// searched in DT_RPATH (only when there is no DT_RUNPATH; the loading objects' DT_RPATH too), DT_RUNPATH, the
 /// /etc/ld.so.conf directories (what ld.so.cache is built from) and the default directories. LD_LIBRARY_PATH is
-/// ignored: the rescue system will not have it. Libraries a program dlopen()s are invisible here; see
-/// <see cref="DlopenExtras"/>.
+/// ignored: the rescue system will not have it. Libraries a program dlopen()s are followed where it declares them
+/// in .note.dlopen notes (kmod 34, systemd 257: the first soname of each entry the host has); those of programs that
+/// declare nothing are in <see cref="DlopenExtras"/>.
 /// </summary>
 public static class LibraryClosure
 {
     private static readonly string[] DefaultDirectories =
         ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
 
-    /// <summary>Loaded with dlopen() by glibc (NSS) and by .NET (libgcc_s for unwinding, OpenSSL 3 for crypto), so no
-    /// DT_NEEDED names them.</summary>
-    private static readonly string[] DlopenedLibraries =
-        ["libnss_files.so.2", "libnss_dns.so.2", "libgcc_s.so.1", "libssl.so.3", "libcrypto.so.3"];
+    /// <summary>Loaded with dlopen() and declared nowhere: by glibc (NSS), by .NET (libgcc_s for unwinding, OpenSSL 3 for
+    /// crypto), by rescuekit itself (libzstd) and by kmod and cryptsetup builds that predate dlopen notes (libzstd,
+    /// liblzma for compressed modules, libcrypto).</summary>
+    public static readonly IReadOnlyList<string> DlopenedLibraries =
+        ["libnss_files.so.2", "libnss_dns.so.2", "libgcc_s.so.1", "libssl.so.3", "libcrypto.so.3", "libzstd.so.1", "liblzma.so.5"];
 
     /// <summary>Every host path to copy for <paramref name="files"/> (host paths, under <paramref name="root"/> when
     /// it is not "/"): the files themselves, their interpreters and libraries, and for each symlink among them the
@@ -67,6 +69,15 @@ public static class LibraryClosure
                     : FindIn(needed, searched);
                 queue.Enqueue((found ?? throw new LibraryNotFoundException(needed, path, searched.Distinct()), rPath, false));
             }
+            foreach (var dependency in info.Dlopen)
+            {
+                // dlopen() searches like DT_NEEDED (the caller's RUNPATH, then the system); the first soname found is the
+                // one the program would load. An optional one the host lacks is a feature the host lacks too.
+                var found = dependency.Sonames.Select(name => FindIn(name, searched)).FirstOrDefault(f => f is not null);
+                if (found is not null) queue.Enqueue((found, rPath, false));
+                else if (dependency.IsRequired)
+                    throw new LibraryNotFoundException(string.Join(" or ", dependency.Sonames), path, searched.Distinct());
+            }
         }
         return result.ToList();
     }
@@ -75,14 +86,17 @@ public static class LibraryClosure
     /// where the host has them, each with its symlink chain. Pass them to <see cref="Resolve"/> for their own needs.</summary>
     public static IReadOnlyList<string> DlopenExtras(string root)
     {
-        var directories = SystemDirectories(root);
         return DlopenedLibraries
-            .Select(name => FindIn(name, directories))
+            .Select(name => FindOnHost(name, root))
             .OfType<string>()
             .SelectMany(path => HostPath.WithSymlinkChain(path, root))
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>Where the host's loader finds <paramref name="soname"/> when nothing else is searched (ld.so.conf and the
+    /// default directories), or null when the host does not have it.</summary>
+    public static string? FindOnHost(string soname, string root) => FindIn(soname, SystemDirectories(root));
 
     private static string[] SystemDirectories(string root) =>
         [.. LdSoConf.Directories(root).Concat(DefaultDirectories).Distinct(StringComparer.Ordinal).Select(d => HostPath.Under(root, d))];

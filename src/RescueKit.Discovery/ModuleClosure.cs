@@ -9,7 +9,7 @@ namespace RescueKit.Discovery;
 /// resolving aliases as modprobe does, and the firmware= files each chosen module names. This is the set
 /// <c>modprobe --show-depends</c> would insmod, computed without running modprobe.
 /// </summary>
-public sealed class ModuleClosure(IToolRunner tools, ILogger log)
+public sealed class ModuleClosure(ILogger log)
 {
     private static readonly string[] DepmodInputs = ["modules.order", "modules.builtin", "modules.builtin.modinfo"];
 
@@ -47,7 +47,6 @@ public sealed class ModuleClosure(IToolRunner tools, ILogger log)
 
     private ModuleSet Close(ModuleIndex index, KernelImage kernel, IEnumerable<string> start, string root)
     {
-        var reader = new ModuleInfoReader(tools);
         var chosen = new SortedSet<string>(StringComparer.Ordinal);
         var firmwareNames = new SortedSet<string>(StringComparer.Ordinal);
         var visited = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +63,7 @@ public sealed class ModuleClosure(IToolRunner tools, ILogger log)
             foreach (var dep in entry.Dependencies) queue.Enqueue(index.NameOfPath(dep));
 
             var softDeps = index.SoftDepsOf(name);
-            foreach (var (key, value) in reader.Read(file))
+            foreach (var (key, value) in ModuleInfoReader.Read(file))
             {
                 if (key == "softdep")
                     softDeps = softDeps.Merge(SoftDependencies.Parse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)));

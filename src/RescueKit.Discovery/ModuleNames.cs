@@ -3,8 +3,6 @@ namespace RescueKit.Discovery;
 /// <summary>The spelling rules kmod applies to module names and aliases.</summary>
 internal static class ModuleNames
 {
-    private static readonly string[] Suffixes = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"];
-
     /// <summary>A module's name as the kernel knows it: "-" and "_" are the same character in module names
     /// (kmod's modname_normalize), so "md-mod" and "md_mod" are one module.</summary>
     public static string Canonical(string name) => name.Replace('-', '_');
@@ -13,10 +11,7 @@ internal static class ModuleNames
     public static string FromPath(string path)
     {
         var file = Path.GetFileName(path);
-        foreach (var suffix in Suffixes)
-            if (file.EndsWith(suffix, StringComparison.Ordinal))
-                return Canonical(file[..^suffix.Length]);
-        return Canonical(file);
+        return Canonical(ModuleFiles.CompressionOf(file) is null ? file : ModuleFiles.WithoutSuffix(file));
     }
 
     /// <summary>An alias with "-" turned into "_" outside bracket expressions, as kmod's alias_normalize does, so

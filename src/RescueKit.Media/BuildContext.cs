@@ -22,6 +22,9 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     /// <summary>The part of <see cref="ModuleSet"/> the initramfs holds; the rest is in <see cref="MediaFiles"/>.</summary>
     public ModuleSet? BootModuleSet { get; set; }
 
+    /// <summary>The module files the rescue system holds, relative to its modules directory, as modules.dep names them.</summary>
+    public IReadOnlyList<string> ShippedModules { get; set; } = [];
+
     /// <summary>Files that go on the medium beside the boot files: path on the medium → host file.</summary>
     public SortedDictionary<string, string> MediaFiles { get; } = new(StringComparer.Ordinal);
     public RootfsManifest Rootfs { get; } = new();

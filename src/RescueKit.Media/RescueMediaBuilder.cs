@@ -10,6 +10,7 @@ public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
     /// <summary>The steps of `mkrescue --output iso`, in order (docs/mkrescue.md lists the same).</summary>
     public static IReadOnlyList<IBuildStep> IsoSteps { get; } =
     [
+        new CheckPrerequisitesStep(),
         new LocateKernelStep(),
         new LocateBootFilesStep(),
         new ResolveModulesStep(),
@@ -17,6 +18,7 @@ public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
         new AddProgramsStep(),
         new AddModulesStep(),
         new AddInitStep(),
+        new CheckRescueSystemStep(),
         new PackInitramfsStep(),
         new BuildEfiImageStep(),
         new WriteIsoStep(),

@@ -8,7 +8,8 @@ namespace RescueKit.Restore;
 
 /// <summary>
 /// `rescuekit selftest`: inside the booted rescue system, checks that every tool the medium carries actually runs (its
-/// libraries resolve), that modprobe finds the modules of the running kernel, and that OpenSSL-backed hashing works.
+/// libraries resolve), that the essential modules of the medium (RK_ESSENTIAL_MODULES: its CD, disk and USB drivers
+/// and its file system) load with modprobe, and that OpenSSL-backed hashing works.
 /// </summary>
 public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment)
 {
@@ -33,7 +34,7 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
         foreach (var (name, path) in tools)
             Report(name, CheckRuns(name, Path.Combine(environment.Root, path.TrimStart('/'))));
 
-        Report("kernel modules", CheckModules());
+        foreach (var (check, problem) in CheckModules()) Report(check, problem);
         // init waited for it before the self-test: still there, the drivers kept on the medium never finished loading.
         Report("drivers kept on the medium", File.Exists(environment.DevicesPending)
             ? $"still loading ({environment.DevicesPending} exists; see /run/rescuekit/init.log)"
@@ -72,15 +73,43 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
         }
     }
 
-    private string? CheckModules()
+    /// <summary>
+    /// modprobe (for real: loading a module twice is a no-op) of each essential module, each its own check: exit 0 is
+    /// not enough, the kernel must then have it (/sys/module, or modules.builtin). A medium whose modules kmod cannot
+    /// read fails here by module name.
+    /// </summary>
+    private IEnumerable<(string Check, string? Problem)> CheckModules()
     {
         var release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
-        if (release is null) return "/proc is not mounted";
+        if (release is null) { yield return ("kernel modules", "/proc is not mounted"); yield break; }
         var dir = Path.Combine(environment.Root, "lib/modules", release);
-        if (!File.Exists(Path.Combine(dir, "modules.dep"))) return $"no modules.dep for the running kernel {release}";
-        if (environment.Tools().All(t => t.Name != "kmod")) return "kmod is not in the rescue system";
-        var (code, output) = Execute(Path.Combine(environment.Root, "usr/sbin/modprobe"), ["--dry-run", "isofs"]);
-        return code == 0 ? null : $"modprobe --dry-run isofs failed: {output.Trim()}";
+        if (!File.Exists(Path.Combine(dir, "modules.dep"))) { yield return ("kernel modules", $"no modules.dep for the running kernel {release}"); yield break; }
+        if (environment.Tools().All(t => t.Name != "kmod")) { yield return ("kernel modules", "kmod is not in the rescue system"); yield break; }
+        var essential = environment.Variables().GetValueOrDefault("RK_ESSENTIAL_MODULES", "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (essential.Length == 0) { yield return ("kernel modules", $"rescue.conf names no RK_ESSENTIAL_MODULES"); yield break; }
+        var builtin = File.Exists(Path.Combine(dir, "modules.builtin"))
+            ? File.ReadLines(Path.Combine(dir, "modules.builtin")).Select(ModuleName).ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var module in essential)
+        {
+            var name = module.Replace('-', '_');
+            var (code, output) = Execute(Path.Combine(environment.Root, "usr/sbin/modprobe"), [module]);
+            string? problem = null;
+            if (code != 0)
+                problem = $"modprobe {module} failed: {output.Trim().Split('\n')[0]}";
+            else if (!Directory.Exists(Path.Combine(environment.Root, "sys/module", name)) && !builtin.Contains(name))
+                problem = $"modprobe {module} exited 0 but the kernel has no module {name}";
+            yield return ($"module {module}", problem);
+        }
+    }
+
+    /// <summary>"kernel/drivers/scsi/sr_mod.ko" → "sr_mod".</summary>
+    private static string ModuleName(string path)
+    {
+        var file = Path.GetFileName(path);
+        var ko = file.IndexOf(".ko", StringComparison.Ordinal);
+        return (ko < 0 ? file : file[..ko]).Replace('-', '_');
     }
 
     private static string? CheckHashing()

@@ -12,7 +12,7 @@ public class ModuleClosureHostTests
     private static readonly string ModulesDirectory = $"/lib/modules/{Version}";
     private static readonly KernelImage Kernel = new(Version, $"/boot/vmlinuz-{Version}", ModulesDirectory, false, null);
 
-    private static ModuleClosure Closure() => new(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
+    private static ModuleClosure Closure() => new(Serilog.Core.Logger.None);
 
     [TestCase("ext4")]
     [TestCase("raid1")]

@@ -43,7 +43,7 @@ public class ModuleClosureSyntheticTests
     [TearDown]
     public void TearDown() => tree.Dispose();
 
-    private static ModuleClosure Closure() => new(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
+    private static ModuleClosure Closure() => new(Serilog.Core.Logger.None);
 
     [Test]
     public void SoftDepCycle_Terminates_AndIncludesBothSides()

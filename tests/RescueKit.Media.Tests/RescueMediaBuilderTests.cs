@@ -7,7 +7,17 @@ namespace RescueKit.Media.Tests;
 /// <summary>A host that lacks a piece: the build stops with the piece and its package named, and leaves no ISO behind.</summary>
 public class RescueMediaBuilderTests
 {
-    private static RescueConfig Config(TempDirectory host, TempDirectory output) => new()
+    /// <summary>A host root with the programs the first step looks for, so a test reaches the piece it takes away.</summary>
+    private static RescueConfig Config(TempDirectory host, TempDirectory output)
+    {
+        foreach (var (program, _) in RescueTools.Essential) Executable(host, $"usr/bin/{program}");
+        return BareConfig(host, output);
+    }
+
+    private static void Executable(TempDirectory host, string relative)
+        => File.SetUnixFileMode(host.Write(relative, "#!/bin/sh\n"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+    private static RescueConfig BareConfig(TempDirectory host, TempDirectory output) => new()
     {
         OutputDirectory = output.Path,
         HostName = "testhost",
@@ -27,6 +37,51 @@ public class RescueMediaBuilderTests
     {
         var builder = new RescueMediaBuilder(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
         return Assert.Throws<MissingPrerequisiteException>(() => builder.Build(config, RescueMediaBuilder.IsoSteps))!;
+    }
+
+    [Test]
+    public void FirstStep_NamesEveryMissingProgramWithItsPackage_AndWritesNothing()
+    {
+        using var host = new TempDirectory();
+        using var output = new TempDirectory();
+        AddKernel(host);
+        var config = BareConfig(host, output);
+        File.WriteAllText(config.IsoPath, "the last good ISO");
+
+        var e = Fails(config);
+
+        Assert.That(e.Message, Does.Contain("the program 'busybox'").And.Contain("the program 'kmod'")
+            .And.Contain("apt-get install busybox-static kmod"));
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.MissingPrerequisite));
+        Assert.That(File.ReadAllText(config.IsoPath), Is.EqualTo("the last good ISO"));
+        Assert.That(Directory.EnumerateFiles(output.Path), Has.Exactly(1).Items);
+    }
+
+    [Test]
+    public void FirstStep_ChecksTheProgramsItRuns_AndTheZstdLibrary()
+    {
+        using var host = new TempDirectory();
+        foreach (var (program, _) in RescueTools.Essential) Executable(host, $"usr/bin/{program}");
+        var runner = new NoProgramsRunner();
+
+        var missing = CheckPrerequisitesStep.Missing(runner, host.Path, zstdLoads: () => false);
+
+        Assert.That(missing, Is.EqualTo(new[]
+        {
+            ("the program 'depmod'", "kmod"), ("the program 'grub-mkimage'", "grub-common"), ("the zstd library libzstd.so.1", "libzstd1"),
+        }));
+        Assert.That(CheckPrerequisitesStep.Missing(new ToolRunner(Serilog.Core.Logger.None), host.Path, () => true), Is.Empty,
+            "this machine has depmod and grub-mkimage (make deps)");
+    }
+
+    /// <summary>A system where no program is installed.</summary>
+    private sealed class NoProgramsRunner : IToolRunner
+    {
+        public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
+            string? workingDirectory = null, CancellationToken cancellationToken = default)
+            => throw new MissingPrerequisiteException($"the program '{argv[0]}'", argv[0]);
+
+        public string? Find(string program) => null;
     }
 
     [Test]
@@ -79,7 +134,7 @@ public class RescueMediaBuilderTests
         using var host = new TempDirectory();
         using var output = new TempDirectory();
         AddKernel(host);
-        var config = Config(host, output);
+        var config = BareConfig(host, output);
         var context = new BuildContext(config, new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None, output.Path);
 
         var e = Assert.Throws<MissingPrerequisiteException>(() => new AddProgramsStep().Run(context, CancellationToken.None))!;

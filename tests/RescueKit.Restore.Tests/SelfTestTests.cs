@@ -52,4 +52,49 @@ public class SelfTestTests
         Assert.That(text, Does.Contain("FAIL drivers kept on the medium: still loading"));
         Assert.That(text, Does.Contain("drivers kept on the medium)"), "the summary names the failed check");
     }
+
+    [Test]
+    public void EssentialModuleThatDoesNotLoad_FailsTheSelftestByName()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("etc/rescuekit/rescue.conf", "RK_VERSION='9.9.9'\nRK_ESSENTIAL_MODULES='sr_mod uas isofs'\n");
+        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        rescue.Write($"lib/modules/{release}/modules.dep", "kernel/drivers/scsi/sr_mod.ko.zst:\n");
+        rescue.Write($"lib/modules/{release}/modules.builtin", "kernel/fs/isofs/isofs.ko\n");
+        // kmod as it behaves on a medium whose uas module it cannot read; sr_mod loads; isofs is built in.
+        var modprobe = rescue.Write("usr/sbin/modprobe",
+            "#!/bin/sh\ncase \"$1\" in uas) echo \"modprobe: FATAL: Module uas not found in directory /lib/modules/x\" >&2; exit 1;; esac\nexit 0\n");
+        File.SetUnixFileMode(modprobe, (UnixFileMode)UnixModes.Executable);
+        rescue.Write("etc/rescuekit/tools.list", "kmod /usr/sbin/modprobe\n");
+        Directory.CreateDirectory(Path.Combine(rescue.Root, "sys/module/sr_mod"));
+        var (console, output) = TestConsoles.Create();
+
+        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+
+        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
+        Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(text, Does.Contain("ok module sr_mod"));
+        Assert.That(text, Does.Contain("ok module isofs"));
+        Assert.That(text, Does.Contain("FAIL module uas: modprobe uas failed: modprobe: FATAL: Module uas not found"));
+        Assert.That(text, Does.Contain("RescueKit selftest: FAIL (module uas)"));
+    }
+
+    [Test]
+    public void ModprobeThatSucceedsWithoutLoading_IsAFailure()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("etc/rescuekit/rescue.conf", "RK_VERSION='9.9.9'\nRK_ESSENTIAL_MODULES='sd_mod'\n");
+        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        rescue.Write($"lib/modules/{release}/modules.dep", "");
+        var modprobe = rescue.Write("usr/sbin/modprobe", "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(modprobe, (UnixFileMode)UnixModes.Executable);
+        rescue.Write("etc/rescuekit/tools.list", "kmod /usr/sbin/modprobe\n");
+        var (console, output) = TestConsoles.Create();
+
+        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+
+        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
+        Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(text, Does.Contain("FAIL module sd_mod: modprobe sd_mod exited 0 but the kernel has no module sd_mod"));
+    }
 }

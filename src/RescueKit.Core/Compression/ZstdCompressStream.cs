@@ -9,6 +9,11 @@ namespace RescueKit.Core.Compression;
 /// before they reach libzstd, so it is called about once per MiB rather than once per member; large writes go to it
 /// directly. Compressed output leaves in writes of up to <see cref="StageSize"/> too.
 /// </summary>
+/// <remarks>
+/// Given the content size up front, the frame header records it (zstd format, Frame_Content_Size). Readers that
+/// decompress a file in one piece need it: kmod 34 refuses a .ko.zst module without it ("Failed to determine
+/// decompression size"), where kmod 30 streamed such frames. So every caller that knows the size says it.
+/// </remarks>
 public sealed unsafe class ZstdCompressStream : SequentialWriteStream
 {
     private readonly Stream _inner;
@@ -22,7 +27,9 @@ public sealed unsafe class ZstdCompressStream : SequentialWriteStream
 
     /// <param name="level">zstd level 1..19.</param>
     /// <param name="workers">libzstd worker threads; 0 compresses on the calling thread.</param>
-    public ZstdCompressStream(Stream inner, int level = 3, int workers = 0, bool leaveOpen = false)
+    /// <param name="contentSize">The number of bytes that will be written, recorded in the frame header; writing any
+    /// other number fails when the stream is disposed.</param>
+    public ZstdCompressStream(Stream inner, int level = 3, int workers = 0, bool leaveOpen = false, long? contentSize = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 22);
@@ -33,6 +40,11 @@ public sealed unsafe class ZstdCompressStream : SequentialWriteStream
         ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.ChecksumFlag, 1));
         if (workers > 0)
             ZstdNative.Check(ZstdNative.SetParameter(_cctx, ZstdNative.NbWorkers, workers));
+        if (contentSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(size, nameof(contentSize));
+            ZstdNative.Check(ZstdNative.SetPledgedSrcSize(_cctx, (ulong)size));
+        }
         _out = new byte[Math.Max((int)ZstdNative.CStreamOutSize(), StageSize)];
     }
 

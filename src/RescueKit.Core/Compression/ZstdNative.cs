@@ -41,6 +41,9 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(Library, EntryPoint = "ZSTD_CCtx_setParameter")]
     internal static partial nuint SetParameter(nint cctx, int parameter, int value);
 
+    [LibraryImport(Library, EntryPoint = "ZSTD_CCtx_setPledgedSrcSize")]
+    internal static partial nuint SetPledgedSrcSize(nint cctx, ulong pledgedSrcSize);
+
     [LibraryImport(Library, EntryPoint = "ZSTD_compressStream2")]
     internal static partial nuint CompressStream2(nint cctx, OutBuffer* output, InBuffer* input, int endOp);
 

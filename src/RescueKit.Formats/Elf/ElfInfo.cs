@@ -5,6 +5,7 @@ namespace RescueKit.Formats.Elf;
 /// names (DT_NEEDED, in file order), the search paths it carries (DT_RUNPATH, DT_RPATH, split on ':' and not yet
 /// expanded: "$ORIGIN" stays as written) and its own DT_SONAME. <see cref="IsDynamic"/> is true when the file has a
 /// PT_DYNAMIC segment; a static executable has none, and so no interpreter and no needed libraries.
+/// <see cref="Dlopen"/> lists the libraries the file declares it may dlopen() (its .note.dlopen notes).
 /// </summary>
 public sealed record ElfInfo(
     string? Interpreter,
@@ -12,4 +13,7 @@ public sealed record ElfInfo(
     IReadOnlyList<string> RunPath,
     IReadOnlyList<string> RPath,
     string? Soname,
-    bool IsDynamic);
+    bool IsDynamic)
+{
+    public IReadOnlyList<ElfDlopenDependency> Dlopen { get; init; } = [];
+}

@@ -72,6 +72,22 @@ internal static class ElfLayout
         public const int Size = Value + sizeof(ulong);
     }
 
+    /// <summary>Elf64_Nhdr: n_namesz, n_descsz, n_type (Word each), then the name and the descriptor, each padded to
+    /// 4 bytes (gABI "Note Section"; the dlopen notes are 4-byte aligned in ELF64 too).</summary>
+    public static class Note
+    {
+        public const int NameSize = 0;
+        public const int DescriptorSize = NameSize + sizeof(uint);
+        public const int Type = DescriptorSize + sizeof(uint);
+        public const int Size = Type + sizeof(uint);
+        public const int Alignment = 4;
+    }
+
+    /// <summary>The ELF dlopen metadata note (systemd.io/ELF_DLOPEN_METADATA): section, owner and type.</summary>
+    public const string DlopenSection = ".note.dlopen";
+    public const string DlopenOwner = "FDO";
+    public const uint DlopenNoteType = 0x407c0c0a;
+
     /// <summary>Program header types (gABI "Segment Types").</summary>
     public const uint PtLoad = 1, PtDynamic = 2, PtInterp = 3;
 

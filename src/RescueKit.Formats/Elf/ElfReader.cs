@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json;
 
 namespace RescueKit.Formats.Elf;
 
@@ -25,9 +26,10 @@ public static class ElfReader
             else if (seg.Type == ElfLayout.PtDynamic && dynamic is null)
                 dynamic = seg;
         }
-        return dynamic is { } d
+        var info = dynamic is { } d
             ? ReadDynamic(elf, d, interpreter)
             : new ElfInfo(interpreter, [], [], [], null, IsDynamic: false);
+        return info with { Dlopen = ReadDlopenNotes(elf) };
     }
 
     /// <summary>Reads <paramref name="path"/>; null when it is not an ELF file at all (a script, a text file, a file
@@ -132,6 +134,79 @@ public static class ElfReader
             }
         }
         return new ElfInfo(interpreter, needed, runPath, rPath, soname, IsDynamic: true);
+    }
+
+    /// <summary>
+    /// The entries of every FDO dlopen note in the .note.dlopen sections: each note's descriptor is a NUL-terminated
+    /// JSON array of objects with "soname" (an array of strings), "feature" and "priority"; unknown names are ignored,
+    /// as the specification asks. A note that is not valid JSON is an <see cref="InvalidDataException"/>.
+    /// </summary>
+    private static List<ElfDlopenDependency> ReadDlopenNotes(ElfFile elf)
+    {
+        var result = new List<ElfDlopenDependency>();
+        foreach (var section in elf.Sections)
+        {
+            if (section.Name != ElfLayout.DlopenSection) continue;
+            var data = elf.Read(section.Offset, section.Size, $"section {ElfLayout.DlopenSection}");
+            foreach (var descriptor in Notes(data, ElfLayout.DlopenOwner, ElfLayout.DlopenNoteType))
+                result.AddRange(ParseDlopenJson(descriptor));
+        }
+        return result;
+    }
+
+    /// <summary>The descriptors of the notes in <paramref name="data"/> with this owner and type (gABI "Note Section").</summary>
+    private static List<byte[]> Notes(byte[] data, string owner, uint type)
+    {
+        static int Padded(uint n) => checked((int)((n + ElfLayout.Note.Alignment - 1) / ElfLayout.Note.Alignment * ElfLayout.Note.Alignment));
+        var found = new List<byte[]>();
+        var at = 0;
+        while (data.Length - at >= ElfLayout.Note.Size)
+        {
+            var h = data.AsSpan(at);
+            var nameSize = BinaryPrimitives.ReadUInt32LittleEndian(h[ElfLayout.Note.NameSize..]);
+            var descSize = BinaryPrimitives.ReadUInt32LittleEndian(h[ElfLayout.Note.DescriptorSize..]);
+            var noteType = BinaryPrimitives.ReadUInt32LittleEndian(h[ElfLayout.Note.Type..]);
+            if (nameSize == 0 && descSize == 0 && noteType == 0) { at += ElfLayout.Note.Size; continue; } // 0-padding
+            var nameAt = at + ElfLayout.Note.Size;
+            if (nameSize > int.MaxValue || descSize > int.MaxValue) throw new InvalidDataException("an ELF note is larger than the file");
+            var descAt = nameAt + Padded(nameSize);
+            if (descAt + (long)descSize > data.Length) throw new InvalidDataException("an ELF note runs past the end of its section");
+            // n_namesz counts the name's terminating NUL.
+            var name = Encoding.ASCII.GetString(data, nameAt, (int)nameSize).TrimEnd('\0');
+            if (name == owner && noteType == type) found.Add(data[descAt..(descAt + (int)descSize)]);
+            at = descAt + Padded(descSize);
+        }
+        return found;
+    }
+
+    private static IEnumerable<ElfDlopenDependency> ParseDlopenJson(byte[] descriptor)
+    {
+        var end = Array.IndexOf(descriptor, (byte)0);
+        var json = descriptor.AsMemory(0, end < 0 ? descriptor.Length : end);
+        var entries = new List<ElfDlopenDependency>();
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException("a dlopen note is not a JSON array");
+            foreach (var item in doc.RootElement.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("soname", out var sonames)
+                    || sonames.ValueKind != JsonValueKind.Array)
+                    throw new InvalidDataException("a dlopen note entry has no \"soname\" array");
+                entries.Add(new ElfDlopenDependency(
+                    StringOf(item, "feature") ?? "",
+                    sonames.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()!).ToList(),
+                    StringOf(item, "priority") ?? "recommended"));
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"a dlopen note is not valid JSON: {e.Message}", e);
+        }
+        return entries;
+
+        static string? StringOf(JsonElement item, string name)
+            => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     private static string[] SplitPath(string value) => value.Split(':', StringSplitOptions.RemoveEmptyEntries);

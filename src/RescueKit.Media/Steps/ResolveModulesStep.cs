@@ -13,7 +13,7 @@ public sealed class ResolveModulesStep : IBuildStep
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
         var kernel = context.Kernel!;
-        var closure = new ModuleClosure(context.Runner, context.Log);
+        var closure = new ModuleClosure(context.Log);
         var set = closure.Resolve(kernel, context.Config.Modules, RescueTools.EssentialModules, context.Config.HostRoot);
         var boot = BootModules.Select(set, closure, kernel, context.Config.HostRoot);
         context.Log.Information("{Count} modules, {Firmware} firmware files; {Boot} modules and {BootFirmware} firmware files in the initramfs, the rest on the medium",
