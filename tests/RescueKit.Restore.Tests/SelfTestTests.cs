@@ -56,22 +56,14 @@ public class SelfTestTests
     [Test]
     public void EssentialModuleThatDoesNotLoad_FailsTheSelftestByName()
     {
-        using var rescue = new FakeRescueSystem();
-        rescue.Write("etc/rescuekit/rescue.conf", "RK_VERSION='9.9.9'\nRK_ESSENTIAL_MODULES='sr_mod uas isofs'\n");
-        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        rescue.Write($"lib/modules/{release}/modules.dep", "kernel/drivers/scsi/sr_mod.ko.zst:\n");
-        rescue.Write($"lib/modules/{release}/modules.builtin", "kernel/fs/isofs/isofs.ko\n");
         // kmod as it behaves on a medium whose uas module it cannot read; sr_mod loads; isofs is built in.
-        var modprobe = rescue.Write("usr/sbin/modprobe",
-            "#!/bin/sh\ncase \"$1\" in uas) echo \"modprobe: FATAL: Module uas not found in directory /lib/modules/x\" >&2; exit 1;; esac\nexit 0\n");
-        File.SetUnixFileMode(modprobe, (UnixFileMode)UnixModes.Executable);
-        rescue.Write("etc/rescuekit/tools.list", "kmod /usr/sbin/modprobe\n");
+        using var rescue = WithModprobe("sr_mod uas isofs",
+            "case \"$1\" in uas) echo \"modprobe: FATAL: Module uas not found in directory /lib/modules/x\" >&2; exit 1;; esac\nexit 0");
+        rescue.Write($"lib/modules/{Release}/modules.builtin", "kernel/fs/isofs/isofs.ko\n");
         Directory.CreateDirectory(Path.Combine(rescue.Root, "sys/module/sr_mod"));
-        var (console, output) = TestConsoles.Create();
 
-        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+        var (code, text) = RunSelfTest(rescue);
 
-        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
         Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
         Assert.That(text, Does.Contain("ok module sr_mod"));
         Assert.That(text, Does.Contain("ok module isofs"));
@@ -82,19 +74,33 @@ public class SelfTestTests
     [Test]
     public void ModprobeThatSucceedsWithoutLoading_IsAFailure()
     {
-        using var rescue = new FakeRescueSystem();
-        rescue.Write("etc/rescuekit/rescue.conf", "RK_VERSION='9.9.9'\nRK_ESSENTIAL_MODULES='sd_mod'\n");
-        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        rescue.Write($"lib/modules/{release}/modules.dep", "");
-        var modprobe = rescue.Write("usr/sbin/modprobe", "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(modprobe, (UnixFileMode)UnixModes.Executable);
-        rescue.Write("etc/rescuekit/tools.list", "kmod /usr/sbin/modprobe\n");
-        var (console, output) = TestConsoles.Create();
+        using var rescue = WithModprobe("sd_mod", "exit 0");
 
-        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+        var (code, text) = RunSelfTest(rescue);
 
-        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
         Assert.That(code, Is.EqualTo(ExitCodes.CheckFailed));
         Assert.That(text, Does.Contain("FAIL module sd_mod: modprobe sd_mod exited 0 but the kernel has no module sd_mod"));
+    }
+
+    private static string Release => File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+
+    /// <summary>A rescue system whose only tool is kmod, a modprobe running <paramref name="script"/>, with these
+    /// essential modules and a modules.dep for the running kernel.</summary>
+    private static FakeRescueSystem WithModprobe(string essential, string script)
+    {
+        var rescue = new FakeRescueSystem();
+        rescue.Write("etc/rescuekit/rescue.conf", $"RK_VERSION='9.9.9'\nRK_ESSENTIAL_MODULES='{essential}'\n");
+        rescue.Write($"lib/modules/{Release}/modules.dep", "kernel/drivers/scsi/sr_mod.ko.zst:\n");
+        File.SetUnixFileMode(rescue.Write("usr/sbin/modprobe", $"#!/bin/sh\n{script}\n"), (UnixFileMode)UnixModes.Executable);
+        rescue.Write("etc/rescuekit/tools.list", "kmod /usr/sbin/modprobe\n");
+        return rescue;
+    }
+
+    /// <summary>The self-test's exit code and its output with the test console's line wrapping undone.</summary>
+    private static (int Code, string Text) RunSelfTest(FakeRescueSystem rescue)
+    {
+        var (console, output) = TestConsoles.Create();
+        var code = new SelfTest(console, new RescueEnvironment(rescue.Root)).Run();
+        return (code, System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " "));
     }
 }
