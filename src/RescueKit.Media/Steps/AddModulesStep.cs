@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using RescueKit.Core;
 using RescueKit.Core.Compression;
 using RescueKit.Discovery;
 using RescueKit.Formats.Elf;
@@ -35,27 +35,23 @@ public sealed class AddModulesStep : IBuildStep
             context.Log.Information("kmod here reads no zstd: the modules stay compressed as the host ships them");
 
         // Module path in modules.dep of the host → (file to ship, its path in the rescue tree's modules directory).
-        var stored = new ConcurrentDictionary<string, (string File, string Path)>(StringComparer.Ordinal);
-        Parallel.ForEach(set.Modules, new ParallelOptions { CancellationToken = cancellationToken }, rel =>
+        var shipped = ParallelWork.Map(set.Modules, rel =>
         {
             var host = Path.Combine(modulesDir, rel);
             var source = ModuleFiles.CompressionOf(rel)
                 ?? throw new InvalidDataException($"{host}: modules.dep names a file that is not a kernel module (.ko, .ko.gz, .ko.xz, .ko.zst)");
             var form = target ?? source;
             var storedPath = StoredPath(rel, form);
-            if (form == source)
-            {
-                stored[rel] = (host, storedPath);
-                return;
-            }
+            if (form == source) return (File: host, Path: storedPath);
             var file = Path.Combine(compressedDir, storedPath);
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             var elf = ModuleFiles.ReadElf(host);
             using (var output = File.Create(file))
             using (var zstd = new ZstdCompressStream(output, InitramfsWriter.DefaultZstdLevel, contentSize: elf.Length))
                 zstd.Write(elf);
-            stored[rel] = (file, storedPath);
-        });
+            return (File: file, Path: storedPath);
+        }, cancellationToken);
+        var stored = set.Modules.Zip(shipped).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
 
         // depmod reads the shipped modules through a farm of symlinks: its output is exactly what we ship.
         var farm = Path.Combine(context.WorkDirectory, "depmod");
