@@ -1,0 +1,68 @@
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+
+namespace RescueKit.Restore.Planning;
+
+/// <summary>
+/// Every recreated filesystem that had a mount point, mounted under the target root in mount-point order (/ before
+/// /boot before /boot/efi), each set of the backup extracted into its own, and everything unmounted at the end.
+/// </summary>
+internal static class MountSteps
+{
+    public static void Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names, RestorePlanOptions options)
+    {
+        var mounted = layout.Filesystems
+            .Where(f => f.MountPoint is { } mp && mp.StartsWith('/') && names.Translate(f.Device) is not null)
+            .GroupBy(f => f.MountPoint!).Select(g => g.First())
+            .OrderBy(f => f.MountPoint == "/" ? 0 : f.MountPoint!.Count(c => c == '/'))
+            .ThenBy(f => f.MountPoint, StringComparer.Ordinal)
+            .ToList();
+        if (mounted.All(f => f.MountPoint != "/"))
+            plan.Notes.Add("the layout has no filesystem mounted on /: the sets are restored into the target root's directories as they come");
+
+        var mountSteps = new List<string>();
+        foreach (var fs in mounted)
+        {
+            var device = names.Translate(fs.Device)!;
+            var dir = Under(options.TargetRoot, fs.MountPoint!);
+            var id = fs.MountPoint == "/" ? "root" : PlanBuilder.IdOf(fs.MountPoint!);
+            plan.Add($"mkdir-{id}", RestoreStepKinds.Directory, $"mount point {dir}", ["mkdir", "-p", dir],
+                reads: [Parent(options.TargetRoot, fs.MountPoint!)], makes: [], writes: []);
+            plan.Add($"mount-{id}", RestoreStepKinds.Mount, $"mount {device} ({fs.Type}) on {dir}",
+                ["mount", "-t", fs.Type, device, dir], reads: [$"fs:{device}", Parent(options.TargetRoot, fs.MountPoint!)],
+                makes: [dir], writes: [], after: [$"mkdir-{id}"]);
+            mountSteps.Add($"mount-{id}");
+        }
+
+        var extracts = new List<string>();
+        foreach (var fs in mounted)
+        {
+            var set = options.SetOf(fs);
+            if (set is null)
+            {
+                plan.Notes.Add($"the backup has no set for {fs.MountPoint}: it stays empty");
+                continue;
+            }
+            var dir = Under(options.TargetRoot, fs.MountPoint!);
+            plan.Add($"restore-{set}", RestoreStepKinds.Extract, $"the backup's set {set} into {dir}",
+                ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir],
+                reads: [dir], makes: [], writes: [], after: mountSteps);
+            extracts.Add($"restore-{set}");
+        }
+
+        if (mountSteps.Count > 0)
+            plan.Add("unmount", RestoreStepKinds.Unmount, $"unmount everything under {options.TargetRoot}",
+                ["umount", "--recursive", options.TargetRoot], reads: [], makes: [], writes: [], after: [.. mountSteps, .. extracts]);
+    }
+
+    private static string Under(string root, string mountPoint) => mountPoint == "/" ? root : root.TrimEnd('/') + mountPoint;
+
+    /// <summary>The directory a mount point's mount needs first: the mount of the nearest enclosing mount point, made by an
+    /// earlier step when there is one (/boot/efi needs /boot, /boot needs /).</summary>
+    private static string Parent(string root, string mountPoint)
+    {
+        if (mountPoint == "/") return root.TrimEnd('/') + "/..";
+        var parent = mountPoint[..mountPoint.LastIndexOf('/')];
+        return parent.Length == 0 ? root : Under(root, parent);
+    }
+}

@@ -1,0 +1,28 @@
+using RescueKit.Core.Layout;
+
+namespace RescueKit.Restore.Planning;
+
+/// <summary>What a plan is made for besides the layout and the disk mapping.</summary>
+public sealed record RestorePlanOptions
+{
+    /// <summary>The word the extract steps carry in place of a backup when the plan was made from a layout alone.</summary>
+    public const string NoBackup = "BACKUP";
+
+    public const string DefaultTargetRoot = "/mnt/target";
+
+    public required string ToolVersion { get; init; }
+
+    public string TargetRoot { get; init; } = DefaultTargetRoot;
+
+    /// <summary>The backup as `rescuekit extract` takes it; null for a plan from the layout alone.</summary>
+    public string? Backup { get; init; }
+
+    /// <summary>The backup's sets: mount point → set name. Null when there is no backup: each mounted filesystem is
+    /// then taken to have the set a backup of it would have.</summary>
+    public IReadOnlyDictionary<string, string>? Sets { get; init; }
+
+    /// <summary>The set restored into <paramref name="fs"/>, or null when the backup has none for it.</summary>
+    public string? SetOf(FilesystemInfo fs) => Sets is null
+        ? RescueKit.Backup.Sets.FilesystemSelection.SetName(fs.MountPoint!)
+        : Sets.GetValueOrDefault(fs.MountPoint!);
+}

@@ -1,0 +1,67 @@
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+using RescueKit.Restore.Mapping;
+
+namespace RescueKit.Restore.Planning;
+
+/// <summary>
+/// Turns a layout and a disk mapping into a <see cref="RestorePlan"/>, touching nothing: the disks' signatures wiped,
+/// partition tables, md arrays, LUKS, LVM, filesystems and swap with their identities, the mounts in order, each set
+/// extracted, then unmounted. What a dry run shows and what nuke runs.
+/// </summary>
+/// <remarks>Not yet in the plan: resizing onto disks of another size, the fix-ups (fstab, crypttab, mdadm.conf, the
+/// initramfs) and the boot loader. A plan that would need them says so in its notes.</remarks>
+public static class RestorePlanner
+{
+    /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last
+    /// partition, plus the backup GPT at the end of the disk.</summary>
+    public static long RequiredSize(DiskInfo disk)
+    {
+        if (disk.Partitions.Count == 0) return disk.Size;
+        var end = disk.Partitions.Max(p => p.Start + p.SizeSectors);
+        var backupGpt = disk.TableType == "gpt" ? 33 : 0;
+        return (end + backupGpt) * disk.LogicalSectorSize;
+    }
+
+    /// <exception cref="RescueKitException">The mapping leaves a disk without a target, or the layout holds something
+    /// this rescuekit cannot recreate (named).</exception>
+    public static RestorePlan Plan(HostLayout layout, DiskMapping mapping, RestorePlanOptions options)
+    {
+        if (!mapping.IsComplete)
+            throw new RescueKitException(
+                $"no plan without a target for every disk: {string.Join("; ", mapping.Unmapped.Select(u => u.IsAmbiguous ? $"{u.Source} fits {string.Join(" and ", u.Candidates)} equally well" : $"no disk here can hold {u.Source} ({ByteSize.Format(u.RequiredSize)})"))}",
+                ExitCodes.BadInput);
+        var plan = new PlanBuilder();
+        var names = new DeviceTranslation(layout, mapping);
+        foreach (var pair in mapping.Pairs)
+        {
+            var disk = layout.Disks.First(d => d.Path == pair.Source);
+            var target = mapping.Targets.First(t => t.Path == pair.Target);
+            if (target.Size > disk.Size)
+                plan.Notes.Add($"{pair.Target} is bigger than {pair.Source} was: the partitions keep their sizes and the rest of the disk stays free");
+        }
+        foreach (var skipped in mapping.Skipped) plan.Notes.Add($"{skipped} is not restored, as asked");
+
+        StorageSteps.Add(plan, layout, mapping, names);
+        LuksSteps.Add(plan, layout, names, onLogicalVolumes: false);
+        // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
+        LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);
+        FilesystemSteps.Add(plan, layout, names);
+        MountSteps.Add(plan, layout, names, options);
+        plan.Notes.Add("the plan does not yet rewrite fstab, crypttab or mdadm.conf, rebuild the initramfs or install the boot loader");
+
+        return new RestorePlan
+        {
+            ToolVersion = options.ToolVersion,
+            HostName = layout.HostName,
+            Backup = options.Backup,
+            TargetRoot = options.TargetRoot,
+            Disks = mapping.Pairs.Select(p => new PlannedDisk(p.Source, p.Target,
+                layout.Disks.First(d => d.Path == p.Source).Size, mapping.Targets.First(t => t.Path == p.Target).Size)).ToList(),
+            Steps = plan.Steps,
+            Notes = plan.Notes,
+        };
+    }
+}

@@ -1,0 +1,205 @@
+using RescueKit.Core;
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+using RescueKit.Discovery.Layout;
+using RescueKit.Discovery.Tests.Layout;
+using RescueKit.Restore.Mapping;
+using RescueKit.Restore.Planning;
+
+namespace RescueKit.Restore.Tests.Planning;
+
+/// <summary>
+/// Plans made from layouts captured on the VM lab's machines (tests/RescueKit.Discovery.Tests/Fixtures/layout) onto
+/// target machines given as lsblk output: the steps, their order and dependencies, and the identities they carry.
+/// </summary>
+public class RestorePlannerTests
+{
+    private const long MiB = 1 << 20;
+
+    private static HostLayout Layout(string configuration)
+    {
+        var machine = new FixtureMachine(configuration);
+        return new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions { ToolVersion = "test" });
+    }
+
+    private static IReadOnlyList<TargetDisk> Blank(params string[] disks) => TargetDisk.From(Lsblk.Parse(
+        $$"""{"blockdevices":[{{string.Join(',', disks.Select(d => d.Split(' ')).Select(f =>
+            $$"""{"name":"{{f[0][5..]}}","path":"{{f[0]}}","type":"disk","size":{{long.Parse(f[1]) * MiB}}}"""))}}]}"""),
+        new Dictionary<string, string>());
+
+    private static RestorePlan Plan(HostLayout layout, IReadOnlyList<TargetDisk> targets, params string[] given)
+    {
+        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize,
+            given.Select(g => g.Split('=')).ToDictionary(p => p[0], p => p[1]));
+        return RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" });
+    }
+
+    private static RestoreStep Step(RestorePlan plan, string id) =>
+        plan.Steps.SingleOrDefault(s => s.Id == id) ?? throw new AssertionException($"no step {id} in: {string.Join(", ", plan.Steps.Select(s => s.Id))}");
+
+    [Test]
+    public void Raid1_OntoIdenticalDisks()
+    {
+        var layout = Layout("raid1");
+
+        var plan = Plan(layout, Blank("/dev/vda 128", "/dev/vdb 128"));
+
+        Assert.That(plan.Steps.Select(s => s.Id), Is.EqualTo(new[]
+        {
+            "wipe-vda", "partition-vda", "wipe-vdb", "partition-vdb", "raid-md0", "mkfs-md0", "mkdir-mnt-data", "mount-mnt-data",
+            "restore-mnt-data", "unmount",
+        }));
+        var md = layout.MdArrays.Single();
+        var raid = Step(plan, "raid-md0");
+        Assert.That(raid.Argv, Is.EqualTo(new[]
+        {
+            "mdadm", "--create", "/dev/md0", "--run", "--force", "--level=raid1", "--raid-devices=2", "--metadata=1.2",
+            $"--uuid={md.Uuid}", $"--name={md.Name}", "--assume-clean", "/dev/vda1", "/dev/vdb1",
+        }));
+        Assert.That(raid.DependsOn, Is.EqualTo(new[] { "partition-vda", "partition-vdb" }));
+        Assert.That(Step(plan, "mkfs-md0").Argv, Does.Contain(layout.Filesystems.Single(f => f.Device == "/dev/md0").Uuid));
+        Assert.That(Step(plan, "mkfs-md0").DependsOn, Is.EqualTo(new[] { "raid-md0" }));
+        Assert.That(Step(plan, "restore-mnt-data").Argv, Is.EqualTo(new[]
+        {
+            "rescuekit", "extract", RestorePlanOptions.NoBackup, "--set", "mnt-data", "--to", "/mnt/target/mnt/data",
+        }));
+    }
+
+    [Test]
+    public void PartitionTable_KeepsTypesUuidsAndNames()
+    {
+        var layout = Layout("raid1");
+        var disk = layout.Disks.Single(d => d.Path == "/dev/vda");
+        var part = disk.Partitions.Single();
+
+        var script = Step(Plan(layout, Blank("/dev/vda 128", "/dev/vdb 128")), "partition-vda").Input!;
+
+        Assert.That(script, Does.StartWith($"label: gpt\nlabel-id: {disk.TableId}\ndevice: /dev/vda\nunit: sectors\n"));
+        Assert.That(script, Does.Contain(
+            $"/dev/vda1 : start={part.Start}, size={part.SizeSectors}, type={part.Type}, uuid={part.Uuid}, name=\"raid-vda\"\n"));
+    }
+
+    [Test]
+    public void SdaOntoNvme_PartitionNamesWithP()
+    {
+        var layout = Layout("gpt-esp");
+        var source = layout.Disks.Single().Path;
+
+        var plan = Plan(layout, Blank("/dev/nvme0n1 512"), $"{source}=/dev/nvme0n1");
+
+        Assert.That(Step(plan, "partition-nvme0n1").Input, Does.Contain("/dev/nvme0n1p1 : start="));
+        Assert.That(plan.Steps.Where(s => s.Kind == RestoreStepKinds.Filesystem).SelectMany(s => s.Writes),
+            Is.All.StartWith("/dev/nvme0n1p"));
+        Assert.That(plan.Notes, Has.Some.Contains("bigger than"));
+    }
+
+    [Test]
+    public void Lvm_ThinPoolBeforeItsThinVolume_PvUuidsKept()
+    {
+        var layout = Layout("lvm");
+
+        var plan = Plan(layout, Blank("/dev/vda 600", "/dev/vdb 600"));
+
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+        Assert.That(ids.IndexOf("lv-vg0-pool"), Is.LessThan(ids.IndexOf("lv-vg0-thin")));
+        Assert.That(Step(plan, "lv-vg0-thin").DependsOn, Does.Contain("lv-vg0-pool"));
+        Assert.That(Step(plan, "lv-vg0-data").Argv, Does.Contain("--stripes").And.Contain("2"));
+        foreach (var pv in layout.Lvm.PhysicalVolumes)
+            Assert.That(plan.Steps.Any(s => s.Kind == RestoreStepKinds.PhysicalVolume && s.Argv.Contains(pv.Uuid)), pv.Device);
+        Assert.That(plan.Notes, Has.Some.Contains("new UUIDs"));
+    }
+
+    [Test]
+    public void EveryStep_DependsOnlyOnEarlierSteps()
+    {
+        foreach (var configuration in new[] { "raid1", "lvm", "gpt-esp", "luks2", "mbr-logical", "uefi" })
+        {
+            var layout = Layout(configuration);
+            var targets = Blank(layout.Disks.Select(d => $"{d.Path} {d.Size / MiB}").ToArray());
+
+            var plan = Plan(layout, targets);
+
+            var seen = new HashSet<string>();
+            foreach (var step in plan.Steps)
+            {
+                Assert.That(step.DependsOn, Is.SubsetOf(seen), $"{configuration}: {step.Id}");
+                seen.Add(step.Id);
+            }
+            Assert.That(plan.Steps.SelectMany(s => s.Writes).Distinct(), Is.SubsetOf(
+                targets.Select(t => t.Path).Concat(plan.Steps.SelectMany(s => s.Argv).Where(a => a.StartsWith("/dev/")))), configuration);
+        }
+    }
+
+    [Test]
+    public void Raid1WithAMemberSkipped_IsCreatedDegraded()
+    {
+        var layout = Layout("raid1");
+
+        var plan = Plan(layout, Blank("/dev/vda 128"), "/dev/vdb=none");
+
+        var raid = Step(plan, "raid-md0");
+        Assert.That(raid.Argv.TakeLast(2), Is.EqualTo(new[] { "/dev/vda1", "missing" }));
+        Assert.That(raid.Argv, Does.Not.Contain("--assume-clean"));
+        Assert.That(plan.Notes, Has.Some.Contains("created degraded"));
+        Assert.That(plan.Steps.SelectMany(s => s.Writes), Does.Not.Contain("/dev/vdb"));
+    }
+
+    [Test]
+    public void IncompleteMapping_IsNoPlan()
+    {
+        var layout = Layout("raid1");
+        var mapping = DiskMapper.Map(layout.Disks, Blank("/dev/sda 128", "/dev/sdb 128"), RestorePlanner.RequiredSize);
+
+        var e = Assert.Throws<RescueKitException>(() => RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "t" }))!;
+
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(e.Message, Does.Contain("/dev/vda fits /dev/sda and /dev/sdb equally well"));
+    }
+
+    [Test]
+    public void TargetTooSmallForThePartitions_IsUnmapped()
+    {
+        var layout = Layout("lvm");
+        var mapping = DiskMapper.Map(layout.Disks, Blank("/dev/vda 100", "/dev/vdb 600"), RestorePlanner.RequiredSize);
+
+        Assert.That(mapping.IsComplete, Is.False);
+        Assert.That(mapping.Unmapped.Single().Candidates, Is.Empty);
+    }
+
+    [Test]
+    public void Luks_KeepsUuidAndCipher_AndOpensUnderItsName()
+    {
+        var layout = Layout("luks2");
+        var luks = layout.Luks.Single();
+
+        var plan = Plan(layout, Blank(layout.Disks.Select(d => $"{d.Path} {d.Size / MiB}").ToArray()));
+
+        var format = plan.Steps.Single(s => s.Kind == RestoreStepKinds.Luks && s.Argv[1] == "luksFormat");
+        Assert.That(format.Argv, Does.Contain(luks.Uuid).And.Contain(luks.Cipher).And.Contain("luks2"));
+        var mkfs = plan.Steps.Single(s => s.Kind == RestoreStepKinds.Filesystem && s.Argv[^1].StartsWith("/dev/mapper/"));
+        Assert.That(mkfs.DependsOn, Is.EqualTo(new[] { plan.Steps.Single(s => s.Argv is [_, "open", ..]).Id }));
+    }
+
+    [Test]
+    public void PlanJson_RoundTrips_AndTheScriptQuotesAndMarksEachStep()
+    {
+        var plan = Plan(Layout("raid1"), Blank("/dev/vda 128", "/dev/vdb 128"));
+
+        var back = RestorePlanJson.Deserialize(RestorePlanJson.Serialize(plan));
+        var script = RestorePlanScript.Render(plan, "/run/rescuekit/restore");
+
+        Assert.That(RestorePlanJson.Serialize(back), Is.EqualTo(RestorePlanJson.Serialize(plan)));
+        Assert.That(script, Does.Contain("if [ ! -e \"$markers/raid-md0.done\" ]; then\n    mdadm --create /dev/md0"));
+        Assert.That(script, Does.Contain("sfdisk --wipe always --wipe-partitions always /dev/vda <<'RK_INPUT'\nlabel: gpt\n"));
+        Assert.That(RestorePlanScript.Quote("it's"), Is.EqualTo("'it'\\''s'"));
+        var syntax = RescueKit.Tests.Shared.ExternalTool.Run("sh", "dash", ["-n"], stdinText: script);
+        Assert.That(syntax.ExitCode, Is.EqualTo(0), syntax.Stderr);
+    }
+
+    [Test]
+    public void PlanJson_OfAnotherVersion_IsRefused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => RestorePlanJson.Deserialize("""{"formatVersion": 2}"""))!;
+        Assert.That(e.Message, Does.Contain("formatVersion 2"));
+    }
+}
