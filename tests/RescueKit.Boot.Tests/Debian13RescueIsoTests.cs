@@ -36,8 +36,7 @@ public class Debian13RescueIsoTests
     {
         using var vm = RescueIsoBoot.Start($"deb13-{firmware}-{(asDisk ? "disk" : "cd")}", Iso.Value, firmware, asDisk);
         RescueIsoBoot.WaitForFrontEnd(vm);
-        Assert.That(vm.Transcript, Does.Match(@"\[rk\] stage 40-media: ok \(/dev/\S+, no backup on the media\)"));
-        Assert.That(vm.Transcript, Does.Contain("No backup found on the rescue medium /dev/"));
+        Assert.That(vm.Transcript, Does.Match(@"\[rk\] stage 40-media: ok \(/dev/\S+, no backup on the media\)"), "the medium found");
 
         RescueIsoBoot.OpenExpertShell(vm);
         var (modules, exitCode) = RescueIsoBoot.RunInShell(vm, "cut -d' ' -f1 /proc/modules", TimeSpan.FromMinutes(1));
