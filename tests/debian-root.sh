@@ -36,23 +36,24 @@ root=$CACHE/debian-$suite-$key
 build() {
     mkdir -p "$CACHE"
     # One build at a time per key: a bench and a test run started together wait for the first instead of racing it.
-    exec 9>"$CACHE/.debian-$suite-$key.lock"
-    flock 9
-    [ -d "$root" ] && return 0
-    # Leftovers of a killed build were never renamed into place, so they are never mistaken for a root; they only
-    # take space.
-    rm -rf "$CACHE/.debian-$suite-$key.tmp."*
-    local tmp start
-    tmp=$(mktemp -d "$CACHE/.debian-$suite-$key.tmp.XXXXXX")
-    chmod 755 "$tmp"
-    echo "$0: debootstrapping Debian $suite into $root (once; cached)" >&2
-    start=$(date +%s)
-    # shellcheck disable=SC2086 # one package a line, joined with commas
-    debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ,)" "$suite" "$tmp" "$MIRROR" >&2 \
-        || { echo "$0: debootstrap failed; its log: $tmp/debootstrap/debootstrap.log" >&2; exit 2; }
-    printf '%s\n' "$packages" >"$tmp/.rescuekit-packages"
-    mv "$tmp" "$root"
-    echo "$0: Debian $suite root ready in $(($(date +%s) - start)) s" >&2
+    # The lock is held for the build only, not by the commands later run in the root.
+    (
+        flock 9
+        [ -d "$root" ] && exit 0
+        # Leftovers of a killed build were never renamed into place, so they are never mistaken for a root; they
+        # only take space.
+        rm -rf "$CACHE/.debian-$suite-$key.tmp."*
+        tmp=$(mktemp -d "$CACHE/.debian-$suite-$key.tmp.XXXXXX")
+        chmod 755 "$tmp"
+        echo "$0: debootstrapping Debian $suite into $root (once; cached)" >&2
+        start=$(date +%s)
+        # shellcheck disable=SC2086 # one package a line, joined with commas
+        debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ,)" "$suite" "$tmp" "$MIRROR" >&2 ||
+            { echo "$0: debootstrap failed; its log: $tmp/debootstrap/debootstrap.log" >&2; exit 2; }
+        printf '%s\n' "$packages" >"$tmp/.rescuekit-packages"
+        mv "$tmp" "$root"
+        echo "$0: Debian $suite root ready in $(($(date +%s) - start)) s" >&2
+    ) 9>"$CACHE/.debian-$suite-$key.lock"
 }
 
 build
