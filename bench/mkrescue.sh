@@ -2,6 +2,8 @@
 # Benchmark: `rescuekit mkrescue --output iso` against ReaR 2.7 `rear mkrescue` (OUTPUT=ISO) on this host, same kernel.
 # Measures, for each tool: build wall time, ISO size, and seconds from QEMU start (TCG, BIOS, ISO as a CD) to the
 # rescue front-end on the serial console. Prints the figures, the ratios rescuekit/rear and the targets (DESIGN §8).
+# rescuekit is also measured building from a Debian 13 (trixie) root, the one the boot tests use (tests/debian-root.sh),
+# its figures printed beside this host's (Debian 12).
 # A benchmark, not a test: a missed target still exits 0; non-zero only when something could not be measured.
 #
 # Run as root on Debian 12:  bench/mkrescue.sh
@@ -19,7 +21,14 @@ readonly BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-1800}
 readonly APT_TIMEOUT=900
 readonly QUERY_TIMEOUT=30
 readonly ONLY=${BENCH_ONLY:-both}
-readonly PACKAGES=(rear qemu-system-x86 xorriso)
+# What every run needs, then what each tool's measurement adds (BENCH_ONLY=rescuekit needs no ReaR).
+readonly PACKAGES=(qemu-system-x86 xorriso)
+readonly REAR_PACKAGES=(rear)
+readonly RESCUEKIT_PACKAGES=(debootstrap)
+# Prints the Debian 13 root's path, debootstrapping it on first use (cached in /var/cache/rescuekit-tests), and runs
+# commands chrooted in it; the tests go through the same script, so both use the same root.
+DEBIAN_ROOT_SH=$(cd "$(dirname "$0")/.." && pwd)/tests/debian-root.sh
+readonly DEBIAN_ROOT_SH
 
 # The first serial line each front-end prints once it takes input. ReaR's rescue system runs a getty on the serial
 # console (serial-getty@ttyS0) whose prompt is "<hostname> login:"; ReaR's "rear recover" welcome text is its motd,
@@ -36,6 +45,9 @@ QEMU_PID=""
 FAILED=0
 RK_ISO=""
 REAR_ISO=""
+DEB13_ISO=""
+DEB13_KERNEL=""
+DEB13_OUT=""
 declare -A BUILD_S ISO_MIB BOOT_S KERNEL_S
 
 die() { # die CODE MESSAGE
@@ -51,6 +63,7 @@ cleanup() {
         kill "$QEMU_PID" 2>/dev/null
         wait "$QEMU_PID" 2>/dev/null
     fi
+    [[ -n $DEB13_OUT ]] && rm -rf "$DEB13_OUT"
     [[ -n $WORK && -d $WORK ]] || return 0
     if [[ ${BENCH_KEEP:-0} == 1 ]]; then
         # Logs only: the ISOs and ReaR's build area are hundreds of MiB and can be rebuilt.
@@ -71,8 +84,10 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 wants() { [[ $ONLY == both || $ONLY == "$1" ]]; }
 
 ensure_packages() {
-    local missing=() p status
-    for p in "${PACKAGES[@]}"; do
+    local missing=() p status wanted=("${PACKAGES[@]}")
+    wants rear && wanted+=("${REAR_PACKAGES[@]}")
+    wants rescuekit && wanted+=("${RESCUEKIT_PACKAGES[@]}")
+    for p in "${wanted[@]}"; do
         # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
         status=$(timeout "$QUERY_TIMEOUT" dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)
         [[ $status == installed ]] || missing+=("$p")
@@ -160,6 +175,34 @@ build_rescuekit() { # build_rescuekit KERNEL_VERSION HOST: sets RK_ISO
         return 1
     fi
     record_iso rescuekit "$out/rescuekit-$2.iso" && RK_ISO=$out/rescuekit-$2.iso
+}
+
+# The same rescuekit, run chrooted in the Debian 13 root on that root's own kernel (6.12, every module .ko.xz) and kmod
+# 34. Making the root is not timed: the first run debootstraps it (minutes), later runs find it cached.
+build_debian13() { # sets DEB13_ISO and DEB13_KERNEL
+    local log=$WORK/logs/debian13-mkrescue.log root_log=$WORK/logs/debian13-root.log root iso
+    echo "preparing the Debian 13 root (log: $root_log)"
+    if ! root=$(timeout --kill-after=30 "$BUILD_TIMEOUT" "$DEBIAN_ROOT_SH" trixie 2>"$root_log" </dev/null); then
+        warn "no Debian 13 root; last lines of $root_log:"
+        tail -n 20 "$root_log" >&2
+        FAILED=1
+        return 1
+    fi
+    DEB13_KERNEL=$(find "$root/boot" -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+    DEB13_OUT=$(mktemp -d "$root/var/tmp/rescuekit-bench.XXXXXX") || die 2 "cannot create a directory in $root/var/tmp"
+    echo "building with rescuekit in the Debian 13 root $root (log: $log)"
+    if ! run_timed debian13 "$log" "$DEBIAN_ROOT_SH" trixie chroot "$(command -v rescuekit)" \
+        rescuekit mkrescue --output iso --out "${DEB13_OUT#"$root"}"; then
+        warn "rescuekit mkrescue in the Debian 13 root failed; last lines of its output:"
+        tail -n 20 "$log" >&2
+        FAILED=1
+        return 1
+    fi
+    iso=$(find "$DEB13_OUT" -name 'rescuekit-*.iso' -print -quit)
+    [[ -n $iso ]] && mv "$iso" "$WORK/rescuekit-debian13.iso"
+    rm -rf "$DEB13_OUT"
+    DEB13_OUT=""
+    record_iso debian13 "$WORK/rescuekit-debian13.iso" && DEB13_ISO=$WORK/rescuekit-debian13.iso
 }
 
 build_rear() { # build_rear KERNEL_VERSION HOST: sets REAR_ISO
@@ -269,8 +312,10 @@ main() {
 
     cd "$WORK" || die 2 "cannot enter $WORK"
     wants rescuekit && build_rescuekit "$kver" "$host"
+    wants rescuekit && build_debian13
     wants rear && build_rear "$kver" "$host"
     [[ -n $RK_ISO ]] && boot_iso rescuekit "$RK_ISO" "$RESCUEKIT_READY"
+    [[ -n $DEB13_ISO ]] && boot_iso debian13 "$DEB13_ISO" "$RESCUEKIT_READY"
     [[ -n $REAR_ISO ]] && boot_iso rear "$REAR_ISO" "(^|[^[:alnum:]-])$host login:"
 
     echo
@@ -290,6 +335,14 @@ main() {
         rear_rest=$(awk -v a="${BOOT_S[rear]}" -v b="${KERNEL_S[rear]}" 'BEGIN { printf "%.1f", a - b }')
     printf '%-24s %10s %10s %8s   (no target)\n' "kernel to front-end (s)" "${rk_rest:-n/a}" "${rear_rest:-n/a}" \
         "$(ratio "$rk_rest" "$rear_rest")"
+    if wants rescuekit; then
+        echo
+        echo "rescuekit on Debian 12 (this host, kernel $kver) and Debian 13 (trixie root, kernel ${DEB13_KERNEL:-n/a}); no target"
+        printf '%-24s %10s %10s\n' "" "Debian 12" "Debian 13"
+        printf '%-24s %10s %10s\n' "build (s)" "${BUILD_S[rescuekit]:-n/a}" "${BUILD_S[debian13]:-n/a}"
+        printf '%-24s %10s %10s\n' "ISO size (MiB)" "${ISO_MIB[rescuekit]:-n/a}" "${ISO_MIB[debian13]:-n/a}"
+        printf '%-24s %10s %10s\n' "boot to front-end (s)" "${BOOT_S[rescuekit]:-n/a}" "${BOOT_S[debian13]:-n/a}"
+    fi
     ((FAILED == 0)) || { warn "some figures could not be measured (see the messages above)"; exit 1; }
     exit 0
 }

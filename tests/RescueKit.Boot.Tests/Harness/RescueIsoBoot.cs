@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+
+namespace RescueKit.Boot.Tests.Harness;
+
+/// <summary>
+/// Boots a rescue ISO the ways a user does — as a CD, or written raw to a USB stick — and drives it: through every init
+/// stage to the front-end, into the expert shell, commands typed there. The host's ISO and the Debian 13 root's are
+/// booted and judged the same way.
+/// </summary>
+public static partial class RescueIsoBoot
+{
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>The stage that hands the console to the front-end; it reports only when the front-end returns.</summary>
+    private const string FrontEndStage = "90-frontend";
+
+    /// <summary>The stages as the medium carries them (init-scripts/stages), in boot order.</summary>
+    private static IReadOnlyList<string> Stages()
+    {
+        // Directory.GetFiles knows only * and ?: a shell class such as [0-9] matches nothing and left no stage to check.
+        var stages = Directory.GetFiles(Path.Combine(RepoPaths.InitScripts, "stages"), "*.sh")
+            .Select(p => Path.GetFileNameWithoutExtension(p)).Where(n => StageName().IsMatch(n))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.That(stages, Is.Not.Empty, $"no NN-name.sh stage in {RepoPaths.InitScripts}/stages");
+        return stages;
+    }
+
+    /// <summary>Starts a 2 GiB machine booting <paramref name="iso"/> as a CD, or as its only disk.</summary>
+    public static QemuMachine Start(string name, string iso, QemuFirmware firmware, bool asDisk)
+    {
+        var builder = QemuMachine.Create(name).WithFirmware(firmware).WithMemory(2048);
+        if (asDisk)
+        {
+            // A copy, as a stick is: the guest gets a writable disk and must still leave it alone.
+            var disk = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"usb-{name}.img");
+            File.Copy(iso, disk, overwrite: true);
+            builder.WithBootDisk(disk);
+        }
+        else
+        {
+            builder.WithCdrom(iso);
+        }
+        return builder.Build().Start();
+    }
+
+    /// <summary>
+    /// Waits for every stage before the front-end to report ok and for the front-end, then asserts that it runs in
+    /// interactive mode and that 20-modules had the modules kept on the medium at hand (docs/mkrescue.md).
+    /// </summary>
+    public static void WaitForFrontEnd(QemuMachine vm)
+    {
+        foreach (var stage in Stages().Where(s => s != FrontEndStage))
+        {
+            var report = vm.WaitFor(new Regex($@"\[rk\] stage {Regex.Escape(stage)}: (ok|failed)[^\n]*\n"), BootTimeout);
+            if (report.Groups[1].Value == "ok") continue;
+            // Init now waits in a shell for someone to type 'exit': fail with the stage's log rather than time out.
+            vm.WaitFor("type 'exit' to continue", TimeSpan.FromMinutes(1));
+            Assert.Fail($"{vm.Name}: {vm.Transcript[report.Index..]}");
+        }
+        var banner = vm.WaitFor(BannerPattern(), BootTimeout);
+        vm.WaitFor("No backup found", TimeSpan.FromMinutes(1));
+        TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
+
+        Assert.That(banner.Groups["mode"].Value, Is.EqualTo("interactive"));
+        Assert.That(vm.Transcript, Does.Not.Contain("kept on it are unavailable"));
+    }
+
+    /// <summary>Waits for the front-end's prompt and takes it into the expert shell.</summary>
+    public static void OpenExpertShell(QemuMachine vm)
+    {
+        vm.WaitFor("Press Enter for the expert shell", BootTimeout);
+        vm.SendLine("");
+        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in the expert shell and returns what it printed and its exit status. The markers
+    /// are split by quotes on the typed line, so the console's echo of it cannot match them.
+    /// </summary>
+    public static (string Output, int ExitCode) RunInShell(QemuMachine vm, string command, TimeSpan timeout)
+    {
+        vm.SendLine($"echo RK-''BEGIN; {command}; echo RK-''RC=$?");
+        var begin = vm.WaitFor(new Regex(@"RK-BEGIN\n"), TimeSpan.FromMinutes(1));
+        var end = vm.WaitFor(new Regex(@"RK-RC=(\d+)\n"), timeout);
+        var from = begin.Index + begin.Length;
+        return (vm.Transcript[from..end.Index], int.Parse(end.Groups[1].Value));
+    }
+
+    /// <summary>`rescuekit selftest` in the expert shell says PASS and exits 0.</summary>
+    public static void AssertSelftestPasses(QemuMachine vm)
+    {
+        var (output, exitCode) = RunInShell(vm, "rescuekit selftest", TimeSpan.FromMinutes(3));
+        Assert.That(output, Does.Contain("RescueKit selftest: PASS"));
+        Assert.That(exitCode, Is.EqualTo(0));
+    }
+
+    [GeneratedRegex(@"^[0-9]{2}-")]
+    private static partial Regex StageName();
+
+    [GeneratedRegex(@"RescueKit \S+ restore \(mode: (?<mode>[a-z]+)\)")]
+    private static partial Regex BannerPattern();
+}
