@@ -20,14 +20,21 @@ public sealed class ToolFailedException(ToolResult result)
     }
 }
 
+/// <summary>An external program ran longer than it was given and was killed.</summary>
+public sealed class ToolTimedOutException(IReadOnlyList<string> argv, TimeSpan timeout)
+    : RescueKitException($"'{string.Join(' ', argv)}' did not finish in {timeout.TotalSeconds:0.#} s and was stopped", ExitCodes.Failed);
+
 /// <summary>Runs the external tools RescueKit relies on; the one seam tests replace.</summary>
 public interface IToolRunner
 {
     /// <summary>Runs argv[0] with the rest as arguments; throws <see cref="ToolFailedException"/> on a non-zero exit
-    /// unless the exit code is in <paramref name="allowedExitCodes"/>, and <see cref="MissingPrerequisiteException"/>
-    /// when the program is not installed.</summary>
+    /// unless the exit code is in <paramref name="allowedExitCodes"/>, <see cref="MissingPrerequisiteException"/>
+    /// when the program is not installed, and <see cref="ToolTimedOutException"/> when it runs past
+    /// <paramref name="timeout"/> (it is killed). <paramref name="standardInput"/> is written to its stdin, which is
+    /// closed after it (at once when null).</summary>
     ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
-        string? workingDirectory = null, CancellationToken cancellationToken = default);
+        string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
+        TimeSpan? timeout = null);
 
     /// <summary>The absolute path of a program on the fixed search path, or null.</summary>
     string? Find(string program);
@@ -43,7 +50,8 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
     public const string SearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
-        string? workingDirectory = null, CancellationToken cancellationToken = default)
+        string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
+        TimeSpan? timeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
         var program = Find(argv[0]) ?? throw new MissingPrerequisiteException(
@@ -69,12 +77,34 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
 
         log.Debug("+ {Command}", string.Join(' ', argv));
         using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
+        // Both pipes are drained while stdin is written, so a tool that answers before reading all its input cannot block.
         var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(cancellationToken);
-        using (cancellationToken.Register(() => { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
+        void Kill() { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        var finished = true;
+        using (cancellationToken.Register(Kill))
+        {
+            if (standardInput is not null)
+            {
+                try
+                {
+                    p.StandardInput.Write(standardInput);
+                }
+                catch (IOException)
+                {
+                    // It exited without reading all of it: its exit code says whether that was a failure.
+                }
+            }
+            try { p.StandardInput.Close(); } catch (IOException) { }
+            if (timeout is { } limit && !p.WaitForExit(limit))
+            {
+                finished = false;
+                Kill();
+            }
             p.WaitForExit();
+        }
         cancellationToken.ThrowIfCancellationRequested();
+        if (!finished) throw new ToolTimedOutException(argv, timeout!.Value);
         var result = new ToolResult(argv, p.ExitCode, stdout.Result, stderr.Result);
         log.Debug("  exit {ExitCode}{Stderr}", result.ExitCode,
             result.StandardError.Length == 0 ? "" : ": " + result.StandardError.Trim());

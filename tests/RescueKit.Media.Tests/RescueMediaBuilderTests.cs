@@ -78,7 +78,8 @@ public class RescueMediaBuilderTests
     private sealed class NoProgramsRunner : IToolRunner
     {
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
-            string? workingDirectory = null, CancellationToken cancellationToken = default)
+            string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
+            TimeSpan? timeout = null)
             => throw new MissingPrerequisiteException($"the program '{argv[0]}'", argv[0]);
 
         public string? Find(string program) => null;

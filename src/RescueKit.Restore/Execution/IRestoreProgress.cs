@@ -1,0 +1,15 @@
+using RescueKit.Core;
+using RescueKit.Core.Restore;
+
+namespace RescueKit.Restore.Execution;
+
+/// <summary>What the executor tells a front-end (plain lines, a progress bar, the terminal UI) as it works.</summary>
+public interface IRestoreProgress
+{
+    void StepStarting(RestoreStep step, int index, int count);
+
+    /// <summary>The step's marker says an earlier run finished it.</summary>
+    void StepSkipped(RestoreStep step, int index, int count);
+
+    void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed);
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using RescueKit.Core;
+using RescueKit.Core.Restore;
+
+namespace RescueKit.Restore.Execution;
+
+/// <summary>
+/// Runs a plan's steps in order through the one <see cref="IToolRunner"/>, each with its input on stdin, and leaves a
+/// marker file per finished step in <paramref name="markerDirectory"/> (<c>&lt;id&gt;.done</c>, the same markers
+/// restore-plan.sh leaves), so a run after a failure, a kill or a reboot of the rescue system continues with the first
+/// unfinished step. The plan itself is kept there too, so a resume runs the plan that was started, not a new one.
+/// </summary>
+public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null)
+{
+    public const string PlanFile = "restore-plan.json";
+
+    /// <summary>The longest a single step may take (mkfs of a large disk, extracting a large set); then it is stopped.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromHours(24);
+
+    public string MarkerOf(RestoreStep step) => Path.Combine(markerDirectory, step.Id + ".done");
+
+    /// <summary>The plan a previous run started here, or null when none did.</summary>
+    public RestorePlan? StartedPlan()
+    {
+        var path = Path.Combine(markerDirectory, PlanFile);
+        return File.Exists(path) ? RestorePlanJson.Deserialize(File.ReadAllText(path)) : null;
+    }
+
+    /// <summary>The steps whose markers exist.</summary>
+    public IReadOnlyList<string> Finished(RestorePlan plan) => plan.Steps.Where(s => File.Exists(MarkerOf(s))).Select(s => s.Id).ToList();
+
+    /// <summary>Runs every step that has no marker yet, in plan order.</summary>
+    /// <exception cref="StepFailedException">A step failed; nothing after it ran.</exception>
+    public void Run(RestorePlan plan, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(markerDirectory);
+        var planPath = Path.Combine(markerDirectory, PlanFile);
+        var json = RestorePlanJson.Serialize(plan);
+        if (File.Exists(planPath) && File.ReadAllText(planPath) != json)
+            throw new BadInputException($"{markerDirectory} holds the markers of another plan: finish that one with its own plan, or remove the directory to start again");
+        WriteDurably(planPath, json);
+
+        for (var i = 0; i < plan.Steps.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var step = plan.Steps[i];
+            if (File.Exists(MarkerOf(step)))
+            {
+                progress?.StepSkipped(step, i, plan.Steps.Count);
+                continue;
+            }
+            progress?.StepStarting(step, i, plan.Steps.Count);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                runner.Run(step.Argv, cancellationToken: cancellationToken, standardInput: step.Input, timeout: StepTimeout);
+            }
+            catch (RescueKitException e) when (e is ToolFailedException or ToolTimedOutException or MissingPrerequisiteException)
+            {
+                throw new StepFailedException(step, e);
+            }
+            // The marker is on disk before the next step starts: a power cut after it never repeats a finished step.
+            WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O}\n");
+            progress?.StepFinished(step, i, plan.Steps.Count, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static void WriteDurably(string path, string content)
+    {
+        var temp = path + ".tmp";
+        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+            f.Write(bytes);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}
