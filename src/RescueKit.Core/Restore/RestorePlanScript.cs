@@ -5,7 +5,9 @@ namespace RescueKit.Core.Restore;
 /// <summary>
 /// restore-plan.sh: the plan as a POSIX shell script a person can read, edit and run by hand. Each step is a block with
 /// its purpose as a comment, skipped when its marker exists and leaving the marker when it succeeds, as the executor
-/// does, so the script and `rescuekit restore --resume` continue each other's work.
+/// does, so the script and `rescuekit restore --resume` continue each other's work. Each command goes through
+/// <c>rk_run</c>, which runs the program found on PATH: the rescue system's busybox sh would otherwise run its own
+/// applet of the same name (its mke2fs knows no -t, its umount no -l of util-linux's kind).
 /// </summary>
 public static class RestorePlanScript
 {
@@ -18,6 +20,10 @@ public static class RestorePlanScript
         foreach (var d in plan.Disks) sb.Append($"#   {d.Source} -> {d.Target}\n");
         foreach (var note in plan.Notes) sb.Append($"# Note: {note}\n");
         sb.Append("set -eu\n");
+        sb.Append("# The program of that name on PATH, never a busybox applet standing in for it.\n");
+        sb.Append("rk_run() {\n    prog=$1; shift\n    for dir in $(echo \"$PATH\" | tr ':' ' '); do\n");
+        sb.Append("        if [ -x \"$dir/$prog\" ]; then \"$dir/$prog\" \"$@\"; return; fi\n    done\n");
+        sb.Append("    echo \"restore-plan.sh: $prog is not on PATH ($PATH)\" >&2; return 127\n}\n");
         sb.Append($"markers={Quote(markerDirectory)}\n");
         sb.Append("mkdir -p \"$markers\"\n");
         foreach (var step in plan.Steps)
@@ -27,7 +33,7 @@ public static class RestorePlanScript
             if (step.DependsOn.Count > 0) sb.Append($" (after {string.Join(", ", step.DependsOn)})");
             sb.Append('\n');
             sb.Append($"if [ ! -e \"$markers/{step.Id}.done\" ]; then\n");
-            var command = string.Join(' ', step.Argv.Select(Quote));
+            var command = "rk_run " + string.Join(' ', step.Argv.Select(Quote));
             if (step.Input is null)
                 sb.Append($"    {command}\n");
             else

@@ -5,7 +5,7 @@ namespace RescueKit.Restore.Planning;
 
 /// <summary>
 /// Every recreated filesystem that had a mount point, mounted under the target root in mount-point order (/ before
-/// /boot before /boot/efi), each set of the backup extracted into its own, and everything unmounted at the end.
+/// /boot before /boot/efi), each set of the backup extracted into its own, and all unmounted at the end, innermost first.
 /// </summary>
 internal static class MountSteps
 {
@@ -50,9 +50,16 @@ internal static class MountSteps
             extracts.Add($"restore-{set}");
         }
 
-        if (mountSteps.Count > 0)
-            plan.Add("unmount", RestoreStepKinds.Unmount, $"unmount everything under {options.TargetRoot}",
-                ["umount", "--recursive", options.TargetRoot], reads: [], makes: [], writes: [], after: [.. mountSteps, .. extracts]);
+        // One umount per mount, innermost first: busybox's umount, the rescue system's, has no --recursive.
+        var unmounted = new List<string>();
+        foreach (var fs in Enumerable.Reverse(mounted))
+        {
+            var dir = Under(options.TargetRoot, fs.MountPoint!);
+            var id = $"unmount-{(fs.MountPoint == "/" ? "root" : PlanBuilder.IdOf(fs.MountPoint!))}";
+            plan.Add(id, RestoreStepKinds.Unmount, $"unmount {dir}", ["umount", dir],
+                reads: [], makes: [], writes: [], after: [.. extracts, .. unmounted]);
+            unmounted.Add(id);
+        }
     }
 
     private static string Under(string root, string mountPoint) => mountPoint == "/" ? root : root.TrimEnd('/') + mountPoint;

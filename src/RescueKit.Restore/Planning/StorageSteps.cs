@@ -14,12 +14,13 @@ internal static class StorageSteps
         {
             var disk = layout.Disks.First(d => d.Path == pair.Source);
             var wipe = $"wipe-{PlanBuilder.IdOf(pair.Target)}";
-            plan.Add(wipe, RestoreStepKinds.Wipe, $"erase the signatures on {pair.Target} (was {disk.Path} of the layout)",
+            plan.Add(wipe, RestoreStepKinds.Wipe,
+                $"erase the signatures on {pair.Target}{(pair.Target == disk.Path ? "" : $" (for {disk.Path} of the layout)")}",
                 ["wipefs", "--all", "--force", pair.Target], reads: [], makes: [], writes: [pair.Target]);
             if (disk.TableType is null) continue;
             var partitions = disk.Partitions.Select(p => DeviceNames.Partition(pair.Target, p.Number)).ToList();
             plan.Add($"partition-{PlanBuilder.IdOf(pair.Target)}", RestoreStepKinds.Partition,
-                $"{(disk.TableType == "gpt" ? "GPT" : "MBR")} partition table on {pair.Target} ({disk.Partitions.Count} partitions, as {disk.Path} had)",
+                $"{(disk.TableType == "gpt" ? "GPT" : "MBR")} partition table on {pair.Target} ({disk.Partitions.Count} partition{(disk.Partitions.Count == 1 ? "" : "s")}, as {disk.Path} had)",
                 ["sfdisk", "--wipe", "always", "--wipe-partitions", "always", pair.Target],
                 reads: [], makes: [pair.Target, .. partitions], writes: [pair.Target], input: SfdiskScript.For(disk, pair.Target), after: [wipe]);
         }

@@ -47,7 +47,7 @@ public class RestorePlannerTests
         Assert.That(plan.Steps.Select(s => s.Id), Is.EqualTo(new[]
         {
             "wipe-vda", "partition-vda", "wipe-vdb", "partition-vdb", "raid-md0", "mkfs-md0", "mkdir-mnt-data", "mount-mnt-data",
-            "restore-mnt-data", "unmount",
+            "restore-mnt-data", "unmount-mnt-data",
         }));
         var md = layout.MdArrays.Single();
         var raid = Step(plan, "raid-md0");
@@ -189,8 +189,8 @@ public class RestorePlannerTests
         var script = RestorePlanScript.Render(plan, "/run/rescuekit/restore");
 
         Assert.That(RestorePlanJson.Serialize(back), Is.EqualTo(RestorePlanJson.Serialize(plan)));
-        Assert.That(script, Does.Contain("if [ ! -e \"$markers/raid-md0.done\" ]; then\n    mdadm --create /dev/md0"));
-        Assert.That(script, Does.Contain("sfdisk --wipe always --wipe-partitions always /dev/vda <<'RK_INPUT'\nlabel: gpt\n"));
+        Assert.That(script, Does.Contain("if [ ! -e \"$markers/raid-md0.done\" ]; then\n    rk_run mdadm --create /dev/md0"));
+        Assert.That(script, Does.Contain("rk_run sfdisk --wipe always --wipe-partitions always /dev/vda <<'RK_INPUT'\nlabel: gpt\n"));
         Assert.That(RestorePlanScript.Quote("it's"), Is.EqualTo("'it'\\''s'"));
         var syntax = RescueKit.Tests.Shared.ExternalTool.Run("sh", "dash", ["-n"], stdinText: script);
         Assert.That(syntax.ExitCode, Is.EqualTo(0), syntax.Stderr);

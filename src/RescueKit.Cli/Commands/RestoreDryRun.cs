@@ -1,0 +1,83 @@
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+using RescueKit.Restore;
+using RescueKit.Restore.Mapping;
+using RescueKit.Restore.Planning;
+using Spectre.Console;
+
+namespace RescueKit.Cli.Commands;
+
+/// <summary>
+/// `rescuekit restore --dry-run`: the plan for this machine (or for the machine a saved lsblk output describes), shown
+/// as a table and written as restore-plan.json and restore-plan.sh, with no disk touched.
+/// </summary>
+internal static class RestoreDryRun
+{
+    public sealed record Request(string? LayoutFile, string? DisksFile, IReadOnlyList<string> Map, string OutDirectory, string? Backup);
+
+    public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version)
+    {
+        var layoutFile = request.LayoutFile ?? Path.Combine(environment.Root, "etc/rescuekit/layout.json");
+        if (request.LayoutFile is null && !File.Exists(layoutFile))
+            throw new BadInputException("no layout to plan from: this is not a rescue system, so give the layout with --layout FILE");
+        var layout = LayoutJson.Load(layoutFile);
+        if (layout.Disks.Count == 0)
+            throw new BadInputException($"the layout {layoutFile} has no disks (it says: {string.Join("; ", layout.Notes)}): there is nothing to restore onto disks");
+
+        var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
+        var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
+        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, ParseMap(request.Map));
+        if (!mapping.IsComplete) throw new BadInputException(Unmapped(mapping));
+
+        var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = version, Backup = request.Backup });
+        Show(console, plan);
+        var json = Path.Combine(request.OutDirectory, "restore-plan.json");
+        var script = Path.Combine(request.OutDirectory, "restore-plan.sh");
+        AtomicFile.WriteAllText(json, RestorePlanJson.Serialize(plan), "--out");
+        AtomicFile.WriteAllText(script, RestorePlanScript.Render(plan, RescueKit.Restore.Execution.PlanExecutor.DefaultMarkerDirectory), "--out");
+        File.SetUnixFileMode(script, (UnixFileMode)UnixModes.Executable);
+        console.WriteLine($"Dry run: nothing was written to any disk. The plan is in {json} and {script}.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>SRC=DST words of --map; a malformed one or a source given twice is bad input.</summary>
+    private static Dictionary<string, string> ParseMap(IReadOnlyList<string> words)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var word in words)
+        {
+            var eq = word.IndexOf('=');
+            if (eq <= 0 || eq == word.Length - 1)
+                throw new BadInputException($"--map '{word}' is not SOURCE=TARGET (e.g. --map /dev/sda=/dev/vda, or /dev/sdb=none to leave a disk out)");
+            if (!map.TryAdd(word[..eq], word[(eq + 1)..])) throw new BadInputException($"--map names {word[..eq]} twice");
+        }
+        return map;
+    }
+
+    /// <summary>One line: which source disks have no target and why, the disks here, and the --map to give.</summary>
+    private static string Unmapped(DiskMapping mapping)
+    {
+        var why = mapping.Unmapped.Select(u => u.IsAmbiguous
+            ? $"{u.Source} fits {string.Join(" and ", u.Candidates)} equally well"
+            : $"no free disk here holds {u.Source} (it needs {ByteSize.Format(u.RequiredSize)})");
+        var here = mapping.Targets.Select(t => t.Refused is null ? t.Describe() : $"{t.Describe()} [not usable: {t.Refused}]");
+        return $"cannot choose the target disks: {string.Join("; ", why)}. The disks here: {(mapping.Targets.Count == 0 ? "none" : string.Join(", ", here))}. " +
+               $"Say which with --map SOURCE=TARGET (e.g. --map {mapping.Unmapped[0].Source}=/dev/DISK), or --map {mapping.Unmapped[0].Source}=none to leave it out";
+    }
+
+    private static void Show(IAnsiConsole console, RestorePlan plan)
+    {
+        foreach (var d in plan.Disks)
+            console.WriteLine($"{d.Source} ({ByteSize.Format(d.SourceSize)}) -> {d.Target} ({ByteSize.Format(d.TargetSize)})");
+        var table = new Table { Border = TableBorder.Simple };
+        table.AddColumn("Step");
+        table.AddColumn("Writes");
+        table.AddColumn("What it does");
+        foreach (var step in plan.Steps)
+            table.AddRow(Markup.Escape(step.Id), Markup.Escape(string.Join(' ', step.Writes)), Markup.Escape(step.Purpose));
+        console.Write(table);
+        foreach (var note in plan.Notes) console.WriteLine($"Note: {note}");
+    }
+}
