@@ -10,14 +10,23 @@ public sealed partial class LayoutCapture
     private const int LsblkNoneFound = 32;
 
     /// <summary>The host's disks: lsblk's top-level "disk" devices. zram (swap in RAM) and loop devices are not
-    /// storage a restore recreates; give loop devices with --device.</summary>
+    /// storage a restore recreates; give loop devices with --device. Nor are drives without a medium: a restore
+    /// would stop on them as missing source disks.</summary>
     private List<DiskSource> HostDisks()
     {
         var argv = new[] { "lsblk", "-J", "-b", "-O" };
         var devices = ParseRequired(_runner.Run(argv).StandardOutput, Lsblk.Parse, string.Join(' ', argv));
-        return devices.Where(d => d.Type == "disk" && !d.Name.StartsWith("zram", StringComparison.Ordinal))
+        return devices.Where(d => d.Type == "disk" && !d.Name.StartsWith("zram", StringComparison.Ordinal) && HoldsMedium(d))
             .Select(d => new DiskSource(d.Path, d, d.Size)).ToList();
     }
+
+    /// <summary>
+    /// False for an empty drive: lsblk gives a removable drive without a medium (a card reader, a CD drive) size 0.
+    /// A floppy drive (fd0, the legacy controller of QEMU's pc machine and of older servers) is never a disk of the
+    /// layout: a restore recreates no floppy, and its driver reports a nominal size even with the drive empty.
+    /// </summary>
+    private static bool HoldsMedium(LsblkDevice disk) =>
+        disk.Size > 0 && !(disk.Name.StartsWith("fd", StringComparison.Ordinal) && disk.Name.Length > 2 && char.IsAsciiDigit(disk.Name[2]));
 
     /// <summary>A --device argument: a disk or loop device (lsblk knows it) or a disk image file (lsblk does not).</summary>
     private DiskSource ResolveDevice(string device)
