@@ -44,7 +44,7 @@ public class BackupIsoSeriesTests
         };
         var step = new WriteBackupIsoSeriesStep(set, capacity);
         var builder = new RescueMediaBuilder(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
-        builder.Build(config, [.. RescueMediaBuilder.IsoSteps.Where(s => s is not WriteIsoStep), step]);
+        builder.Build(config, RescueMediaBuilder.BackupIsoSteps(step));
         return (config, step);
     }
 
@@ -102,6 +102,19 @@ public class BackupIsoSeriesTests
             seen.AddRange(chunks);
         }
         Assert.That(seen, Is.EqualTo(Enumerable.Range(0, 6).Select(i => $"sets/root.tar.zst.{i:000}")), "each chunk once, in order");
+    }
+
+    [Test]
+    public void VolumesOfAnEarlierLongerSeries_AreRemoved_OnceTheNewSeriesIsWritten()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("out"));
+        var stale = new[] { dir.Write("out/rescuekit-testhost-2.iso", "old"), dir.Write("out/rescuekit-testhost-3.iso", "old") };
+
+        var (config, step) = Build(dir, FakeSet(dir, chunks: 1, chunkBytes: MiB), capacity: long.MaxValue / 2);
+
+        Assert.That(step.Written, Is.EqualTo(new[] { config.IsoPath }));
+        Assert.That(stale.Where(File.Exists), Is.Empty);
     }
 
     [Test]

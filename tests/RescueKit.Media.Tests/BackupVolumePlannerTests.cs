@@ -14,6 +14,13 @@ public class BackupVolumePlannerTests
     private static Func<int, IReadOnlyList<BackupFile>, long> Model(long rescueSystem) =>
         (number, chunks) => 50_000 + (number == 1 ? rescueSystem : 0) + chunks.Sum(c => c.Size);
 
+    [TestCase(4_700_000_000L, 1L << 30)]
+    [TestCase(700L * 1024 * 1024, 175L * 1024 * 1024)]
+    [TestCase(10_000_000L, 2L * 1024 * 1024)]
+    [TestCase(1_000_000L, 1L << 20)]
+    public void ChunkSize_IsAQuarterOfTheMedium_InWholeMiB_BetweenTheLimits(long capacity, long chunkSize) =>
+        Assert.That(BackupVolumePlanner.ChunkSizeFor(capacity), Is.EqualTo(chunkSize));
+
     [Test]
     public void EverythingFits_OneVolume()
     {

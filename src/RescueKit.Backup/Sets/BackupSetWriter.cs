@@ -17,7 +17,7 @@ public sealed class BackupSetWriter(ILogger log)
 {
     public BackupSet Write(BackupRequest request, IBackupProgress progress, CancellationToken cancellationToken)
     {
-        if (request.ChunkSize < BackupRequest.MinChunkSize)
+        if (request.ChunkSize < ChunkSizes.Min)
             throw new BadInputException($"--chunk-size {request.ChunkSize} is below the minimum of 1M");
         var repository = new BackupRepository(request.Target, request.Host);
         var baseBackup = request.Since is null ? null : OpenBase(repository, request.Since);

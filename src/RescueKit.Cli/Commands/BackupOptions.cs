@@ -75,7 +75,7 @@ internal sealed class BackupOptions
         var compression = SetCompression.Choose(result.GetValue(_compression) ?? config.Compression ?? SetCompression.Zstd,
             result.GetValue(_level) ?? config.Level);
         var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
-        var chunkSize = chunkText is null ? defaultChunkSize ?? BackupRequest.DefaultChunkSize : ByteSize.Parse(chunkText, "--chunk-size");
+        var chunkSize = chunkText is null ? defaultChunkSize ?? ChunkSizes.Default : ByteSize.Parse(chunkText, "--chunk-size");
         var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : null;
         if (keep is < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
         var keySource = _key.Source(result);

@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Core.Backup;
 
 namespace RescueKit.Media.BackupMedia;
 
@@ -55,6 +56,13 @@ public static class BackupVolumePlanner
         volumes.Add(new BackupVolume(number, [.. current]));
         return volumes;
     }
+
+    /// <summary>
+    /// The chunk size for media of <paramref name="capacity"/> bytes: 1 GiB, or a quarter of the medium when that is
+    /// less, in whole MiB, so a series wastes little of each disc.
+    /// </summary>
+    public static long ChunkSizeFor(long capacity) =>
+        Math.Max(ChunkSizes.Min, Math.Min(ChunkSizes.Default, capacity / 4) & ~((1L << 20) - 1));
 
     private static string Size(long bytes) => $"{bytes / 1_000_000.0:F1} MB";
 }

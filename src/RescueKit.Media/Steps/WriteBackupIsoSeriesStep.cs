@@ -49,6 +49,17 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
             throw;
         }
         Written = written;
+        RemoveStaleVolumes(context, written.Count);
+    }
+
+    /// <summary>Volumes of an earlier, longer series would pass for part of this one: removed once this one is complete.</summary>
+    private static void RemoveStaleVolumes(BuildContext context, int count)
+    {
+        for (var n = count + 1; File.Exists(VolumePath(context.Config, n)); n++)
+        {
+            File.Delete(VolumePath(context.Config, n));
+            context.Log.Information("Removed {Path}, a volume of an earlier series", VolumePath(context.Config, n));
+        }
     }
 
     /// <summary>rescuekit-HOST.iso for the boot volume, rescuekit-HOST-N.iso for the others.</summary>
