@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using Spectre.Console;
+using RescueKit.Core.Backup;
 
 namespace RescueKit.Restore;
 
@@ -35,7 +36,7 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         var media = vars.GetValueOrDefault("RK_MEDIA_DEV");
         var backupDir = vars.GetValueOrDefault("RK_BACKUP_DIR");
 
-        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), "manifest.json")))
+        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest)))
         {
             console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this version of RescueKit cannot restore it yet.[/]");
         }

@@ -37,7 +37,7 @@ public sealed class BackupSetWriter(ILogger log)
         var staging = repository.StagingDirectory(id);
         try
         {
-            Directory.CreateDirectory(Path.Combine(staging, SetFiles.SetsDirectory));
+            Directory.CreateDirectory(Path.Combine(staging, BackupSetNames.SetsDirectory));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,7 +62,7 @@ public sealed class BackupSetWriter(ILogger log)
     private BackupManifest WriteStaged(BackupRequest request, string staging, string id, BackupSet? baseBackup,
         BackupKey? baseKey, BackupKey? key, IBackupProgress progress, CancellationToken cancellationToken)
     {
-        var layout = WriteSmallFile(staging, SetFiles.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
+        var layout = WriteSmallFile(staging, BackupSetNames.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
         var warnings = new List<BackupWarning>();
         var sets = new List<FilesystemSet>();
         var targetDirectory = Path.GetFullPath(request.Target);
@@ -147,12 +147,12 @@ public sealed class BackupSetWriter(ILogger log)
     /// <summary>manifest.json (fsynced, then renamed into place), then the directory's own fsync and rename.</summary>
     private static void Publish(string staging, string final, BackupManifest manifest)
     {
-        var temporary = Path.Combine(staging, BackupRepository.ManifestFile + ".tmp");
+        var temporary = Path.Combine(staging, BackupSetNames.Manifest + ".tmp");
         try
         {
             WriteDurably(temporary, Encoding.UTF8.GetBytes(BackupJson.SerializeManifest(manifest) + "\n"));
-            File.Move(temporary, Path.Combine(staging, BackupRepository.ManifestFile));
-            DirectorySync.Sync(Path.Combine(staging, SetFiles.SetsDirectory));
+            File.Move(temporary, Path.Combine(staging, BackupSetNames.Manifest));
+            DirectorySync.Sync(Path.Combine(staging, BackupSetNames.SetsDirectory));
             DirectorySync.Sync(staging);
             Directory.Move(staging, final);
             DirectorySync.Sync(Path.GetDirectoryName(final)!);

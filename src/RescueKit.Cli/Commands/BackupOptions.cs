@@ -125,7 +125,7 @@ internal sealed class BackupOptions
                           $"{ByteSize.Format(m.Sets.Sum(s => s.ContentBytes))} content, {ByteSize.Format(m.Sets.Sum(s => s.Chunks.Sum(c => c.Size)))} stored, " +
                           $"{elapsed.TotalSeconds:F1} s)");
         if (m.Warnings.Count == 0) return ExitCodes.Ok;
-        Console.WriteLine($"Completed with {m.Warnings.Count} warnings (listed in {BackupRepository.ManifestFile}):");
+        Console.WriteLine($"Completed with {m.Warnings.Count} warnings (listed in {BackupSetNames.Manifest}):");
         foreach (var w in m.Warnings) Console.WriteLine($"  {w.Set}: {w.Path}: {w.Message}");
         return ExitCodes.CompletedWithWarnings;
     }

@@ -7,7 +7,7 @@ namespace RescueKit.Media.BackupMedia;
 public sealed record BackupFile(string RelativePath, string HostPath, long Size)
 {
     /// <summary>Archive chunks (under <c>sets/</c>) are spread over the volumes; everything else goes on each one.</summary>
-    public bool IsChunk => RelativePath.StartsWith("sets/", StringComparison.Ordinal);
+    public bool IsChunk => RelativePath.StartsWith(BackupSetNames.SetsDirectory + "/", StringComparison.Ordinal);
 }
 
 /// <summary>The chunks one medium of a series carries (volume 1 also carries the rescue system).</summary>

@@ -42,7 +42,7 @@ public class BackupVerifierTests
             return c with { Size = new FileInfo(path).Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) };
         }).ToList();
         var manifest = backup.Manifest with { Sets = [set with { Chunks = forged }] };
-        File.WriteAllText(Path.Combine(backup.Directory, BackupRepository.ManifestFile), BackupJson.SerializeManifest(manifest));
+        File.WriteAllText(Path.Combine(backup.Directory, BackupSetNames.Manifest), BackupJson.SerializeManifest(manifest));
     }
 
     [Test]
