@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Core.Layout;
 using System.Text;
 
 namespace RescueKit.Media.Steps;
@@ -22,7 +23,7 @@ public sealed class AddInitStep : IBuildStep
         rootfs.AddGenerated(RescuePaths.RescueConf, RescueConf(context));
         rootfs.AddGenerated(RescuePaths.ToolsList,
             string.Concat(context.Tools.Select(t => $"{t.Key} {t.Value}\n")));
-        rootfs.AddGenerated(RescuePaths.Layout, context.Config.LayoutJson ?? LayoutPlaceholder(context));
+        rootfs.AddGenerated(RescuePaths.Layout, context.Config.LayoutJson ?? EmptyLayout(context.Config));
         // Coldplug passes modprobe -b: a blacklisted module loads only when named (modprobe floppy), never by alias.
         rootfs.AddGenerated("etc/modprobe.d/rescuekit.conf", ModprobeConf);
         rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
@@ -64,7 +65,17 @@ public sealed class AddInitStep : IBuildStep
         return sb.ToString();
     }
 
-    // Written when the host's layout could not be captured (mkrescue warns): the medium says so plainly.
-    private static string LayoutPlaceholder(BuildContext context)
-        => $"{{\n  \"formatVersion\": 1,\n  \"host\": \"{context.Config.HostName}\",\n  \"captured\": false\n}}\n";
+    /// <summary>
+    /// The layout.json of a medium built when the host's layout could not be captured (mkrescue warned why): a layout
+    /// that loads like any other, with no storage in it and a note that says so, so whatever reads it (layout show,
+    /// the restore) reports an empty layout instead of failing on a file it cannot read.
+    /// </summary>
+    public static string EmptyLayout(RescueConfig config) => LayoutJson.Serialize(new HostLayout
+    {
+        ToolVersion = config.Version,
+        CapturedAt = config.Timestamp,
+        HostName = config.HostName,
+        Notes = [$"empty: the disk layout of {config.HostName} could not be captured when this medium was built; " +
+                 "run 'rescuekit layout save' on the host to see why"],
+    });
 }
