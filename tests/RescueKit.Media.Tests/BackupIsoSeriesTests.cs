@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using RescueKit.Core;
+using RescueKit.Media.BackupMedia;
 using RescueKit.Media.Steps;
 using RescueKit.Tests.Shared;
 
@@ -123,9 +124,9 @@ public class BackupIsoSeriesTests
         using var dir = new TempDirectory();
         var set = FakeSet(dir, chunks: 1, chunkBytes: 20 * MiB);
 
-        var e = Assert.Throws<BadInputException>(() => Build(dir, set, capacity: 10 * MiB))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => Build(dir, set, capacity: 10 * MiB))!;
 
-        Assert.That(e.Message, Does.Contain("--media-size").Or.Contain("--chunk-size"));
+        Assert.That(e.Message, Does.Contain("larger media").Or.Contain("smaller chunks"));
         Assert.That(Directory.Exists(dir.Combine("out")) ? Directory.GetFiles(dir.Combine("out"), "*.iso*") : [], Is.Empty);
     }
 

@@ -54,17 +54,19 @@ public class BackupVolumePlannerTests
     {
         var chunks = new[] { Chunk(0, 100_000), Chunk(1, 2_000_000) };
 
-        var e = Assert.Throws<BadInputException>(() => BackupVolumePlanner.Plan(chunks, Medium, Model(100_000)))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => BackupVolumePlanner.Plan(chunks, Medium, Model(100_000)))!;
 
-        Assert.That(e.Message, Does.Contain("sets/root.tar.zst.001").And.Contain("--chunk-size"));
+        Assert.That(e.Chunk, Is.EqualTo("sets/root.tar.zst.001"));
+        Assert.That(e.Message, Does.Contain("sets/root.tar.zst.001").And.Contain("smaller chunks").And.Not.Contain("--"));
     }
 
     [Test]
-    public void RescueSystemLargerThanAMedium_IsRefusedNamingMediaSize()
+    public void RescueSystemLargerThanAMedium_IsRefusedSayingTheMediaMustBeLarger()
     {
-        var e = Assert.Throws<BadInputException>(() => BackupVolumePlanner.Plan([Chunk(0, 1)], Medium, Model(2_000_000)))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => BackupVolumePlanner.Plan([Chunk(0, 1)], Medium, Model(2_000_000)))!;
 
-        Assert.That(e.Message, Does.Contain("--media-size"));
+        Assert.That(e.Chunk, Is.Null);
+        Assert.That(e.Message, Does.Contain("the rescue system alone needs").And.Contain("larger media").And.Not.Contain("--"));
     }
 }
 

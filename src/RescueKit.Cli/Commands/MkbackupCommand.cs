@@ -67,7 +67,15 @@ internal sealed class MkbackupCommand : RescueCommand
             if (onMedia)
             {
                 var series = new WriteBackupIsoSeriesStep(backup.Directory, capacity);
-                RescueMediaOptions.Build(config, RescueMediaBuilder.BackupIsoSteps(series), runner, log, QuietConsole, cancellationToken);
+                try
+                {
+                    RescueMediaOptions.Build(config, RescueMediaBuilder.BackupIsoSteps(series), runner, log, QuietConsole, cancellationToken);
+                }
+                catch (MediumTooSmallException e)
+                {
+                    throw new BadInputException(
+                        $"{e.Problem}: {(e.Chunk is null ? "give a larger --media-size" : "use a smaller --chunk-size")}", e);
+                }
                 isos = series.Written;
             }
             else

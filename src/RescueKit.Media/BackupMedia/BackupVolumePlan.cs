@@ -36,22 +36,20 @@ public static class BackupVolumePlanner
         var number = 1;
         var empty = measure(number, current);
         if (empty > limit)
-            throw new BadInputException(
-                $"the rescue system alone needs {Size(empty)}, more than a medium of {Size(capacity)} holds: give a larger --media-size");
+            throw new MediumTooSmallException(
+                $"the rescue system alone needs {Size(empty)}, more than a medium of {Size(capacity)} holds", null);
         foreach (var chunk in chunks)
         {
             current.Add(chunk);
             if (measure(number, current) <= limit) continue;
             current.RemoveAt(current.Count - 1);
             if (current.Count == 0 && number > 1)
-                throw new BadInputException(
-                    $"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}: use a smaller --chunk-size");
+                throw ChunkTooLarge(chunk, capacity);
             volumes.Add(new BackupVolume(number, [.. current]));
             current = [chunk];
             number++;
             if (measure(number, current) > limit)
-                throw new BadInputException(
-                    $"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}: use a smaller --chunk-size");
+                throw ChunkTooLarge(chunk, capacity);
         }
         volumes.Add(new BackupVolume(number, [.. current]));
         return volumes;
@@ -63,6 +61,10 @@ public static class BackupVolumePlanner
     /// </summary>
     public static long ChunkSizeFor(long capacity) =>
         Math.Max(ChunkSizes.Min, Math.Min(ChunkSizes.Default, capacity / 4) & ~((1L << 20) - 1));
+
+    private static MediumTooSmallException ChunkTooLarge(BackupFile chunk, long capacity) =>
+        new($"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}",
+            chunk.RelativePath);
 
     private static string Size(long bytes) => $"{bytes / 1_000_000.0:F1} MB";
 }
