@@ -73,9 +73,10 @@ internal sealed class BackupOptions
             throw new BadInputException(
                 $"--since {since} is not a backup on the target {nfs?.ToString() ?? target}: an incremental must sit beside its base; give its id");
         var compression = SetCompression.Choose(result.GetValue(_compression) ?? config.Compression ?? SetCompression.Zstd,
-            result.GetValue(_level) ?? config.Level);
+            result.GetValue(_level) ?? config.Level, "--compression", "--level");
         var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
         var chunkSize = chunkText is null ? defaultChunkSize ?? ChunkSizes.Default : ByteSize.Parse(chunkText, "--chunk-size");
+        if (chunkSize < ChunkSizes.Min) throw new BadInputException($"--chunk-size {chunkSize} is below the minimum of 1M");
         var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : null;
         if (keep is < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
         var keySource = _key.Source(result);
