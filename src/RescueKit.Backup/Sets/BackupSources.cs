@@ -11,11 +11,14 @@ namespace RescueKit.Backup.Sets;
 public sealed record BackupSources(string LayoutJson, IReadOnlyList<SourceFilesystem> Filesystems, IReadOnlyList<string> SwapFiles)
 {
     /// <param name="devices">Only the filesystems on these devices, their partitions and holders; empty for all.</param>
-    public static BackupSources Capture(IReadOnlyList<string> devices, string toolVersion, IToolRunner runner, ILogger log)
+    /// <param name="deviceInput">What messages call one of <paramref name="devices"/> (the command line: --device).</param>
+    public static BackupSources Capture(IReadOnlyList<string> devices, string toolVersion, IToolRunner runner, ILogger log,
+        string deviceInput = "device")
     {
-        var layout = new LayoutCapture(runner, log).Capture(new LayoutCaptureOptions { Devices = devices, ToolVersion = toolVersion });
+        var layout = new LayoutCapture(runner, log).Capture(
+            new LayoutCaptureOptions { Devices = devices, ToolVersion = toolVersion, DeviceInput = deviceInput });
         var filesystems = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), devices, "/sys/class/block",
-            device => layout.Filesystems.FirstOrDefault(f => f.Device == device)?.Uuid);
+            device => layout.Filesystems.FirstOrDefault(f => f.Device == device)?.Uuid, deviceInput);
         var swapFiles = File.Exists(ProcSwaps.ProcPath)
             ? ProcSwaps.Parse(File.ReadAllText(ProcSwaps.ProcPath)).Where(s => s.Kind == "file").Select(s => s.Device).ToList()
             : [];

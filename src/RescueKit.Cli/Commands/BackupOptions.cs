@@ -86,7 +86,7 @@ internal sealed class BackupOptions
             throw new BadInputException("--key-file and --passphrase-file encrypt a backup only with --encrypt: add it");
         var devices = result.GetValue(_device) ?? [];
 
-        var sources = BackupSources.Capture(devices, GlobalOptions.Version, runner, log);
+        var sources = BackupSources.Capture(devices, GlobalOptions.Version, runner, log, "--device");
         var request = new BackupRequest
         {
             Target = target,

@@ -28,11 +28,12 @@ public sealed partial class LayoutCapture
     private static bool HoldsMedium(LsblkDevice disk) =>
         disk.Size > 0 && !(disk.Name.StartsWith("fd", StringComparison.Ordinal) && disk.Name.Length > 2 && char.IsAsciiDigit(disk.Name[2]));
 
-    /// <summary>A --device argument: a disk or loop device (lsblk knows it) or a disk image file (lsblk does not).</summary>
-    private DiskSource ResolveDevice(string device)
+    /// <summary>A device the capture is limited to: a disk or loop device (lsblk knows it) or a disk image file (lsblk
+    /// does not). Messages call it <paramref name="input"/>.</summary>
+    private DiskSource ResolveDevice(string device, string input)
     {
         if (!File.Exists(device))
-            throw new BadInputException($"--device '{device}' does not exist: give a disk (/dev/sdb), a loop device or a disk image file");
+            throw new BadInputException($"{input} '{device}' does not exist: give a disk (/dev/sdb), a loop device or a disk image file");
         var argv = new[] { "lsblk", "-J", "-b", "-O", device };
         var result = _runner.Run(argv, [LsblkNoneFound]);
         if (result.ExitCode == LsblkNoneFound)
@@ -41,9 +42,9 @@ public sealed partial class LayoutCapture
             return new DiskSource(full, null, new FileInfo(full).Length);
         }
         var disk = ParseRequired(result.StandardOutput, Lsblk.Parse, string.Join(' ', argv)).FirstOrDefault()
-                   ?? throw new BadInputException($"--device '{device}': lsblk does not list it");
+                   ?? throw new BadInputException($"{input} '{device}': lsblk does not list it");
         if (disk.Type is not ("disk" or "loop"))
-            throw new BadInputException($"--device '{device}' is a {disk.Type}, not a disk: give the whole disk it is on (lsblk -s {device})");
+            throw new BadInputException($"{input} '{device}' is a {disk.Type}, not a disk: give the whole disk it is on (lsblk -s {device})");
         return new DiskSource(disk.Path, disk, disk.Size);
     }
 
