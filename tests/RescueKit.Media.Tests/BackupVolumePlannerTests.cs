@@ -86,9 +86,9 @@ public class MediaSizeTests
     [TestCase("-1G")]
     [TestCase("10")]
     [TestCase("5iB")]
-    public void BadSizes_NameTheOptionAndTheForm(string text)
+    public void BadSizes_NameTheValueAndTheForm(string text)
     {
         var e = Assert.Throws<RescueKit.Core.BadInputException>(() => MediaSize.Parse(text))!;
-        Assert.That(e.Message, Does.StartWith("--media-size"));
+        Assert.That(e.Message, Does.StartWith($"media size '{text}'"));
     }
 }

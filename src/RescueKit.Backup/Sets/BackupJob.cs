@@ -32,7 +32,7 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs)
             var request = Request with
             {
                 Target = mount.Path,
-                Since = since is not null && NfsUrl.IsNfs(since) ? mount.Local(url.RelativePathOf(NfsUrl.Parse(since, "--since"))!) : since,
+                Since = since is not null && NfsUrl.IsNfs(since) ? mount.Local(url.RelativePathOf(NfsUrl.Parse(since, "the base backup"))!) : since,
             };
             var set = Write(request, log, withProgress, cancellationToken);
             return (set, mount.Describe(set.Directory));

@@ -49,7 +49,7 @@ internal sealed class MkbackupCommand : RescueCommand
         var outDir = Path.GetFullPath(result.GetValue(_out)!);
         var runner = Runner(log);
         var onMedia = result.GetValue(_output) == "iso";
-        var capacity = onMedia ? MediaSize.Parse(result.GetValue(_mediaSize)!) : 0;
+        var capacity = onMedia ? MediaSize.Parse(result.GetValue(_mediaSize)!, "--media-size") : 0;
         Directory.CreateDirectory(outDir);
 
         // On the media, the set is written to a scratch target first (the ISO writer reads it back), then removed.
