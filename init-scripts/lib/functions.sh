@@ -1,5 +1,6 @@
 # RescueKit init helpers, sourced by /init and by every stage (docs/init.md). POSIX sh for busybox ash.
 
+# The paths below are shared with rescuekit: RescuePaths in src/RescueKit.Core holds the same (docs/init.md lists both).
 RK_RUN=/run/rescuekit
 RK_LOG=$RK_RUN/init.log
 # Facts stages hand to later stages and to the front-end (KEY='value' lines; re-read after each stage).

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using RescueKit.Backup.Sets;
 using RescueKit.Cli;
 using RescueKit.Cli.Commands;
 using RescueKit.Core;
@@ -43,6 +44,11 @@ catch (OperationCanceledException)
 {
     Console.Error.WriteLine("rescuekit: cancelled; nothing was left half-written");
     return ExitCodes.Cancelled;
+}
+catch (BackupKeyNeededException e)
+{
+    Console.Error.WriteLine($"rescuekit: error: {KeyOptions.Wording(e)}");
+    return e.ExitCode;
 }
 catch (RescueKitException e)
 {

@@ -30,12 +30,13 @@ public static partial class BootMenus
     public static string KernelCommandLine(RescueConfig config)
         => (config.SerialConsole is null ? "console=tty0" : $"console=tty0 console={config.SerialConsole}") + " quiet cryptomgr.notests";
 
-    /// <summary>Parses DEVICE,SPEED (ttyS0,115200) into the serial unit and speed the boot loaders want.</summary>
-    public static (int Unit, int Speed) ParseSerial(string value)
+    /// <summary>Parses DEVICE,SPEED (ttyS0,115200) into the serial unit and speed the boot loaders want; messages
+    /// call the value <paramref name="input"/>, the name the caller asked for it by (mkrescue: --serial-console).</summary>
+    public static (int Unit, int Speed) ParseSerial(string value, string input = "serial console")
     {
         var m = SerialPattern().Match(value);
         if (!m.Success)
-            throw new BadInputException($"--serial-console '{value}' is not DEVICE,SPEED: use e.g. ttyS0,115200");
+            throw new BadInputException($"{input} '{value}' is not DEVICE,SPEED: use e.g. ttyS0,115200");
         return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
     }
 

@@ -1,3 +1,4 @@
+using RescueKit.Core;
 using RescueKit.Discovery;
 
 namespace RescueKit.Media;
@@ -13,7 +14,7 @@ namespace RescueKit.Media;
 public static class BootModules
 {
     /// <summary>Where init mounts the medium it booted from; the symlinks of the modules kept there point below it.</summary>
-    public const string RescueMediaMount = "/run/rescuekit/rescue-media";
+    public const string RescueMediaMount = RescuePaths.RescueMediaMount;
 
     /// <summary>The medium's directory of the modules the initramfs does not hold (one flat directory: module names are unique).</summary>
     public const string MediaModulesDirectory = "rescuekit/modules";

@@ -24,6 +24,11 @@ public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
         new WriteIsoStep(),
     ];
 
+    /// <summary>The steps of `mkbackup --output iso`: those of <see cref="IsoSteps"/>, the ISO written as
+    /// <paramref name="series"/> (the rescue ISO with the backup on it, a numbered series when it needs more than one medium).</summary>
+    public static IReadOnlyList<IBuildStep> BackupIsoSteps(WriteBackupIsoSeriesStep series) =>
+        [.. IsoSteps.Select(s => s is WriteIsoStep ? series : s)];
+
     /// <summary>Runs every step; the scratch directory is removed and no output is left behind on failure.</summary>
     public BuildContext Build(RescueConfig config, IReadOnlyList<IBuildStep> steps, IBuildProgress? progress = null,
         CancellationToken cancellationToken = default)

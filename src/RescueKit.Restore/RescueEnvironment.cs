@@ -1,3 +1,5 @@
+using RescueKit.Core;
+
 namespace RescueKit.Restore;
 
 /// <summary>
@@ -8,15 +10,15 @@ public sealed class RescueEnvironment(string root = "/")
 {
     public string Root { get; } = root;
 
-    public string ToolsList => Path.Combine(Root, "etc/rescuekit/tools.list");
-    public string RescueConf => Path.Combine(Root, "etc/rescuekit/rescue.conf");
-    public string RunDirectory => Path.Combine(Root, "run/rescuekit");
+    public string ToolsList => RescuePaths.Under(Root, RescuePaths.ToolsList);
+    public string RescueConf => RescuePaths.Under(Root, RescuePaths.RescueConf);
+    public string RunDirectory => RescuePaths.Under(Root, RescuePaths.RunDirectory);
 
     /// <summary>
     /// Exists while init's 20-modules still loads the drivers kept on the medium in the background: until it is gone,
     /// disks behind those drivers may be missing.
     /// </summary>
-    public string DevicesPending => Path.Combine(RunDirectory, "devices.pending");
+    public string DevicesPending => RescuePaths.Under(Root, RescuePaths.DevicesPending);
 
     /// <summary>
     /// Returns true once <see cref="DevicesPending"/> is gone (at once when it never existed), false when it still

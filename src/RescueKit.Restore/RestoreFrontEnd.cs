@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using Spectre.Console;
+using RescueKit.Core.Backup;
 
 namespace RescueKit.Restore;
 
@@ -24,18 +25,18 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         console.WriteLine("Waiting for the drivers kept on the rescue medium to finish loading...");
         if (!environment.WaitForDevices(_devicesLimit))
             console.MarkupLineInterpolated(
-                $"[yellow]They are still loading after {_devicesLimit.TotalSeconds:0.#} s: some disks or network cards may appear later (see /run/rescuekit/init.log).[/]");
+                $"[yellow]They are still loading after {_devicesLimit.TotalSeconds:0.#} s: some disks or network cards may appear later (see {RescuePaths.InitLog}).[/]");
     }
 
     public int Run(RestoreOptions options)
     {
         console.WriteLine($"RescueKit {version} restore (mode: {options.Mode.ToString().ToLowerInvariant()})");
         var vars = environment.Variables();
-        var source = options.Source ?? vars.GetValueOrDefault("RK_SOURCE") ?? "auto";
-        var media = vars.GetValueOrDefault("RK_MEDIA_DEV");
-        var backupDir = vars.GetValueOrDefault("RK_BACKUP_DIR");
+        var source = options.Source ?? vars.GetValueOrDefault(RescuePaths.SourceKey) ?? "auto";
+        var media = vars.GetValueOrDefault(RescuePaths.MediaDeviceKey);
+        var backupDir = vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
 
-        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), "manifest.json")))
+        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest)))
         {
             console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this version of RescueKit cannot restore it yet.[/]");
         }

@@ -39,6 +39,14 @@ public class BackupBadInputTests
         BadInputTests.AssertOneLineError(Backup("--chunk-size", "100K"), ExitCodes.BadInput, "below the minimum of 1M");
 
     [Test]
+    public void ADeviceThatDoesNotExist_IsRefusedNamingTheOption()
+    {
+        BadInputTests.AssertOneLineError(Backup("--device", "/dev/rk-no-such-disk"), ExitCodes.BadInput,
+            "--device '/dev/rk-no-such-disk' does not exist");
+        Assert.That(Directory.Exists(Path.Combine(_dir, "target")), Is.False);
+    }
+
+    [Test]
     public void AnUnknownCompression_AndALevelOutOfRange_AreRefused()
     {
         BadInputTests.AssertOneLineError(Backup("--compression", "lz4"), ExitCodes.BadInput, "--compression 'lz4'", "zstd, gzip or none");

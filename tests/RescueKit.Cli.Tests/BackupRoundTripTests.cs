@@ -142,11 +142,13 @@ public class BackupRoundTripTests
         var refused = _scratch.NewDirectory("refused");
 
         var noKey = Rescuekit.Run("verify", backup);
+        var passphrase = Rescuekit.Run("verify", backup, "--passphrase-file", key);
         var wrong = Rescuekit.Run("extract", backup, "--to", refused, "--key-file", wrongKey);
         var verify = Rescuekit.Run("verify", backup, "--key-file", key);
         var extract = Rescuekit.Run("extract", backup, "--to", restored, "--key-file", key);
 
         BadInputTests.AssertOneLineError(noKey, ExitCodes.BadInput, "encrypted with a key file", "--key-file");
+        BadInputTests.AssertOneLineError(passphrase, ExitCodes.BadInput, "encrypted with a key file, not a passphrase: pass --key-file FILE");
         BadInputTests.AssertOneLineError(wrong, ExitCodes.BadInput, $"the key in {wrongKey} is not the key of backup");
         Assert.That(Directory.EnumerateFileSystemEntries(refused), Is.Empty, "a wrong key writes nothing");
         Assert.That(verify.ExitCode, Is.EqualTo(0), verify.Stdout + verify.Stderr);

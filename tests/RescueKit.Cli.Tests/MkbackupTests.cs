@@ -1,3 +1,4 @@
+using RescueKit.Core;
 using RescueKit.Tests.Shared;
 
 namespace RescueKit.Cli.Tests;
@@ -92,6 +93,15 @@ public class MkbackupTests
         AssertVerifies(backup);
         var layoutOnMedium = ExternalTool.RunOk("sh", "dash", ["-c", "isoinfo -R -i \"$0\" -x /boot/initrd.img | zstd -dc | cpio -i --to-stdout etc/rescuekit/layout.json 2>/dev/null", Isos()[0]]);
         Assert.That(layoutOnMedium, Does.Contain(_scratch.Source.Device), "the rescue system carries the backup's layout");
+    }
+
+    [Test]
+    public void MediaTooSmallForTheRescueSystem_IsRefusedNamingMediaSize_AndLeavesNoIso()
+    {
+        var r = Mkbackup("--output", "iso", "--media-size", "20MB");
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "the rescue system alone needs", "give a larger --media-size");
+        Assert.That(Isos(), Is.Empty);
     }
 
     [Test]

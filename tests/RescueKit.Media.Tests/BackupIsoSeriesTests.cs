@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using RescueKit.Core;
+using RescueKit.Media.BackupMedia;
 using RescueKit.Media.Steps;
 using RescueKit.Tests.Shared;
 
@@ -44,7 +45,7 @@ public class BackupIsoSeriesTests
         };
         var step = new WriteBackupIsoSeriesStep(set, capacity);
         var builder = new RescueMediaBuilder(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
-        builder.Build(config, [.. RescueMediaBuilder.IsoSteps.Where(s => s is not WriteIsoStep), step]);
+        builder.Build(config, RescueMediaBuilder.BackupIsoSteps(step));
         return (config, step);
     }
 
@@ -105,14 +106,27 @@ public class BackupIsoSeriesTests
     }
 
     [Test]
+    public void VolumesOfAnEarlierLongerSeries_AreRemoved_OnceTheNewSeriesIsWritten()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("out"));
+        var stale = new[] { dir.Write("out/rescuekit-testhost-2.iso", "old"), dir.Write("out/rescuekit-testhost-3.iso", "old") };
+
+        var (config, step) = Build(dir, FakeSet(dir, chunks: 1, chunkBytes: MiB), capacity: long.MaxValue / 2);
+
+        Assert.That(step.Written, Is.EqualTo(new[] { config.IsoPath }));
+        Assert.That(stale.Where(File.Exists), Is.Empty);
+    }
+
+    [Test]
     public void ChunkLargerThanTheMedium_FailsNamingTheChunk_AndLeavesNoIso()
     {
         using var dir = new TempDirectory();
         var set = FakeSet(dir, chunks: 1, chunkBytes: 20 * MiB);
 
-        var e = Assert.Throws<BadInputException>(() => Build(dir, set, capacity: 10 * MiB))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => Build(dir, set, capacity: 10 * MiB))!;
 
-        Assert.That(e.Message, Does.Contain("--media-size").Or.Contain("--chunk-size"));
+        Assert.That(e.Message, Does.Contain("larger media").Or.Contain("smaller chunks"));
         Assert.That(Directory.Exists(dir.Combine("out")) ? Directory.GetFiles(dir.Combine("out"), "*.iso*") : [], Is.Empty);
     }
 

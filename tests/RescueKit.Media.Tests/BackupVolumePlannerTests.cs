@@ -14,6 +14,13 @@ public class BackupVolumePlannerTests
     private static Func<int, IReadOnlyList<BackupFile>, long> Model(long rescueSystem) =>
         (number, chunks) => 50_000 + (number == 1 ? rescueSystem : 0) + chunks.Sum(c => c.Size);
 
+    [TestCase(4_700_000_000L, 1L << 30)]
+    [TestCase(700L * 1024 * 1024, 175L * 1024 * 1024)]
+    [TestCase(10_000_000L, 2L * 1024 * 1024)]
+    [TestCase(1_000_000L, 1L << 20)]
+    public void ChunkSize_IsAQuarterOfTheMedium_InWholeMiB_BetweenTheLimits(long capacity, long chunkSize) =>
+        Assert.That(BackupVolumePlanner.ChunkSizeFor(capacity), Is.EqualTo(chunkSize));
+
     [Test]
     public void EverythingFits_OneVolume()
     {
@@ -47,17 +54,19 @@ public class BackupVolumePlannerTests
     {
         var chunks = new[] { Chunk(0, 100_000), Chunk(1, 2_000_000) };
 
-        var e = Assert.Throws<BadInputException>(() => BackupVolumePlanner.Plan(chunks, Medium, Model(100_000)))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => BackupVolumePlanner.Plan(chunks, Medium, Model(100_000)))!;
 
-        Assert.That(e.Message, Does.Contain("sets/root.tar.zst.001").And.Contain("--chunk-size"));
+        Assert.That(e.Chunk, Is.EqualTo("sets/root.tar.zst.001"));
+        Assert.That(e.Message, Does.Contain("sets/root.tar.zst.001").And.Contain("smaller chunks").And.Not.Contain("--"));
     }
 
     [Test]
-    public void RescueSystemLargerThanAMedium_IsRefusedNamingMediaSize()
+    public void RescueSystemLargerThanAMedium_IsRefusedSayingTheMediaMustBeLarger()
     {
-        var e = Assert.Throws<BadInputException>(() => BackupVolumePlanner.Plan([Chunk(0, 1)], Medium, Model(2_000_000)))!;
+        var e = Assert.Throws<MediumTooSmallException>(() => BackupVolumePlanner.Plan([Chunk(0, 1)], Medium, Model(2_000_000)))!;
 
-        Assert.That(e.Message, Does.Contain("--media-size"));
+        Assert.That(e.Chunk, Is.Null);
+        Assert.That(e.Message, Does.Contain("the rescue system alone needs").And.Contain("larger media").And.Not.Contain("--"));
     }
 }
 
@@ -77,9 +86,9 @@ public class MediaSizeTests
     [TestCase("-1G")]
     [TestCase("10")]
     [TestCase("5iB")]
-    public void BadSizes_NameTheOptionAndTheForm(string text)
+    public void BadSizes_NameTheValueAndTheForm(string text)
     {
         var e = Assert.Throws<RescueKit.Core.BadInputException>(() => MediaSize.Parse(text))!;
-        Assert.That(e.Message, Does.StartWith("--media-size"));
+        Assert.That(e.Message, Does.StartWith($"media size '{text}'"));
     }
 }

@@ -27,7 +27,7 @@ public sealed class BackupExtractor(ILogger log)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BadInputException($"--to {target} cannot be created ({e.Message}): give a writable directory", e);
+            throw new BadInputException($"the directory to extract into, {target}, cannot be created ({e.Message}): give a writable directory", e);
         }
 
         long members = 0;

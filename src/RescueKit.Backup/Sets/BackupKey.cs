@@ -44,22 +44,20 @@ public sealed class BackupKey
     public static BackupKey ForExistingBackup(BackupEncryption encryption, Source? source, string backupName)
     {
         if (source is null || (source.KeyFile is null && source.PassphraseFile is null))
-            throw new BadInputException(encryption.Kdf == BackupEncryption.KeyFile
-                ? $"backup {backupName} is encrypted with a key file: pass --key-file FILE"
-                : $"backup {backupName} is encrypted with a passphrase: pass --passphrase-file FILE");
+            throw new BackupKeyNeededException(backupName, encryption.Kdf == BackupEncryption.KeyFile, otherKindGiven: false);
         if (encryption.Cipher != BackupEncryption.Aes256Gcm)
             throw new BadInputException($"backup {backupName} uses cipher '{encryption.Cipher}', which this rescuekit does not know");
         BackupKey key;
         if (encryption.Kdf == BackupEncryption.KeyFile)
         {
             if (source.KeyFile is null)
-                throw new BadInputException($"backup {backupName} is encrypted with a key file, not a passphrase: pass --key-file FILE");
+                throw new BackupKeyNeededException(backupName, needsKeyFile: true, otherKindGiven: true);
             key = new BackupKey(ReadKeyFile(source.KeyFile), encryption.Kdf, null, 0);
         }
         else if (encryption.Kdf == BackupEncryption.Pbkdf2Sha256)
         {
             if (source.PassphraseFile is null)
-                throw new BadInputException($"backup {backupName} is encrypted with a passphrase, not a key file: pass --passphrase-file FILE");
+                throw new BackupKeyNeededException(backupName, needsKeyFile: false, otherKindGiven: true);
             if (encryption.Salt is null || encryption.Iterations < 1)
                 throw new InvalidDataException($"backup {backupName}: the manifest's PBKDF2 parameters are incomplete");
             key = Derive(ReadPassphrase(source.PassphraseFile), Convert.FromBase64String(encryption.Salt), encryption.Iterations);
@@ -97,25 +95,25 @@ public sealed class BackupKey
 
     private static byte[] ReadKeyFile(string path)
     {
-        var bytes = ReadSecret(path, "--key-file");
+        var bytes = ReadSecret(path, "the key file");
         if (bytes.Length != KeyBytes)
             throw new BadInputException(
-                $"--key-file {path} holds {bytes.Length} bytes; a key file is exactly {KeyBytes} random bytes (make one with 'head -c 32 /dev/urandom > FILE')");
+                $"the key file {path} holds {bytes.Length} bytes; a key file is exactly {KeyBytes} random bytes (make one with 'head -c 32 /dev/urandom > FILE')");
         return bytes;
     }
 
     /// <summary>The passphrase file's bytes without a trailing line break (as an editor or echo leaves it).</summary>
     private static byte[] ReadPassphrase(string path)
     {
-        var bytes = ReadSecret(path, "--passphrase-file");
+        var bytes = ReadSecret(path, "the passphrase file");
         var length = bytes.Length;
         if (length > 0 && bytes[length - 1] == '\n') length--;
         if (length > 0 && bytes[length - 1] == '\r') length--;
-        if (length == 0) throw new BadInputException($"--passphrase-file {path} is empty: write the passphrase into it");
+        if (length == 0) throw new BadInputException($"the passphrase file {path} is empty: write the passphrase into it");
         return bytes[..length];
     }
 
-    private static byte[] ReadSecret(string path, string option)
+    private static byte[] ReadSecret(string path, string what)
     {
         try
         {
@@ -123,7 +121,7 @@ public sealed class BackupKey
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BadInputException($"{option} {path} cannot be read ({e.Message})", e);
+            throw new BadInputException($"{what} {path} cannot be read ({e.Message})", e);
         }
     }
 }

@@ -11,7 +11,6 @@ namespace RescueKit.Backup.Sets;
 /// </summary>
 public sealed class BackupRepository
 {
-    public const string ManifestFile = "manifest.json";
     public const string IdFormat = "yyyyMMdd'T'HHmmss'Z'";
     private const string PartialSuffix = ".partial";
 
@@ -80,7 +79,7 @@ public sealed class BackupRepository
         !Directory.Exists(HostDirectory) ? []
         : Directory.EnumerateDirectories(HostDirectory)
             .Select(Path.GetFileName)
-            .Where(name => name is not null && !name.StartsWith('.') && File.Exists(Path.Combine(HostDirectory, name, ManifestFile)))
+            .Where(name => name is not null && !name.StartsWith('.') && File.Exists(Path.Combine(HostDirectory, name, BackupSetNames.Manifest)))
             .Select(name => name!)
             .Order(StringComparer.Ordinal)
             .ToList();

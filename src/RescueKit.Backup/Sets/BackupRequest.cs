@@ -5,8 +5,6 @@ namespace RescueKit.Backup.Sets;
 /// <summary>Everything one `rescuekit backup` run was asked to do, checked and resolved by the command line.</summary>
 public sealed record BackupRequest
 {
-    public const long DefaultChunkSize = 1L << 30;
-    public const long MinChunkSize = 1L << 20;
     public const int DefaultRecordSize = 4 << 20;
 
     /// <summary>The target root; the backup goes to &lt;Target&gt;/&lt;Host&gt;/&lt;id&gt;/.</summary>
@@ -20,7 +18,7 @@ public sealed record BackupRequest
 
     public required BackupCompression Compression { get; init; }
 
-    public long ChunkSize { get; init; } = DefaultChunkSize;
+    public long ChunkSize { get; init; } = ChunkSizes.Default;
 
     /// <summary>The user's --exclude patterns and the config file's excludes (absolute-path globs).</summary>
     public IReadOnlyList<string> Excludes { get; init; } = [];

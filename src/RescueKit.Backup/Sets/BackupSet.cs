@@ -13,11 +13,11 @@ public sealed record BackupSet(string Directory, BackupManifest Manifest, string
     public static BackupSet Open(string directory)
     {
         var full = Path.GetFullPath(directory);
-        var manifestPath = Path.Combine(full, BackupRepository.ManifestFile);
+        var manifestPath = Path.Combine(full, BackupSetNames.Manifest);
         if (!System.IO.Directory.Exists(full))
-            throw new BadInputException($"backup {directory} does not exist: give the path of a backup directory (one holding {BackupRepository.ManifestFile})");
+            throw new BadInputException($"backup {directory} does not exist: give the path of a backup directory (one holding {BackupSetNames.Manifest})");
         if (!File.Exists(manifestPath))
-            throw new BadInputException($"{directory} is not a complete backup: it has no {BackupRepository.ManifestFile} (an interrupted backup never gets one)");
+            throw new BadInputException($"{directory} is not a complete backup: it has no {BackupSetNames.Manifest} (an interrupted backup never gets one)");
         var bytes = File.ReadAllBytes(manifestPath);
         BackupManifest manifest;
         try

@@ -17,8 +17,8 @@ public sealed class BackupSetWriter(ILogger log)
 {
     public BackupSet Write(BackupRequest request, IBackupProgress progress, CancellationToken cancellationToken)
     {
-        if (request.ChunkSize < BackupRequest.MinChunkSize)
-            throw new BadInputException($"--chunk-size {request.ChunkSize} is below the minimum of 1M");
+        if (request.ChunkSize < ChunkSizes.Min)
+            throw new BadInputException($"a chunk size of {request.ChunkSize} bytes is below the minimum of 1M");
         var repository = new BackupRepository(request.Target, request.Host);
         var baseBackup = request.Since is null ? null : OpenBase(repository, request.Since);
 
@@ -26,8 +26,8 @@ public sealed class BackupSetWriter(ILogger log)
         var baseKey = baseBackup?.Key(request.Encryption);
         if (baseBackup is not null && (baseBackup.Manifest.Encryption is null) != (request.Encryption is null))
             throw new BadInputException(baseBackup.Manifest.Encryption is null
-                ? $"the base backup {baseBackup.Name} is not encrypted, so an incremental on it cannot be: drop --encrypt or take a full backup"
-                : $"the base backup {baseBackup.Name} is encrypted, so its incremental must be too: add --encrypt");
+                ? $"the base backup {baseBackup.Name} is not encrypted, so an incremental on it cannot be: take it unencrypted, or take a full backup"
+                : $"the base backup {baseBackup.Name} is encrypted, so its incremental must be too: encrypt it with the base's key or passphrase");
         var key = request.Encryption is null ? null : BackupKey.ForNewBackup(request.Encryption);
 
         using var hostLock = repository.Lock();
@@ -37,7 +37,7 @@ public sealed class BackupSetWriter(ILogger log)
         var staging = repository.StagingDirectory(id);
         try
         {
-            Directory.CreateDirectory(Path.Combine(staging, SetFiles.SetsDirectory));
+            Directory.CreateDirectory(Path.Combine(staging, BackupSetNames.SetsDirectory));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,7 +62,7 @@ public sealed class BackupSetWriter(ILogger log)
     private BackupManifest WriteStaged(BackupRequest request, string staging, string id, BackupSet? baseBackup,
         BackupKey? baseKey, BackupKey? key, IBackupProgress progress, CancellationToken cancellationToken)
     {
-        var layout = WriteSmallFile(staging, SetFiles.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
+        var layout = WriteSmallFile(staging, BackupSetNames.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
         var warnings = new List<BackupWarning>();
         var sets = new List<FilesystemSet>();
         var targetDirectory = Path.GetFullPath(request.Target);
@@ -136,23 +136,23 @@ public sealed class BackupSetWriter(ILogger log)
     {
         var path = Directory.Exists(since) ? since : Path.Combine(repository.HostDirectory, since);
         if (!Directory.Exists(path))
-            throw new BadInputException($"--since {since}: no such backup (give a backup directory, or the id of a backup in {repository.HostDirectory})");
+            throw new BadInputException($"the base backup {since} does not exist (give a backup directory, or the id of a backup in {repository.HostDirectory})");
         var baseBackup = BackupSet.Open(path);
         if (Path.GetDirectoryName(baseBackup.Directory) != repository.HostDirectory)
             throw new BadInputException(
-                $"--since {since} is not a backup of this host in this target ({repository.HostDirectory}): an incremental must sit beside its base");
+                $"the base backup {since} is not a backup of this host in this target ({repository.HostDirectory}): an incremental must sit beside its base");
         return baseBackup;
     }
 
     /// <summary>manifest.json (fsynced, then renamed into place), then the directory's own fsync and rename.</summary>
     private static void Publish(string staging, string final, BackupManifest manifest)
     {
-        var temporary = Path.Combine(staging, BackupRepository.ManifestFile + ".tmp");
+        var temporary = Path.Combine(staging, BackupSetNames.Manifest + ".tmp");
         try
         {
             WriteDurably(temporary, Encoding.UTF8.GetBytes(BackupJson.SerializeManifest(manifest) + "\n"));
-            File.Move(temporary, Path.Combine(staging, BackupRepository.ManifestFile));
-            DirectorySync.Sync(Path.Combine(staging, SetFiles.SetsDirectory));
+            File.Move(temporary, Path.Combine(staging, BackupSetNames.Manifest));
+            DirectorySync.Sync(Path.Combine(staging, BackupSetNames.SetsDirectory));
             DirectorySync.Sync(staging);
             Directory.Move(staging, final);
             DirectorySync.Sync(Path.GetDirectoryName(final)!);

@@ -20,13 +20,14 @@ public static class FilesystemSelection
     };
 
     /// <param name="mounts">/proc/self/mountinfo, parsed.</param>
-    /// <param name="devices">--device values (block devices or image files); empty for every filesystem.</param>
+    /// <param name="devices">Block devices or image files to limit the selection to; empty for every filesystem.</param>
     /// <param name="sysBlock">/sys/class/block, where partitions and holders are found.</param>
     /// <param name="uuidOf">The UUID of a device (from the captured layout), or null.</param>
+    /// <param name="deviceInput">What messages call one of <paramref name="devices"/> (the command line: --device).</param>
     public static IReadOnlyList<SourceFilesystem> Select(IReadOnlyList<MountInfoEntry> mounts, IReadOnlyList<string> devices,
-        string sysBlock, Func<string, string?> uuidOf)
+        string sysBlock, Func<string, string?> uuidOf, string deviceInput = "device")
     {
-        HashSet<string>? wanted = devices.Count == 0 ? null : WantedDevices(devices, sysBlock);
+        HashSet<string>? wanted = devices.Count == 0 ? null : WantedDevices(devices, sysBlock, deviceInput);
         var chosen = new List<MountInfoEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // A filesystem mounted at its root wins over bind mounts of a directory inside it.
@@ -67,7 +68,7 @@ public static class FilesystemSelection
     }
 
     /// <summary>The device numbers (MAJ:MIN) and kernel names of the given devices, their partitions and holders.</summary>
-    private static HashSet<string> WantedDevices(IReadOnlyList<string> devices, string sysBlock)
+    private static HashSet<string> WantedDevices(IReadOnlyList<string> devices, string sysBlock, string deviceInput)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>();
@@ -77,8 +78,8 @@ public static class FilesystemSelection
             var names = image ? LoopDevicesOf(device, sysBlock) : [KernelName(device)];
             if (names.Count == 0 || names[0] is null || !Directory.Exists(Path.Combine(sysBlock, names[0]!)))
                 throw new BadInputException(image
-                    ? $"--device {device} is an image file that no loop device is attached to: run 'losetup --find --show {device}' and mount it"
-                    : $"--device {device} is not a block device: give a disk, partition or loop device such as /dev/sdb or /dev/loop0");
+                    ? $"{deviceInput} {device} is an image file that no loop device is attached to: run 'losetup --find --show {device}' and mount it"
+                    : $"{deviceInput} {device} is not a block device: give a disk, partition or loop device such as /dev/sdb or /dev/loop0");
             foreach (var n in names) queue.Enqueue(n!);
         }
         while (queue.TryDequeue(out var name))

@@ -21,21 +21,22 @@ public static class SetCompression
         _ => 0,
     };
 
-    /// <summary>Checks the algorithm and level (null: the default) and returns the manifest's description.</summary>
-    public static BackupCompression Choose(string algorithm, int? level)
+    /// <summary>Checks the algorithm and level (null: the default) and returns the manifest's description. Messages
+    /// name the two by <paramref name="algorithmInput"/> and <paramref name="levelInput"/>, as the caller asked for them.</summary>
+    public static BackupCompression Choose(string algorithm, int? level, string algorithmInput = "compression", string levelInput = "level")
     {
         var (min, max) = algorithm switch
         {
             Zstd => (1, 19),
             Gzip => (1, 9),
             None => (0, 0),
-            _ => throw new BadInputException($"--compression '{algorithm}' is unknown: use zstd, gzip or none"),
+            _ => throw new BadInputException($"{algorithmInput} '{algorithm}' is unknown: use zstd, gzip or none"),
         };
         var chosen = level ?? DefaultLevel(algorithm);
         if (algorithm != None && (chosen < min || chosen > max))
-            throw new BadInputException($"--level {chosen} is out of range for {algorithm}: use {min} to {max}");
+            throw new BadInputException($"{levelInput} {chosen} is out of range for {algorithm}: use {min} to {max}");
         if (algorithm == Zstd && !ZstdCompressStream.IsAvailable())
-            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", "or use --compression gzip");
+            throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", $"or use {algorithmInput} gzip");
         return new BackupCompression(algorithm, algorithm == None ? 0 : chosen);
     }
 

@@ -17,15 +17,15 @@ internal static class TargetFailure
         IOException io when io.HResult is Enospc or Edquot || io.HResult == DiskFullWin32 ||
                             io.Message.Contains("No space left", StringComparison.Ordinal) =>
             new RescueKitException(
-                $"the backup target is full (writing {path}): free space there or give another --to; earlier backups are untouched",
+                $"the backup target is full (writing {path}): free space there or choose another target; earlier backups are untouched",
                 ExitCodes.Failed, e),
         _ => new RescueKitException($"writing the backup failed at {path}: {e.Message}", ExitCodes.Failed, e),
     };
 
-    /// <summary>The target cannot be written at all (read-only, permissions): a bad --to.</summary>
+    /// <summary>The target cannot be written at all (read-only, permissions): a bad target.</summary>
     public static RescueKitException Unwritable(Exception e, string path) =>
         e is IOException { HResult: Enospc } ? Writing(e, path)
-        : new BadInputException($"cannot write to the backup target {path} ({Reason(e)}): give a writable --to", e);
+        : new BadInputException($"cannot write to the backup target {path} ({Reason(e)}): choose a writable target", e);
 
     private static string Reason(Exception e) => e switch
     {

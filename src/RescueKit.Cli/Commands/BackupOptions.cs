@@ -4,18 +4,10 @@ using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
-using RescueKit.Core.Layout;
-using RescueKit.Discovery.Layout;
 using Serilog;
 using Spectre.Console;
 
 namespace RescueKit.Cli.Commands;
-
-/// <summary>
-/// A backup run resolved from the command line and the config file, ready to write; with <paramref name="Nfs"/>, the
-/// request's target (and an nfs:// --since) are taken relative to that export once it is mounted.
-/// </summary>
-internal sealed record PreparedBackup(BackupRequest Request, int? Keep, NfsUrl? Nfs);
 
 /// <summary>
 /// What to back up and how, which backup and mkbackup take alike (mkbackup chooses the target itself), and the run.
@@ -68,7 +60,7 @@ internal sealed class BackupOptions
     }
 
     /// <summary>Checks every value and captures the layout; <paramref name="target"/> overrides --to and the config file.</summary>
-    public PreparedBackup Prepare(ParseResult result, IToolRunner runner, ILogger log, string? target = null,
+    public BackupJob Prepare(ParseResult result, IToolRunner runner, ILogger log, string? target = null,
         long? defaultChunkSize = null, IReadOnlyList<string>? extraExcludes = null)
     {
         var configPath = result.GetValue(_config);
@@ -81,9 +73,10 @@ internal sealed class BackupOptions
             throw new BadInputException(
                 $"--since {since} is not a backup on the target {nfs?.ToString() ?? target}: an incremental must sit beside its base; give its id");
         var compression = SetCompression.Choose(result.GetValue(_compression) ?? config.Compression ?? SetCompression.Zstd,
-            result.GetValue(_level) ?? config.Level);
+            result.GetValue(_level) ?? config.Level, "--compression", "--level");
         var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
-        var chunkSize = chunkText is null ? defaultChunkSize ?? BackupRequest.DefaultChunkSize : ByteSize.Parse(chunkText, "--chunk-size");
+        var chunkSize = chunkText is null ? defaultChunkSize ?? ChunkSizes.Default : ByteSize.Parse(chunkText, "--chunk-size");
+        if (chunkSize < ChunkSizes.Min) throw new BadInputException($"--chunk-size {chunkSize} is below the minimum of 1M");
         var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : null;
         if (keep is < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
         var keySource = _key.Source(result);
@@ -93,85 +86,37 @@ internal sealed class BackupOptions
             throw new BadInputException("--key-file and --passphrase-file encrypt a backup only with --encrypt: add it");
         var devices = result.GetValue(_device) ?? [];
 
-        var layout = new LayoutCapture(runner, log).Capture(new LayoutCaptureOptions { Devices = devices, ToolVersion = GlobalOptions.Version });
-        var filesystems = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), devices, "/sys/class/block",
-            device => layout.Filesystems.FirstOrDefault(f => f.Device == device)?.Uuid);
-        var swapFiles = File.Exists(ProcSwaps.ProcPath)
-            ? ProcSwaps.Parse(File.ReadAllText(ProcSwaps.ProcPath)).Where(s => s.Kind == "file").Select(s => s.Device).ToList()
-            : [];
+        var sources = BackupSources.Capture(devices, GlobalOptions.Version, runner, log, "--device");
         var request = new BackupRequest
         {
             Target = target,
             Host = RescueMediaOptions.HostName(),
             Started = GlobalOptions.BuildTime(),
-            Filesystems = filesystems,
+            Filesystems = sources.Filesystems,
             Compression = compression,
             ChunkSize = chunkSize,
             Excludes = [.. config.Excludes, .. result.GetValue(_exclude) ?? [], .. extraExcludes ?? []],
-            SwapFiles = swapFiles,
+            SwapFiles = sources.SwapFiles,
             Encryption = encrypt ? keySource : null,
             Since = since,
-            LayoutJson = LayoutJson.Serialize(layout),
+            LayoutJson = sources.LayoutJson,
             ToolVersion = GlobalOptions.Version,
         };
-        return new PreparedBackup(request, keep, nfs);
+        return new BackupJob(request, keep, nfs);
     }
 
-    /// <summary>
-    /// Writes and publishes the set (progress bar on a terminal, log lines otherwise), then prunes (--keep); an NFS
-    /// target is mounted for that and unmounted after, whatever happens. Returns the set and where it is, as the user
-    /// names it (an nfs:// URL for an NFS target: the set's local path is gone with the mount).
-    /// </summary>
-    public static (BackupSet Set, string Where) Run(PreparedBackup prepared, IToolRunner runner, ILogger log, bool quiet,
-        CancellationToken cancellationToken)
-    {
-        if (prepared.Nfs is not { } url)
+    /// <summary>Runs <paramref name="job"/> with a progress bar on a terminal, log lines otherwise.</summary>
+    public static (BackupSet Set, string Where) Run(BackupJob job, IToolRunner runner, ILogger log, bool quiet,
+        CancellationToken cancellationToken) =>
+        job.Run(runner, log, write =>
         {
-            var local = Write(prepared.Request, prepared.Keep, log, quiet, cancellationToken);
-            return (local, local.Directory);
-        }
-        using var mount = NfsMount.Mount(url, writable: true, runner, log, cancellationToken);
-        try
-        {
-            var since = prepared.Request.Since;
-            var request = prepared.Request with
-            {
-                Target = mount.Path,
-                Since = since is not null && NfsUrl.IsNfs(since) ? mount.Local(url.RelativePathOf(NfsUrl.Parse(since, "--since"))!) : since,
-            };
-            var set = Write(request, prepared.Keep, log, quiet, cancellationToken);
-            return (set, mount.Describe(set.Directory));
-        }
-        catch (RescueKitException e)
-        {
-            throw mount.Translate(e);
-        }
-    }
-
-    private static BackupSet Write(BackupRequest request, int? keep, ILogger log, bool quiet, CancellationToken cancellationToken)
-    {
-        log.Information("Backing up {Sets} to {Target}",
-            string.Join(", ", request.Filesystems.Select(f => $"{f.Name} ({f.MountPoint})")), request.Target);
-        var writer = new BackupSetWriter(log);
-        BackupSet backup;
-        if (quiet)
-        {
+            if (!quiet) return write(new LogProgress(log));
             BackupSet? written = null;
             AnsiConsole.Progress().AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
-                .Start(ctx => written = writer.Write(request, new BarProgress(ctx, log), cancellationToken));
-            backup = written!;
-        }
-        else
-        {
-            backup = writer.Write(request, new LogProgress(log), cancellationToken);
-        }
-
-        if (keep is { } n)
-            foreach (var removed in new BackupRepository(request.Target, request.Host).Prune(n))
-                log.Information("Pruned backup {Id} (--keep {Keep})", removed, n);
-        return backup;
-    }
+                .Start(ctx => written = write(new BarProgress(ctx, log)));
+            return written!;
+        }, cancellationToken);
 
     /// <summary>Prints what was written and any warnings; the exit code says whether the backup was clean.</summary>
     public static int Report(BackupSet backup, string where, TimeSpan elapsed)
@@ -181,7 +126,7 @@ internal sealed class BackupOptions
                           $"{ByteSize.Format(m.Sets.Sum(s => s.ContentBytes))} content, {ByteSize.Format(m.Sets.Sum(s => s.Chunks.Sum(c => c.Size)))} stored, " +
                           $"{elapsed.TotalSeconds:F1} s)");
         if (m.Warnings.Count == 0) return ExitCodes.Ok;
-        Console.WriteLine($"Completed with {m.Warnings.Count} warnings (listed in {BackupRepository.ManifestFile}):");
+        Console.WriteLine($"Completed with {m.Warnings.Count} warnings (listed in {BackupSetNames.Manifest}):");
         foreach (var w in m.Warnings) Console.WriteLine($"  {w.Set}: {w.Path}: {w.Message}");
         return ExitCodes.CompletedWithWarnings;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RescueKit.Backup.Sets;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using Serilog;
 
@@ -11,7 +12,7 @@ internal sealed class CompareCommand : RescueCommand
 {
     public const int Differs = 1;
 
-    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
+    private readonly Argument<string> _backup = BackupArgument.Create();
     private readonly Option<string?> _root = new("--root") { Description = "Compare with this directory instead of the set's mount point (needs --set when the backup has several sets)" };
     private readonly Option<string?> _set = new("--set") { Description = "Compare only this set" };
     private readonly KeyOptions _key = new();
@@ -25,7 +26,7 @@ internal sealed class CompareCommand : RescueCommand
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
-        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
+        BackupLocation.Use(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
             var backup = opened.Set;
             var root = result.GetValue(_root);

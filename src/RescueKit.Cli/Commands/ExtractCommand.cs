@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RescueKit.Backup.Archive;
 using RescueKit.Backup.Sets;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using Serilog;
 
@@ -9,7 +10,7 @@ namespace RescueKit.Cli.Commands;
 /// <summary>`rescuekit extract BACKUP --set NAME --to DIR`: one set restored into a directory, incrementals applied.</summary>
 internal sealed class ExtractCommand : RescueCommand
 {
-    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
+    private readonly Argument<string> _backup = BackupArgument.Create();
     private readonly Option<string?> _set = new("--set") { Description = "The set to extract (root, boot, home ...); may be left out when there is one" };
     private readonly Option<string> _to = new("--to") { Description = "Directory to extract into", Required = true };
     private readonly Option<bool> _noOwners = new("--no-owners") { Description = "Leave files owned by the extracting user" };
@@ -25,7 +26,7 @@ internal sealed class ExtractCommand : RescueCommand
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
-        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
+        BackupLocation.Use(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
             var backup = opened.Set;
             var setName = result.GetValue(_set) ?? (backup.Manifest.Sets.Count == 1

@@ -19,6 +19,10 @@ internal sealed class KeyOptions
         command.Options.Add(_passphraseFile);
     }
 
+    /// <summary>What to do about a backup opened without its kind of secret, in this command line's words.</summary>
+    public static string Wording(BackupKeyNeededException e) =>
+        $"{e.Problem}: pass {(e.NeedsKeyFile ? "--key-file FILE" : "--passphrase-file FILE")}";
+
     /// <summary>The secret's source, or null when neither option is given; both at once is refused.</summary>
     public BackupKey.Source? Source(ParseResult result)
     {

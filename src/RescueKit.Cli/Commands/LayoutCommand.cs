@@ -32,7 +32,7 @@ internal sealed class LayoutCommand : Command
     };
 
     private static HostLayout Capture(IReadOnlyList<string> devices, ILogger log) =>
-        new LayoutCapture(new ToolRunner(log), log).Capture(new LayoutCaptureOptions { Devices = devices, ToolVersion = GlobalOptions.Version });
+        new LayoutCapture(new ToolRunner(log), log).Capture(new LayoutCaptureOptions { Devices = devices, ToolVersion = GlobalOptions.Version, DeviceInput = "--device" });
 
     /// <summary>`layout save`: capture and write layout.json, atomically (a reader never sees half a file).</summary>
     private sealed class SaveCommand : RescueCommand

@@ -4,9 +4,8 @@ using Spectre.Console;
 namespace RescueKit.Cli.Commands;
 
 /// <summary>
-/// Renders a layout for people: a Mondo-style mountlist (every device with what it holds: a filesystem and its mount
-/// point, swap, an md member, an LVM PV, a LUKS header), then the disks, RAID, LVM and LUKS sections and the boot
-/// loader. The console is injected; plain mode (a pipe, a file) draws no borders.
+/// Renders a layout for people: the mountlist (<see cref="Core.Layout.Mountlist"/>), then the disks, RAID, LVM and
+/// LUKS sections and the boot loader. The console is injected; plain mode (a pipe, a file) draws no borders.
 /// </summary>
 internal sealed class LayoutView(IAnsiConsole console, bool plain)
 {
@@ -14,7 +13,7 @@ internal sealed class LayoutView(IAnsiConsole console, bool plain)
     {
         var title = layout.HostName is null ? string.Join(", ", layout.Scope) : layout.HostName;
         console.MarkupLine($"[bold]Layout of {Markup.Escape(title)}[/], captured {layout.CapturedAt:yyyy-MM-dd HH:mm:ss} UTC by rescuekit {Markup.Escape(layout.ToolVersion)}");
-        Section("Mountlist", ["Device", "Mount point", "Format", "Size", "Label / UUID"], Mountlist(layout));
+        Section("Mountlist", ["Device", "Mount point", "Format", "Size", "Label / UUID"], MountlistRows(layout));
         Section("Disks", ["Disk", "Size", "Table", "Partitions", "Model"], layout.Disks.Select(d => new[]
         {
             d.Path, Size(d.Size), d.TableType ?? "none", d.Partitions.Count.ToString(), d.Model ?? "",
@@ -38,35 +37,12 @@ internal sealed class LayoutView(IAnsiConsole console, bool plain)
         foreach (var note in layout.Notes) console.WriteLine("Note: " + note);
     }
 
-    private static IEnumerable<string[]> Mountlist(HostLayout layout)
+    private static IEnumerable<string[]> MountlistRows(HostLayout layout) => Mountlist.Of(layout).Select(e => new[]
     {
-        var sizes = layout.Disks.SelectMany(d => d.Partitions.Select(p => (p.Device, Size: p.SizeSectors * d.LogicalSectorSize)))
-            .Concat(layout.Disks.Select(d => (Device: d.Path, d.Size)))
-            .GroupBy(x => x.Device).ToDictionary(g => g.Key, g => g.First().Size);
-        string SizeOf(string device, long? known = null) => (known ?? (sizes.TryGetValue(device, out var s) ? s : (long?)null)) is { } b ? Size(b) : "";
-
-        var rows = new List<string[]>();
-        rows.AddRange(layout.Filesystems.Select(f => new[]
-        {
-            f.Device, f.MountPoint ?? "-", f.Type, SizeOf(f.Device, f.Size), LabelOrUuid(f.Label, f.Uuid),
-        }));
-        rows.AddRange(layout.Swaps.Select(s => new[]
-        {
-            s.Device, "swap", s.Active ? "swap" : "swap (off)", SizeOf(s.Device, s.Size), LabelOrUuid(s.Label, s.Uuid),
-        }));
-        rows.AddRange(layout.MdArrays.SelectMany(m => m.Members.Select(x => x.Device).Concat(m.Spares)
-            .Select(d => new[] { d, "raid", $"{m.Device} {m.Level}", SizeOf(d), m.Name ?? m.Uuid })));
-        rows.AddRange(layout.Lvm.PhysicalVolumes.Select(p => new[]
-        {
-            p.Device, "lvm", $"lvm pv {p.VolumeGroup ?? "(no VG)"}", SizeOf(p.Device, p.Size), p.Uuid,
-        }));
-        rows.AddRange(layout.Luks.Select(l => new[]
-        {
-            l.Device, "luks", $"luks{l.Version} {l.MappedName ?? ""}".TrimEnd(), SizeOf(l.Device), LabelOrUuid(l.Label, l.Uuid),
-        }));
-        // Natural order: /dev/sda2 before /dev/sda10.
-        return rows.OrderBy(r => r[0], Discovery.NaturalVersionComparer.Instance);
-    }
+        e.Device, e.MountPoint ?? "-", e.Format, e.Size is { } b ? Size(b) : "",
+        // An md member's column names its array: the array's name, or its UUID when it has none.
+        e.Role == MountlistRole.RaidMember ? e.Label ?? e.Uuid ?? "" : LabelOrUuid(e.Label, e.Uuid),
+    });
 
     private static IEnumerable<string[]> Lvm(LvmLayout lvm) => lvm.VolumeGroups.SelectMany(vg =>
         vg.LogicalVolumes.Select(lv => new[]

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Media;
 using RescueKit.Media.BackupMedia;
@@ -50,15 +49,16 @@ internal sealed class MkbackupCommand : RescueCommand
         var outDir = Path.GetFullPath(result.GetValue(_out)!);
         var runner = Runner(log);
         var onMedia = result.GetValue(_output) == "iso";
-        var capacity = onMedia ? MediaSize.Parse(result.GetValue(_mediaSize)!) : 0;
+        var capacity = onMedia ? MediaSize.Parse(result.GetValue(_mediaSize)!, "--media-size") : 0;
         Directory.CreateDirectory(outDir);
 
         // On the media, the set is written to a scratch target first (the ISO writer reads it back), then removed.
         var target = onMedia ? Path.Combine(outDir, $".mkbackup-{Environment.ProcessId}") : Path.Combine(outDir, "backup");
         try
         {
-            // Four chunks a medium at least, so a series wastes little of each disc; earlier media are not backed up.
-            var prepared = _backup.Prepare(result, runner, log, target, defaultChunkSize: onMedia ? ChunkSizeFor(capacity) : null,
+            // Earlier media are not backed up.
+            var prepared = _backup.Prepare(result, runner, log, target,
+                defaultChunkSize: onMedia ? BackupVolumePlanner.ChunkSizeFor(capacity) : null,
                 extraExcludes: [outDir + "/*"]);
             var config = _media.Config(result, outDir, prepared.Request.LayoutJson);
             var (backup, _) = BackupOptions.Run(prepared, runner, log, QuietConsole, cancellationToken);
@@ -67,10 +67,16 @@ internal sealed class MkbackupCommand : RescueCommand
             if (onMedia)
             {
                 var series = new WriteBackupIsoSeriesStep(backup.Directory, capacity);
-                var steps = RescueMediaBuilder.IsoSteps.Where(s => s is not WriteIsoStep).Append(series).ToList();
-                RescueMediaOptions.Build(config, steps, runner, log, QuietConsole, cancellationToken);
+                try
+                {
+                    RescueMediaOptions.Build(config, RescueMediaBuilder.BackupIsoSteps(series), runner, log, QuietConsole, cancellationToken);
+                }
+                catch (MediumTooSmallException e)
+                {
+                    throw new BadInputException(
+                        $"{e.Problem}: {(e.Chunk is null ? "give a larger --media-size" : "use a smaller --chunk-size")}", e);
+                }
                 isos = series.Written;
-                RemoveStaleVolumes(config, isos.Count, log);
             }
             else
             {
@@ -86,20 +92,6 @@ internal sealed class MkbackupCommand : RescueCommand
         finally
         {
             if (onMedia && Directory.Exists(target)) Directory.Delete(target, recursive: true);
-        }
-    }
-
-    /// <summary>1 GiB, or a quarter of the medium when that is less, in whole MiB.</summary>
-    public static long ChunkSizeFor(long capacity) =>
-        Math.Max(BackupRequest.MinChunkSize, Math.Min(BackupRequest.DefaultChunkSize, capacity / 4) & ~((1L << 20) - 1));
-
-    /// <summary>Volumes of an earlier, longer series would pass for part of this one: removed once this one is complete.</summary>
-    private static void RemoveStaleVolumes(RescueConfig config, int count, ILogger log)
-    {
-        for (var n = count + 1; File.Exists(WriteBackupIsoSeriesStep.VolumePath(config, n)); n++)
-        {
-            File.Delete(WriteBackupIsoSeriesStep.VolumePath(config, n));
-            log.Information("Removed {Path}, a volume of an earlier series", WriteBackupIsoSeriesStep.VolumePath(config, n));
         }
     }
 }

@@ -58,7 +58,7 @@ internal sealed class MkrescueCommand : RescueCommand
         }
         catch (RescueKitException e)
         {
-            log.Warning("The disk layout could not be captured, so the medium carries none ({Error}): run 'rescuekit layout save' to see why", e.Message);
+            log.Warning("The disk layout could not be captured, so the medium carries an empty one ({Error}): run 'rescuekit layout save' to see why", e.Message);
             return null;
         }
     }

@@ -57,7 +57,7 @@ internal sealed partial class RescueMediaOptions
             throw new BadInputException($"--label '{label}' is not a valid ISO volume label: use 1-32 characters A-Z, 0-9 and _");
         var serial = result.GetValue(_serial)!;
         string? serialConsole = serial == "none" ? null : serial;
-        if (serialConsole is not null) BootMenus.ParseSerial(serialConsole);
+        if (serialConsole is not null) BootMenus.ParseSerial(serialConsole, "--serial-console");
 
         var config = new RescueConfig
         {

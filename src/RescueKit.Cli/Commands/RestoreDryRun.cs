@@ -19,7 +19,7 @@ internal static class RestoreDryRun
 
     public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version)
     {
-        var layoutFile = request.LayoutFile ?? Path.Combine(environment.Root, "etc/rescuekit/layout.json");
+        var layoutFile = request.LayoutFile ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
         if (request.LayoutFile is null && !File.Exists(layoutFile))
             throw new BadInputException("no layout to plan from: this is not a rescue system, so give the layout with --layout FILE");
         var layout = LayoutJson.Load(layoutFile);
@@ -36,7 +36,7 @@ internal static class RestoreDryRun
         var json = Path.Combine(request.OutDirectory, "restore-plan.json");
         var script = Path.Combine(request.OutDirectory, "restore-plan.sh");
         AtomicFile.WriteAllText(json, RestorePlanJson.Serialize(plan), "--out");
-        AtomicFile.WriteAllText(script, RestorePlanScript.Render(plan, RescueKit.Restore.Execution.PlanExecutor.DefaultMarkerDirectory), "--out");
+        AtomicFile.WriteAllText(script, RestorePlanScript.Render(plan, RescuePaths.RestoreMarkers), "--out");
         File.SetUnixFileMode(script, (UnixFileMode)UnixModes.Executable);
         console.WriteLine($"Dry run: nothing was written to any disk. The plan is in {json} and {script}.");
         return ExitCodes.Ok;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RescueKit.Backup.Sets;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using Serilog;
@@ -9,7 +10,7 @@ namespace RescueKit.Cli.Commands;
 /// <summary>`rescuekit verify BACKUP`: every chunk's size and SHA-256, every archive parsed to its end, the catalog.</summary>
 internal sealed class VerifyCommand : RescueCommand
 {
-    private readonly Argument<string> _backup = new("BACKUP") { Description = OpenedBackup.Description };
+    private readonly Argument<string> _backup = BackupArgument.Create();
     private readonly KeyOptions _key = new();
 
     public VerifyCommand() : base("verify", "Check a backup: every chunk's size and SHA-256, every archive read to its end, the catalog")
@@ -19,7 +20,7 @@ internal sealed class VerifyCommand : RescueCommand
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
-        OpenedBackup.Run(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
+        BackupLocation.Use(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
             var backup = opened.Set;
             var report = new BackupVerifier(log).Verify(backup, backup.Key(_key.Source(result)), cancellationToken);

@@ -10,20 +10,30 @@ public sealed partial class LayoutCapture
     private const int LsblkNoneFound = 32;
 
     /// <summary>The host's disks: lsblk's top-level "disk" devices. zram (swap in RAM) and loop devices are not
-    /// storage a restore recreates; give loop devices with --device.</summary>
+    /// storage a restore recreates; give loop devices with --device. Nor are drives without a medium: a restore
+    /// would stop on them as missing source disks.</summary>
     private List<DiskSource> HostDisks()
     {
         var argv = new[] { "lsblk", "-J", "-b", "-O" };
         var devices = ParseRequired(_runner.Run(argv).StandardOutput, Lsblk.Parse, string.Join(' ', argv));
-        return devices.Where(d => d.Type == "disk" && !d.Name.StartsWith("zram", StringComparison.Ordinal))
+        return devices.Where(d => d.Type == "disk" && !d.Name.StartsWith("zram", StringComparison.Ordinal) && HoldsMedium(d))
             .Select(d => new DiskSource(d.Path, d, d.Size)).ToList();
     }
 
-    /// <summary>A --device argument: a disk or loop device (lsblk knows it) or a disk image file (lsblk does not).</summary>
-    private DiskSource ResolveDevice(string device)
+    /// <summary>
+    /// False for an empty drive: lsblk gives a removable drive without a medium (a card reader, a CD drive) size 0.
+    /// A floppy drive (fd0, the legacy controller of QEMU's pc machine and of older servers) is never a disk of the
+    /// layout: a restore recreates no floppy, and its driver reports a nominal size even with the drive empty.
+    /// </summary>
+    private static bool HoldsMedium(LsblkDevice disk) =>
+        disk.Size > 0 && !(disk.Name.StartsWith("fd", StringComparison.Ordinal) && disk.Name.Length > 2 && char.IsAsciiDigit(disk.Name[2]));
+
+    /// <summary>A device the capture is limited to: a disk or loop device (lsblk knows it) or a disk image file (lsblk
+    /// does not). Messages call it <paramref name="input"/>.</summary>
+    private DiskSource ResolveDevice(string device, string input)
     {
         if (!File.Exists(device))
-            throw new BadInputException($"--device '{device}' does not exist: give a disk (/dev/sdb), a loop device or a disk image file");
+            throw new BadInputException($"{input} '{device}' does not exist: give a disk (/dev/sdb), a loop device or a disk image file");
         var argv = new[] { "lsblk", "-J", "-b", "-O", device };
         var result = _runner.Run(argv, [LsblkNoneFound]);
         if (result.ExitCode == LsblkNoneFound)
@@ -32,9 +42,9 @@ public sealed partial class LayoutCapture
             return new DiskSource(full, null, new FileInfo(full).Length);
         }
         var disk = ParseRequired(result.StandardOutput, Lsblk.Parse, string.Join(' ', argv)).FirstOrDefault()
-                   ?? throw new BadInputException($"--device '{device}': lsblk does not list it");
+                   ?? throw new BadInputException($"{input} '{device}': lsblk does not list it");
         if (disk.Type is not ("disk" or "loop"))
-            throw new BadInputException($"--device '{device}' is a {disk.Type}, not a disk: give the whole disk it is on (lsblk -s {device})");
+            throw new BadInputException($"{input} '{device}' is a {disk.Type}, not a disk: give the whole disk it is on (lsblk -s {device})");
         return new DiskSource(disk.Path, disk, disk.Size);
     }
 

@@ -36,9 +36,9 @@ public sealed partial class LayoutCapture
                 throw new MissingPrerequisiteException($"the program '{tool}'", DebianPackages.For(tool), "layout capture reads the disks with it");
 
         var session = new Session(options.Devices.Count == 0);
-        var sources = session.WholeHost ? HostDisks() : options.Devices.Select(ResolveDevice).ToList();
+        var sources = session.WholeHost ? HostDisks() : options.Devices.Select(d => ResolveDevice(d, options.DeviceInput)).ToList();
         var duplicate = sources.GroupBy(s => s.Path).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new BadInputException($"--device '{duplicate.Key}' is given twice: give each disk once");
+        if (duplicate is not null) throw new BadInputException($"{options.DeviceInput} '{duplicate.Key}' is given twice: give each disk once");
 
         var disks = sources.Select(s => ReadDisk(s, session)).ToList();
         ProbeAll(session);

@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Core.Backup;
 
 namespace RescueKit.Media.BackupMedia;
 
@@ -6,7 +7,7 @@ namespace RescueKit.Media.BackupMedia;
 public sealed record BackupFile(string RelativePath, string HostPath, long Size)
 {
     /// <summary>Archive chunks (under <c>sets/</c>) are spread over the volumes; everything else goes on each one.</summary>
-    public bool IsChunk => RelativePath.StartsWith("sets/", StringComparison.Ordinal);
+    public bool IsChunk => RelativePath.StartsWith(BackupSetNames.SetsDirectory + "/", StringComparison.Ordinal);
 }
 
 /// <summary>The chunks one medium of a series carries (volume 1 also carries the rescue system).</summary>
@@ -35,26 +36,35 @@ public static class BackupVolumePlanner
         var number = 1;
         var empty = measure(number, current);
         if (empty > limit)
-            throw new BadInputException(
-                $"the rescue system alone needs {Size(empty)}, more than a medium of {Size(capacity)} holds: give a larger --media-size");
+            throw new MediumTooSmallException(
+                $"the rescue system alone needs {Size(empty)}, more than a medium of {Size(capacity)} holds", null);
         foreach (var chunk in chunks)
         {
             current.Add(chunk);
             if (measure(number, current) <= limit) continue;
             current.RemoveAt(current.Count - 1);
             if (current.Count == 0 && number > 1)
-                throw new BadInputException(
-                    $"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}: use a smaller --chunk-size");
+                throw ChunkTooLarge(chunk, capacity);
             volumes.Add(new BackupVolume(number, [.. current]));
             current = [chunk];
             number++;
             if (measure(number, current) > limit)
-                throw new BadInputException(
-                    $"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}: use a smaller --chunk-size");
+                throw ChunkTooLarge(chunk, capacity);
         }
         volumes.Add(new BackupVolume(number, [.. current]));
         return volumes;
     }
+
+    /// <summary>
+    /// The chunk size for media of <paramref name="capacity"/> bytes: 1 GiB, or a quarter of the medium when that is
+    /// less, in whole MiB, so a series wastes little of each disc.
+    /// </summary>
+    public static long ChunkSizeFor(long capacity) =>
+        Math.Max(ChunkSizes.Min, Math.Min(ChunkSizes.Default, capacity / 4) & ~((1L << 20) - 1));
+
+    private static MediumTooSmallException ChunkTooLarge(BackupFile chunk, long capacity) =>
+        new($"the chunk {chunk.RelativePath} ({Size(chunk.Size)}) does not fit on a medium of {Size(capacity)}",
+            chunk.RelativePath);
 
     private static string Size(long bytes) => $"{bytes / 1_000_000.0:F1} MB";
 }

@@ -18,7 +18,8 @@ public static class MediaSize
         ["bd"] = 12_219_392L * 2048,
     };
 
-    public static long Parse(string text)
+    /// <param name="input">What messages call the value: the name the caller asked for it by (mkbackup: --media-size).</param>
+    public static long Parse(string text, string input = "media size")
     {
         var t = text.Trim();
         if (Discs.TryGetValue(t, out var disc)) return disc;
@@ -30,10 +31,10 @@ public static class MediaSize
         if (!decimal.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0
             || (binary && power == 0))
             throw new BadInputException(
-                $"--media-size '{text}' is not a medium size: write e.g. 4.7G (decimal, as on the disc), 700MiB, or cd, dvd, dvd-dl, bd");
+                $"{input} '{text}' is not a medium size: write e.g. 4.7G (decimal, as on the disc), 700MiB, or cd, dvd, dvd-dl, bd");
         var bytes = number * (decimal)Math.Pow(binary ? 1024 : 1000, power);
         if (bytes < 1_000_000 || bytes > long.MaxValue / 4)
-            throw new BadInputException($"--media-size '{text}' is out of range: a medium holds at least 1 MB");
+            throw new BadInputException($"{input} '{text}' is out of range: a medium holds at least 1 MB");
         return (long)Math.Floor(bytes);
     }
 }

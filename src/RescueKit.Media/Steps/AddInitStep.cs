@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Core.Layout;
 using System.Text;
 
 namespace RescueKit.Media.Steps;
@@ -6,9 +7,6 @@ namespace RescueKit.Media.Steps;
 /// <summary>Adds /init, the numbered stage scripts, and the configuration the rescue system reads at boot.</summary>
 public sealed class AddInitStep : IBuildStep
 {
-    /// <summary>Where the stage scripts live inside the rescue system (init-scripts/ of the source tree, less /init).</summary>
-    public const string InitDirectory = "usr/lib/rescuekit/init";
-
     public string Title => "Adding init scripts and configuration";
 
     public void Run(BuildContext context, CancellationToken cancellationToken)
@@ -16,16 +14,16 @@ public sealed class AddInitStep : IBuildStep
         var rootfs = context.Rootfs;
         foreach (var (path, content) in EmbeddedAssets.Enumerate("init-scripts/"))
         {
-            var target = path == "init" ? "init" : $"{InitDirectory}/{path}";
+            var target = path == "init" ? "init" : $"{RescuePaths.InitDirectory}/{path}";
             rootfs.AddGenerated(target, content, path.EndsWith(".md", StringComparison.Ordinal) ? UnixModes.File : UnixModes.Executable);
         }
         if (!rootfs.Contains("init"))
             throw new InvalidOperationException("init-scripts/init is not compiled into RescueKit.Media");
 
-        rootfs.AddGenerated("etc/rescuekit/rescue.conf", RescueConf(context));
-        rootfs.AddGenerated("etc/rescuekit/tools.list",
+        rootfs.AddGenerated(RescuePaths.RescueConf, RescueConf(context));
+        rootfs.AddGenerated(RescuePaths.ToolsList,
             string.Concat(context.Tools.Select(t => $"{t.Key} {t.Value}\n")));
-        rootfs.AddGenerated("etc/rescuekit/layout.json", context.Config.LayoutJson ?? LayoutPlaceholder(context));
+        rootfs.AddGenerated(RescuePaths.Layout, context.Config.LayoutJson ?? EmptyLayout(context.Config));
         // Coldplug passes modprobe -b: a blacklisted module loads only when named (modprobe floppy), never by alias.
         rootfs.AddGenerated("etc/modprobe.d/rescuekit.conf", ModprobeConf);
         rootfs.AddGenerated("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
@@ -54,20 +52,30 @@ public sealed class AddInitStep : IBuildStep
         var c = context.Config;
         var sb = new StringBuilder();
         sb.Append("# Written by rescuekit mkrescue; sourced by /init.\n");
-        sb.Append($"RK_VERSION='{c.Version}'\n");
-        sb.Append($"RK_LABEL='{c.Label}'\n");
-        sb.Append($"RK_KERNEL='{context.Kernel!.Version}'\n");
-        sb.Append($"RK_HOST='{c.HostName}'\n");
-        sb.Append($"RK_DEFAULT_MODE='interactive'\n");
-        sb.Append($"RK_ESSENTIAL_MODULES='{string.Join(' ', RescueTools.PreloadModules)}'\n");
+        sb.Append($"{RescuePaths.VersionKey}='{c.Version}'\n");
+        sb.Append($"{RescuePaths.LabelKey}='{c.Label}'\n");
+        sb.Append($"{RescuePaths.KernelKey}='{context.Kernel!.Version}'\n");
+        sb.Append($"{RescuePaths.HostKey}='{c.HostName}'\n");
+        sb.Append($"{RescuePaths.DefaultModeKey}='interactive'\n");
+        sb.Append($"{RescuePaths.EssentialModulesKey}='{string.Join(' ', RescueTools.PreloadModules)}'\n");
         // The initramfs links to modules and firmware on the medium (AddModulesStep): 20-modules mounts the medium here.
         if (context.MediaFiles.Count > 0)
-            sb.Append($"RK_RESCUE_MEDIA='{BootModules.RescueMediaMount}'\n");
-        sb.Append($"RK_BUILT='{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}'\n");
+            sb.Append($"{RescuePaths.RescueMediaKey}='{BootModules.RescueMediaMount}'\n");
+        sb.Append($"{RescuePaths.BuiltKey}='{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}'\n");
         return sb.ToString();
     }
 
-    // Written when the host's layout could not be captured (mkrescue warns): the medium says so plainly.
-    private static string LayoutPlaceholder(BuildContext context)
-        => $"{{\n  \"formatVersion\": 1,\n  \"host\": \"{context.Config.HostName}\",\n  \"captured\": false\n}}\n";
+    /// <summary>
+    /// The layout.json of a medium built when the host's layout could not be captured (mkrescue warned why): a layout
+    /// that loads like any other, with no storage in it and a note that says so, so whatever reads it (layout show,
+    /// the restore) reports an empty layout instead of failing on a file it cannot read.
+    /// </summary>
+    public static string EmptyLayout(RescueConfig config) => LayoutJson.Serialize(new HostLayout
+    {
+        ToolVersion = config.Version,
+        CapturedAt = config.Timestamp,
+        HostName = config.HostName,
+        Notes = [$"empty: the disk layout of {config.HostName} could not be captured when this medium was built; " +
+                 "run 'rescuekit layout save' on the host to see why"],
+    });
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RescueKit.Core;
 using RescueKit.Formats.Iso9660;
 using RescueKit.Media.BackupMedia;
+using BackupSetNames = RescueKit.Core.Backup.BackupSetNames;
 
 namespace RescueKit.Media.Steps;
 
@@ -14,9 +15,6 @@ namespace RescueKit.Media.Steps;
 public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capacity) : IBuildStep
 {
     public string Title => "Writing the ISO series with the backup";
-
-    /// <summary>Where the set lives on every volume; init's 40-media stage looks for backup/manifest.json there.</summary>
-    public const string IsoBackupDirectory = "backup";
 
     /// <summary>The ISO files written, volume 1 first (set after <see cref="Run"/>).</summary>
     public IReadOnlyList<string> Written { get; private set; } = [];
@@ -49,6 +47,17 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
             throw;
         }
         Written = written;
+        RemoveStaleVolumes(context, written.Count);
+    }
+
+    /// <summary>Volumes of an earlier, longer series would pass for part of this one: removed once this one is complete.</summary>
+    private static void RemoveStaleVolumes(BuildContext context, int count)
+    {
+        for (var n = count + 1; File.Exists(VolumePath(context.Config, n)); n++)
+        {
+            File.Delete(VolumePath(context.Config, n));
+            context.Log.Information("Removed {Path}, a volume of an earlier series", VolumePath(context.Config, n));
+        }
     }
 
     /// <summary>rescuekit-HOST.iso for the boot volume, rescuekit-HOST-N.iso for the others.</summary>
@@ -80,8 +89,8 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
                 SystemIdentifier = "LINUX",
             });
         foreach (var f in shared.Concat(chunks))
-            iso.AddFile($"{IsoBackupDirectory}/{f.RelativePath}", f.HostPath, fileMeta);
-        iso.AddFile($"{IsoBackupDirectory}/volume.json", VolumeIndex(number, count, chunks), fileMeta);
+            iso.AddFile($"{BackupSetNames.OnMedium}/{f.RelativePath}", f.HostPath, fileMeta);
+        iso.AddFile($"{BackupSetNames.OnMedium}/{BackupSetNames.VolumeIndex}", VolumeIndex(number, count, chunks), fileMeta);
         return iso;
     }
 
@@ -106,8 +115,8 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
     /// <summary>Every file of the set, in ordinal path order (chunk numbers are zero-padded, so that is restore order).</summary>
     public static IReadOnlyList<BackupFile> ListSet(string directory)
     {
-        if (!File.Exists(Path.Combine(directory, "manifest.json")))
-            throw new BadInputException($"{directory} is not a complete backup set (no manifest.json): give a finished backup");
+        if (!File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+            throw new BadInputException($"{directory} is not a complete backup set (no {BackupSetNames.Manifest}): give a finished backup");
         return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(p => new BackupFile(Path.GetRelativePath(directory, p).Replace('\\', '/'), p, new FileInfo(p).Length))
             .OrderBy(f => f.RelativePath, StringComparer.Ordinal)

@@ -14,8 +14,6 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
 {
     public const string PlanFile = "restore-plan.json";
 
-    /// <summary>Where the rescue system keeps the markers: /run survives a crash of the front-end, not a reboot.</summary>
-    public const string DefaultMarkerDirectory = "/run/rescuekit/restore";
 
     /// <summary>The longest a single step may take (mkfs of a large disk, extracting a large set); then it is stopped.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromHours(24);

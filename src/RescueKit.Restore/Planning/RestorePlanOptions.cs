@@ -8,11 +8,9 @@ public sealed record RestorePlanOptions
     /// <summary>The word the extract steps carry in place of a backup when the plan was made from a layout alone.</summary>
     public const string NoBackup = "BACKUP";
 
-    public const string DefaultTargetRoot = "/mnt/target";
-
     public required string ToolVersion { get; init; }
 
-    public string TargetRoot { get; init; } = DefaultTargetRoot;
+    public string TargetRoot { get; init; } = Core.RescuePaths.TargetRoot;
 
     /// <summary>The backup as `rescuekit extract` takes it; null for a plan from the layout alone.</summary>
     public string? Backup { get; init; }

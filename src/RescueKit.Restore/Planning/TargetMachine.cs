@@ -15,8 +15,8 @@ public static class TargetMachine
     public static Dictionary<string, string> ProtectedDevices(IReadOnlyDictionary<string, string> rescueVariables)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (rescueVariables.GetValueOrDefault("RK_MEDIA_DEV") is { Length: > 0 } media) result[media] = $"the backup was found on {media}";
-        if (rescueVariables.GetValueOrDefault("RK_RESCUE_MEDIA_DEV") is { Length: > 0 } rescue) result[rescue] = $"the rescue system runs from {rescue}";
+        if (rescueVariables.GetValueOrDefault(RescuePaths.MediaDeviceKey) is { Length: > 0 } media) result[media] = $"the backup was found on {media}";
+        if (rescueVariables.GetValueOrDefault(RescuePaths.RescueMediaDeviceKey) is { Length: > 0 } rescue) result[rescue] = $"the rescue system runs from {rescue}";
         return result;
     }
 

@@ -1,4 +1,5 @@
 using RescueKit.Backup.Sets;
+using RescueKit.Core.Backup;
 
 namespace RescueKit.Backup.Tests.Sets;
 
@@ -49,7 +50,7 @@ public class BackupRepositoryTests
     {
         var full = _scratch.Backup(_scratch.Request(started: DateTimeOffset.UtcNow.AddHours(-1)));
         var incremental = _scratch.Backup(_scratch.Request(since: full.Directory));
-        File.AppendAllText(Path.Combine(full.Directory, BackupRepository.ManifestFile), " ");
+        File.AppendAllText(Path.Combine(full.Directory, BackupSetNames.Manifest), " ");
 
         var e = Assert.Throws<RescueKit.Core.RescueKitException>(() => BackupSet.Open(incremental.Directory).Chain());
 

@@ -39,7 +39,7 @@ internal sealed class BackupScratch : IDisposable
         return path;
     }
 
-    public BackupRequest Request(string compression = SetCompression.Zstd, long chunkSize = BackupRequest.DefaultChunkSize,
+    public BackupRequest Request(string compression = SetCompression.Zstd, long chunkSize = ChunkSizes.Default,
         BackupKey.Source? encryption = null, string? since = null, DateTimeOffset? started = null) => new()
     {
         Target = Target,

@@ -42,7 +42,7 @@ public class BackupVerifierTests
             return c with { Size = new FileInfo(path).Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) };
         }).ToList();
         var manifest = backup.Manifest with { Sets = [set with { Chunks = forged }] };
-        File.WriteAllText(Path.Combine(backup.Directory, BackupRepository.ManifestFile), BackupJson.SerializeManifest(manifest));
+        File.WriteAllText(Path.Combine(backup.Directory, BackupSetNames.Manifest), BackupJson.SerializeManifest(manifest));
     }
 
     [Test]
@@ -55,7 +55,9 @@ public class BackupVerifierTests
         Assert.That(report.Faults, Is.Empty);
         Assert.That(report.Members, Is.EqualTo(backup.Manifest.Sets[0].ArchivedEntries));
         Assert.That(report.Chunks, Is.EqualTo(backup.Manifest.Sets[0].Chunks.Count).And.GreaterThanOrEqualTo(3));
-        Assert.Throws<BadInputException>(() => Verify(backup));
+        var noKey = Assert.Throws<BackupKeyNeededException>(() => Verify(backup))!;
+        Assert.That((noKey.NeedsKeyFile, noKey.OtherKindGiven), Is.EqualTo((true, false)));
+        Assert.That(noKey.Message, Does.Contain("encrypted with a key file").And.Not.Contain("--"), "the caller words the option");
     }
 
     [Test]

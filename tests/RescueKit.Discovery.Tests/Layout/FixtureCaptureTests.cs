@@ -58,6 +58,18 @@ public class FixtureCaptureTests
     }
 
     [Test]
+    public void EmptyFloppyAndCdDrives_AreNotDisksOfTheLayout()
+    {
+        // gpt-esp as QEMU's pc machine shows it: an empty floppy drive (fd0) and an empty CD drive (sr0) beside vda.
+        var machine = new FixtureMachine("gpt-esp").Answer("lsblk -J -b -O", "lsblk-empty-drives.json");
+        var layout = new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions { ToolVersion = "test" });
+
+        Assert.That(layout.Disks.Select(d => d.Path), Is.EqualTo(new[] { "/dev/vda" }));
+        Assert.That(machine.Ran, Has.None.Contains("/dev/fd0").And.None.Contains("/dev/sr0"), "nothing probes an empty drive");
+        Assert.That(layout.Notes, Is.Empty);
+    }
+
+    [Test]
     public void Uefi_EspMountedAtBootEfi_AndTheNvramEntriesThatBootFromIt()
     {
         var (layout, machine) = Capture("uefi");

@@ -29,6 +29,14 @@ internal sealed class FixtureMachine : IToolRunner, IHostFiles
 
     public List<string> Ran { get; } = [];
 
+    /// <summary>Answers <paramref name="command"/> with another file of the fixture directory: a hand-edited variant
+    /// of what the lab recorded, for hardware the lab does not have.</summary>
+    public FixtureMachine Answer(string command, string file)
+    {
+        _commands[command] = (0, file);
+        return this;
+    }
+
     public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
         string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
         TimeSpan? timeout = null)

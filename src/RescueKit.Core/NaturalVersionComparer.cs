@@ -1,4 +1,4 @@
-namespace RescueKit.Discovery;
+namespace RescueKit.Core;
 
 /// <summary>Orders kernel version strings (and device names: sda2 before sda10) the way people read them
 /// ("6.1.0-10" before "6.1.0-9" is wrong): runs of digits compare as numbers, everything else ordinally.</summary>
