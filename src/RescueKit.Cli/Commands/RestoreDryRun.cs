@@ -63,7 +63,8 @@ internal static class RestoreDryRun
             ? $"{u.Source} fits {string.Join(" and ", u.Candidates)} equally well"
             : $"no free disk here holds {u.Source} (it needs {ByteSize.Format(u.RequiredSize)})");
         var here = mapping.Targets.Select(t => t.Refused is null ? t.Describe() : $"{t.Describe()} [not usable: {t.Refused}]");
-        return $"cannot choose the target disks: {string.Join("; ", why)}. The disks here: {(mapping.Targets.Count == 0 ? "none" : string.Join(", ", here))}. " +
+        var chosen = mapping.Pairs.Count == 0 ? "" : $" (chosen: {string.Join(", ", mapping.Pairs.Select(p => $"{p.Source} -> {p.Target}"))})";
+        return $"cannot choose the target disks: {string.Join("; ", why)}{chosen}. The disks here: {(mapping.Targets.Count == 0 ? "none" : string.Join(", ", here))}. " +
                $"Say which with --map SOURCE=TARGET (e.g. --map {mapping.Unmapped[0].Source}=/dev/DISK), or --map {mapping.Unmapped[0].Source}=none to leave it out";
     }
 

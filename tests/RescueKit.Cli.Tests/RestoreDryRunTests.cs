@@ -1,0 +1,111 @@
+using RescueKit.Core;
+
+namespace RescueKit.Cli.Tests;
+
+/// <summary>
+/// `rescuekit restore --dry-run` as a person runs it to review a plan on any machine: the lab's raid1 layout
+/// (tests/RescueKit.Restore.Tests/Fixtures) onto target machines given as lsblk output. A good plan is shown and written;
+/// a bad input is one line naming the fix, and no plan file is left behind.
+/// </summary>
+public class RestoreDryRunTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("rk-dryrun-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private static string Raid1Layout
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(dir!.FullName, "RescueKit.sln"))) dir = dir.Parent;
+            return Path.Combine(dir.FullName, "tests", "RescueKit.Restore.Tests", "Fixtures", "raid1-layout.json");
+        }
+    }
+
+    private string Disks(params string[] namesAndMiB)
+    {
+        var path = Path.Combine(_dir, "disks.json");
+        File.WriteAllText(path, $$"""{"blockdevices":[{{string.Join(',', namesAndMiB.Select(d => d.Split(' ')).Select(f =>
+            $$"""{"name":"{{f[0]}}","path":"/dev/{{f[0]}}","type":"disk","size":{{long.Parse(f[1]) << 20}}}"""))}}]}""");
+        return path;
+    }
+
+    private Rescuekit.Result DryRun(string disks, params string[] more)
+        => Rescuekit.Run(["restore", "--dry-run", "--layout", Raid1Layout, "--disks", disks, "--out", Path.Combine(_dir, "plan"), .. more]);
+
+    private IEnumerable<string> PlanFiles() =>
+        Directory.Exists(Path.Combine(_dir, "plan")) ? Directory.EnumerateFiles(Path.Combine(_dir, "plan")) : [];
+
+    [Test]
+    public void IdenticalDisks_ThePlanIsShownAndWritten()
+    {
+        var r = DryRun(Disks("vda 128", "vdb 128"));
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("/dev/vda (128.0 MiB) -> /dev/vda (128.0 MiB)").And.Contain("raid-md0").And.Contain("nothing was written to any disk"));
+        Assert.That(PlanFiles().Select(Path.GetFileName), Is.EquivalentTo(new[] { "restore-plan.json", "restore-plan.sh" }));
+        Assert.That(File.GetUnixFileMode(Path.Combine(_dir, "plan", "restore-plan.sh")) & UnixFileMode.UserExecute, Is.Not.EqualTo(UnixFileMode.None));
+    }
+
+    [Test]
+    public void TwoEqualDisksUnderOtherNames_AreNotGuessed_AndTheMapToGiveIsNamed()
+    {
+        var r = DryRun(Disks("sda 128", "sdb 128"));
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "/dev/vda fits /dev/sda and /dev/sdb equally well",
+            "The disks here: /dev/sda 128.0 MiB, /dev/sdb 128.0 MiB", "--map /dev/vda=/dev/DISK");
+        Assert.That(PlanFiles(), Is.Empty);
+    }
+
+    [Test]
+    public void TwoEqualDisks_Mapped_GiveAPlanOntoThem()
+    {
+        var r = DryRun(Disks("sda 128", "sdb 128"), "--map", "/dev/vda=/dev/sdb", "--map", "/dev/vdb=/dev/sda");
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "plan", "restore-plan.json")), Does.Contain("\"/dev/sdb1\",\n        \"/dev/sda1\""));
+    }
+
+    [Test]
+    public void DiskTooSmall_IsRefused_WithWhatItNeeds()
+    {
+        var r = DryRun(Disks("vda 64", "vdb 128"));
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "no free disk here holds /dev/vdb (it needs 127.0 MiB) (chosen: /dev/vda -> /dev/vdb)");
+        Assert.That(PlanFiles(), Is.Empty);
+    }
+
+    [TestCase("/dev/vda", "--map '/dev/vda' is not SOURCE=TARGET")]
+    [TestCase("/dev/sdz=/dev/vda", "the mapping names /dev/sdz, which is not a disk of the layout")]
+    public void BadMap_IsRefused(string map, string message)
+    {
+        var r = DryRun(Disks("vda 128", "vdb 128"), "--map", map);
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, message);
+        Assert.That(PlanFiles(), Is.Empty);
+    }
+
+    [Test]
+    public void DisksFileThatIsNotLsblk_IsRefused()
+    {
+        var path = Path.Combine(_dir, "disks.json");
+        File.WriteAllText(path, "vda 128M\n");
+
+        var r = DryRun(path);
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "is not the output of 'lsblk -J -b -O'");
+    }
+
+    [Test]
+    public void PlanOptionsWithoutDryRun_SayThatTheRestoreDoesNotRunPlansYet()
+    {
+        var r = Rescuekit.Run("restore", "--layout", Raid1Layout);
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "--layout goes with --dry-run");
+    }
+}
