@@ -1,6 +1,7 @@
 using RescueKit.Core;
 using RescueKit.Core.Layout;
 using RescueKit.Discovery.Layout;
+using RescueKit.Discovery.Tests.Layout;
 using RescueKit.Restore.Mapping;
 
 namespace RescueKit.Restore.Tests.Mapping;
@@ -15,9 +16,7 @@ public class DiskMapperTests
 
     private static IReadOnlyList<TargetDisk> LabMachine(string configuration, IReadOnlyDictionary<string, string>? protectedDevices = null)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RescueKit.sln"))) dir = dir.Parent;
-        var file = Path.Combine(dir!.FullName, "tests", "RescueKit.Discovery.Tests", "Fixtures", "layout", configuration, "lsblk.json");
+        var file = Path.Combine(Fixtures.Layout(configuration), "lsblk.json");
         // The lab captured its fixtures with the filesystems mounted; booted from a rescue medium, nothing on them is.
         var devices = Lsblk.Parse(File.ReadAllText(file)).Select(Unmounted).ToList();
         return TargetDisk.From(devices, protectedDevices ?? new Dictionary<string, string>());
