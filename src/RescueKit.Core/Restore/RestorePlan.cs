@@ -77,5 +77,7 @@ public static class RestoreStepKinds
     public const string Directory = "mkdir";
     public const string Mount = "mount";
     public const string Extract = "extract";
+    public const string BootLoader = "bootloader";
+    public const string Initramfs = "initramfs";
     public const string Unmount = "unmount";
 }

@@ -9,7 +9,10 @@ namespace RescueKit.Restore.Planning;
 /// </summary>
 internal static class MountSteps
 {
-    public static void Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names, RestorePlanOptions options)
+    /// <summary>The mounts and the extracts; returns the filesystems mounted (for <see cref="AddUnmounts"/>) and the
+    /// ids of the extract steps.</summary>
+    public static (List<FilesystemInfo> Mounted, List<string> Extracts) Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names,
+        RestorePlanOptions options)
     {
         var mounted = layout.Filesystems
             .Where(f => f.MountPoint is { } mp && mp.StartsWith('/') && names.Translate(f.Device) is not null)
@@ -50,14 +53,28 @@ internal static class MountSteps
             extracts.Add($"restore-{set}");
         }
 
-        // One umount per mount, innermost first: busybox's umount, the rescue system's, has no --recursive.
+        return (mounted, extracts);
+    }
+
+    /// <summary>Everything mounted undone, innermost first, after <paramref name="after"/> (the extracts, the boot loader,
+    /// the bind mounts, which are unmounted before all): busybox's umount, the rescue system's, has no --recursive.</summary>
+    public static void AddUnmounts(PlanBuilder plan, List<FilesystemInfo> mounted, IReadOnlyList<string> binds,
+        IReadOnlyList<string> after, RestorePlanOptions options)
+    {
         var unmounted = new List<string>();
+        foreach (var bind in Enumerable.Reverse(binds))
+        {
+            var dir = options.TargetRoot.TrimEnd('/') + "/" + bind["bind-".Length..];
+            plan.Add($"un{bind}", RestoreStepKinds.Unmount, $"unmount {dir}", ["umount", dir], reads: [], makes: [], writes: [],
+                after: [.. after, .. unmounted]);
+            unmounted.Add($"un{bind}");
+        }
         foreach (var fs in Enumerable.Reverse(mounted))
         {
             var dir = Under(options.TargetRoot, fs.MountPoint!);
             var id = $"unmount-{(fs.MountPoint == "/" ? "root" : PlanBuilder.IdOf(fs.MountPoint!))}";
             plan.Add(id, RestoreStepKinds.Unmount, $"unmount {dir}", ["umount", dir],
-                reads: [], makes: [], writes: [], after: [.. extracts, .. unmounted]);
+                reads: [], makes: [], writes: [], after: [.. after, .. unmounted]);
             unmounted.Add(id);
         }
     }

@@ -9,10 +9,10 @@ namespace RescueKit.Restore.Planning;
 /// <summary>
 /// Turns a layout and a disk mapping into a <see cref="RestorePlan"/>, touching nothing: the disks' signatures wiped,
 /// partition tables, md arrays, LUKS, LVM, filesystems and swap with their identities, the mounts in order, each set
-/// extracted, then unmounted. What a dry run shows and what nuke runs.
+/// extracted, the boot loader, then unmounted. What a dry run shows and what nuke runs.
 /// </summary>
-/// <remarks>Not yet in the plan: resizing onto disks of another size, the fix-ups (fstab, crypttab, mdadm.conf, the
-/// initramfs) and the boot loader. A plan that would need them says so in its notes.</remarks>
+/// <remarks>Not yet in the plan: resizing onto disks of another size, and rewriting fstab, crypttab and mdadm.conf for
+/// identities that change (only VG and LV UUIDs do, and those files do not name them).</remarks>
 public static class RestorePlanner
 {
     /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last
@@ -49,8 +49,10 @@ public static class RestorePlanner
         // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);
         FilesystemSteps.Add(plan, layout, names);
-        MountSteps.Add(plan, layout, names, options);
-        plan.Notes.Add("the plan does not yet rewrite fstab, crypttab or mdadm.conf, rebuild the initramfs or install the boot loader");
+        var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
+        var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
+        var lastSteps = plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id);
+        MountSteps.AddUnmounts(plan, mounted, binds, [.. extracts, .. lastSteps], options);
 
         return new RestorePlan
         {

@@ -202,4 +202,62 @@ public class RestorePlannerTests
         var e = Assert.Throws<InvalidDataException>(() => RestorePlanJson.Deserialize("""{"formatVersion": 2}"""))!;
         Assert.That(e.Message, Does.Contain("formatVersion 2"));
     }
+
+    [Test]
+    public void Uefi_RecreatesTheBootEntriesOfTheLayoutsEsp_InTheirOldOrder()
+    {
+        var layout = Layout("uefi");
+
+        var plan = Plan(layout, Blank("/dev/vda 256"));
+
+        var entries = plan.Steps.Where(s => s.Id.StartsWith("efi-boot-")).ToList();
+        // BootOrder 0001, 0000, 0010: created last-first, so that 0001's entry ends first; 0011 was outside BootOrder and
+        // stays so; firmware entries are left to the firmware.
+        Assert.That(entries.Select(s => s.Id), Is.EqualTo(new[] { "efi-boot-0011", "efi-boot-0010", "efi-boot-0001" }));
+        Assert.That(entries[0].Argv, Does.Contain("--create-only").And.Contain("\\EFI\\old\\grubx64.efi"));
+        Assert.That(entries[2].Argv, Is.EqualTo(new[]
+        {
+            "efibootmgr", "--quiet", "--create", "--disk", "/dev/vda", "--part", "1", "--label", "debian", "--loader", "\\EFI\\debian\\shimx64.efi",
+        }));
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+        Assert.That(ids.IndexOf("efivarfs"), Is.LessThan(ids.IndexOf("efi-boot-0010")));
+        Assert.That(ids.IndexOf("efi-boot-0001"), Is.LessThan(ids.IndexOf("unbind-dev")));
+        Assert.That(ids.IndexOf("unbind-dev"), Is.LessThan(ids.IndexOf("unmount-mnt-root")), "the binds go before what they sit in");
+        Assert.That(ids.Where(i => i.StartsWith("restore-")).Max(ids.IndexOf), Is.LessThan(ids.IndexOf("bind-dev")));
+    }
+
+    [Test]
+    public void BiosGrub_OnEveryDiskThatHadIt()
+    {
+        var layout = Layout("raid1") with { BootLoader = new BootLoaderInfo { Kind = BootLoaderInfo.BiosGrub, InstallDevices = ["/dev/vda", "/dev/vdb"] } };
+
+        var plan = Plan(layout, Blank("/dev/sda 128", "/dev/sdb 128"), "/dev/vda=/dev/sda", "/dev/vdb=/dev/sdb");
+
+        Assert.That(Step(plan, "grub-sda").Argv, Is.EqualTo(new[] { "chroot", "/mnt/target", "grub-install", "--target=i386-pc", "/dev/sda" }));
+        Assert.That(Step(plan, "grub-sdb").Writes, Is.EqualTo(new[] { "/dev/sdb" }));
+        Assert.That(Step(plan, "grub-sda").DependsOn, Is.SupersetOf(new[] { "bind-dev", "bind-proc", "bind-sys" }));
+        Assert.That(plan.Steps.Select(s => s.Id), Does.Not.Contain("initramfs"), "the same kind of controllers: the old initramfs fits");
+    }
+
+    [Test]
+    public void OtherDiskControllers_RebuildTheInitramfs()
+    {
+        var layout = Layout("nvme") with { BootLoader = new BootLoaderInfo { Kind = BootLoaderInfo.BiosGrub, InstallDevices = ["/dev/nvme0n1"] } };
+        var targets = TargetDisk.From(Lsblk.Parse("""{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728,"tran":"virtio"}]}"""),
+            new Dictionary<string, string>());
+
+        var plan = Plan(layout, targets, "/dev/nvme0n1=/dev/vda");
+
+        Assert.That(Step(plan, "initramfs").Argv, Is.EqualTo(new[] { "chroot", "/mnt/target", "update-initramfs", "-u", "-k", "all" }));
+        Assert.That(Step(plan, "grub-vda").DependsOn, Does.Contain("initramfs"));
+    }
+
+    [Test]
+    public void NoBootLoaderInTheLayout_IsSaid()
+    {
+        var plan = Plan(Layout("raid1"), Blank("/dev/vda 128", "/dev/vdb 128"));
+
+        Assert.That(plan.Notes, Has.Some.Contains("names no boot loader"));
+        Assert.That(plan.Steps.Where(s => s.Kind == RestoreStepKinds.BootLoader), Is.Empty);
+    }
 }
