@@ -108,4 +108,22 @@ public class RestoreDryRunTests
 
         BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "--layout goes with --dry-run");
     }
+
+    [Test]
+    public void WithABackup_ItsLayoutAndItsSetsArePlanned()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("printf 'kept\\n' > marker");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var size = new FileInfo(scratch.Source.Image).Length >> 20;
+
+        var r = Rescuekit.Run("restore", "--dry-run", "--backup", backup, "--disks", Disks($"vdz {size}"), "--out", Path.Combine(_dir, "plan"));
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        var plan = File.ReadAllText(Path.Combine(_dir, "plan", "restore-plan.json"));
+        Assert.That(plan, Does.Contain($"\"backup\": \"{backup}\""));
+        Assert.That(plan, Does.Contain($"\"--set\",\n        \"{scratch.Source.SetName}\""), "the set is named as the backup names it");
+        Assert.That(plan, Does.Contain($"\"{backup}\",\n        \"--set\""), "extract reads the backup given");
+        Assert.That(r.Stdout, Does.Contain($"{scratch.Source.Device} (64.0 MiB) -> /dev/vdz (64.0 MiB)"), "the backup's own layout");
+    }
 }

@@ -40,8 +40,8 @@ internal sealed class RestoreCommand : RescueCommand
         if (result.GetValue(_dryRun))
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
                     result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup)),
-                AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version);
-        foreach (var planningOnly in new Option[] { _layout, _disks, _map, _out })
+                AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
+        foreach (var planningOnly in new Option[] { _layout, _disks, _map, _out, _backup })
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: this rescuekit shows restore plans but does not run them yet");
         var options = new RestoreOptions(result.GetValue(_mode), result.GetValue(_source), result.GetValue(_unattended),

@@ -1,10 +1,13 @@
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
 using RescueKit.Restore;
+using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
+using Serilog;
 using Spectre.Console;
 
 namespace RescueKit.Cli.Commands;
@@ -17,11 +20,23 @@ internal static class RestoreDryRun
 {
     public sealed record Request(string? LayoutFile, string? DisksFile, IReadOnlyList<string> Map, string OutDirectory, string? Backup);
 
-    public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version)
+    public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
+        ILogger log, CancellationToken cancellationToken)
     {
-        var layoutFile = request.LayoutFile ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
-        if (request.LayoutFile is null && !File.Exists(layoutFile))
-            throw new BadInputException("no layout to plan from: this is not a rescue system, so give the layout with --layout FILE");
+        if (request.Backup is null) return Plan(request, console, runner, environment, version, sets: null, backupLayout: null);
+        // The backup names its sets and carries the layout it was taken with; an NFS one is mounted only while it is read.
+        return BackupLocation.Use(request.Backup, runner, log, cancellationToken, location =>
+            Plan(request, console, runner, environment, version,
+                location.Set.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                Path.Combine(location.Set.Directory, BackupSetNames.Layout)));
+    }
+
+    private static int Plan(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
+        IReadOnlyDictionary<string, string>? sets, string? backupLayout)
+    {
+        var layoutFile = request.LayoutFile ?? backupLayout ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
+        if (request.LayoutFile is null && backupLayout is null && !File.Exists(layoutFile))
+            throw new BadInputException("no layout to plan from: this is not a rescue system, so give the layout with --layout FILE or the backup with --backup");
         var layout = LayoutJson.Load(layoutFile);
         if (layout.Disks.Count == 0)
             throw new BadInputException($"the layout {layoutFile} has no disks (it says: {string.Join("; ", layout.Notes)}): there is nothing to restore onto disks");
@@ -31,8 +46,10 @@ internal static class RestoreDryRun
         var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, ParseMap(request.Map));
         if (!mapping.IsComplete) throw new BadInputException(Unmapped(mapping));
 
-        var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = version, Backup = request.Backup });
+        var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets });
         Show(console, plan);
+        foreach (var (program, package) in RestorePreflight.MissingPrograms(plan, runner))
+            console.WriteLine($"Note: this machine has no {program} (Debian package {package}); the plan needs it where it runs");
         var json = Path.Combine(request.OutDirectory, "restore-plan.json");
         var script = Path.Combine(request.OutDirectory, "restore-plan.sh");
         AtomicFile.WriteAllText(json, RestorePlanJson.Serialize(plan), "--out");
