@@ -135,6 +135,7 @@ rk_parse_cmdline() {
 	unattended=
 	noresize=
 	nopart=
+	after=
 	set -f
 	for arg in $(cat); do
 		case "$arg" in
@@ -147,6 +148,8 @@ rk_parse_cmdline() {
 		rk.unattended) unattended=1 ;;
 		rk.noresize) noresize=1 ;;
 		rk.nopart) nopart=1 ;;
+		rk.after=reboot | rk.after=poweroff) after=${arg#rk.after=} ;;
+		rk.after=*) echo "[rk] unknown ${arg}: give rk.after=reboot or rk.after=poweroff; ignored" >&2 ;;
 		esac
 	done
 	set +f
@@ -158,7 +161,8 @@ rk_parse_cmdline() {
 		;;
 	esac
 	for kv in "RK_MODE=$mode" "RK_SOURCE=$source" "RK_SOURCE_GIVEN=$source_given" "RK_IP=$ip" \
-		"RK_BREAK=$brk" "RK_DEBUG=$debug" "RK_UNATTENDED=$unattended" "RK_NORESIZE=$noresize" "RK_NOPART=$nopart"; do
+		"RK_BREAK=$brk" "RK_DEBUG=$debug" "RK_UNATTENDED=$unattended" "RK_NORESIZE=$noresize" "RK_NOPART=$nopart" \
+		"RK_AFTER=$after"; do
 		printf "%s='%s'\n" "${kv%%=*}" "$(printf %s "${kv#*=}" | tr -d "'")"
 	done
 }

@@ -1,7 +1,9 @@
 # rk-stage: console
 # Stage 90-frontend: hand the console to the front-end. rk.mode=selftest runs `rescuekit selftest`, prints
 # its exit code and powers off; its stage line fails when the self-test or any earlier stage failed. Other modes run `rescuekit restore --mode MODE` with the rk.* options; when it
-# returns, /init gives a shell and reboots after it.
+# returns, /init gives a shell and reboots after it, unless rk.unattended with rk.after=reboot|poweroff says what to do
+# instead: then it does that, also when the restore failed (its line and the log say so first), so an unattended
+# restore never waits at a shell for a key no one will press.
 
 # The front-end reads what the stages found (RK_MEDIA_DEV, RK_BACKUP_DIR, RK_BACKUP_URL, RK_NET_*) from here.
 set -a
@@ -40,5 +42,11 @@ set -- restore --mode "$RK_MODE"
 rk_log "running rescuekit $*"
 rk_on_console rescuekit "$@"
 rc=$?
+if [ -n "$RK_UNATTENDED" ] && [ -n "$RK_AFTER" ]; then
+	if [ "$rc" -eq 0 ]; then rk_say "[rk] stage 90-frontend: ok (rescuekit exited 0; rk.after=$RK_AFTER)"
+	else rk_say "[rk] stage 90-frontend: failed (rescuekit exited $rc; rk.after=$RK_AFTER)"; fi
+	sync
+	if [ "$RK_AFTER" = reboot ]; then reboot -f; else poweroff -f; fi
+fi
 [ "$rc" -eq 0 ] || rk_fail "rescuekit exited $rc"
 rk_ok "rescuekit exited 0"

@@ -50,6 +50,11 @@ catch (BackupKeyNeededException e)
     Console.Error.WriteLine($"rescuekit: error: {KeyOptions.Wording(e)}");
     return e.ExitCode;
 }
+catch (RescueKit.Restore.Mapping.DiskMappingIncompleteException e)
+{
+    Console.Error.WriteLine($"rescuekit: error: {RestoreDryRun.Wording(e)}");
+    return e.ExitCode;
+}
 catch (RescueKitException e)
 {
     Console.Error.WriteLine($"rescuekit: error: {e.Message}");

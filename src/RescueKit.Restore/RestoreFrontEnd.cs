@@ -5,12 +5,12 @@ using RescueKit.Core.Backup;
 namespace RescueKit.Restore;
 
 /// <summary>
-/// The restore front-end the rescue system hands over to. It finds the backup the stages located; the restore itself
-/// comes with backup sets (a later capability), so for now it says plainly that nothing can be restored and offers
-/// the expert shell.
+/// The restore front-end the rescue system hands over to. It finds the backup the stages located. In nuke mode it
+/// hands that backup to <paramref name="nuke"/> once every driver is loaded (the disks must all be there); the
+/// interactive mode is not built yet, so it says so plainly and offers the expert shell.
 /// </summary>
 public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null,
-    TimeSpan? devicesLimit = null)
+    TimeSpan? devicesLimit = null, Func<RestoreOptions, int>? nuke = null)
 {
     /// <summary>init's own settle limit (RK_SETTLE_SECONDS, 10 s) with room for the pass before it.</summary>
     public static readonly TimeSpan DefaultDevicesLimit = TimeSpan.FromSeconds(20);
@@ -36,9 +36,15 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         var media = vars.GetValueOrDefault(RescuePaths.MediaDeviceKey);
         var backupDir = vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
 
-        if (!string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest)))
+        var found = !string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest));
+        if ((found || options.Backup is not null) && options.Mode == RestoreMode.Nuke && nuke is not null)
         {
-            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this version of RescueKit cannot restore it yet.[/]");
+            WaitForDevices();
+            return nuke(options);
+        }
+        if (found)
+        {
+            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}. This version of RescueKit restores it in nuke mode only (rk.mode=nuke, or 'rescuekit restore --mode nuke' in the expert shell).[/]");
         }
         else
         {

@@ -5,4 +5,4 @@ public enum RestoreMode { Interactive, Nuke, Compare, Expert }
 
 /// <summary>How the front-end was started.</summary>
 public sealed record RestoreOptions(RestoreMode Mode, string? Source = null, bool Unattended = false,
-    bool NoResize = false, bool NoPartition = false);
+    bool NoResize = false, bool NoPartition = false, string? Backup = null);

@@ -27,7 +27,7 @@ public sealed class InitFunctionsTests
     public void EveryKeyOfTheDesignIsRecorded()
     {
         var env = ParseCmdline("rk.mode=nuke rk.source=nfs:10.0.0.1:/srv/backup ip=10.0.0.9::10.0.0.1:255.255.255.0:h::off "
-                               + "rk.break=media rk.break rk.debug rk.unattended rk.noresize rk.nopart");
+                               + "rk.break=media rk.break rk.debug rk.unattended rk.noresize rk.nopart rk.after=poweroff");
 
         Assert.That(env, Is.EqualTo("""
             RK_MODE='nuke'
@@ -39,8 +39,17 @@ public sealed class InitFunctionsTests
             RK_UNATTENDED='1'
             RK_NORESIZE='1'
             RK_NOPART='1'
+            RK_AFTER='poweroff'
 
             """));
+    }
+
+    [Test]
+    public void AnUnknownAfter_IsIgnoredWithAWarning()
+    {
+        var env = ParseCmdline("rk.after=halt rk.unattended");
+
+        Assert.That(env, Does.Contain("RK_AFTER=''\n"));
     }
 
     [Test]

@@ -84,6 +84,25 @@ public class RestoreFrontEndTests
     }
 
     [Test]
+    public void Nuke_WithTheBackupInitFound_IsHandedOver_OnceTheDriversHaveLoaded()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("media/backup/manifest.json", "{}");
+        rescue.Write("run/rescuekit/state.env", "RK_BACKUP_DIR='/media/backup'\n");
+        var pending = rescue.Write("run/rescuekit/devices.pending", "");
+        var (console, _) = TestConsoles.Create();
+        var pendingWhenHandedOver = true;
+        _ = Task.Delay(300).ContinueWith(_ => File.Delete(pending));
+
+        var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => 0,
+                nuke: _ => { pendingWhenHandedOver = File.Exists(pending); return 42; })
+            .Run(new RestoreOptions(RestoreMode.Nuke, Unattended: true));
+
+        Assert.That(code, Is.EqualTo(42));
+        Assert.That(pendingWhenHandedOver, Is.False, "nuke needs every disk: it waits for the drivers kept on the medium");
+    }
+
+    [Test]
     public void UnattendedNuke_WithNoBackup_FailsWithoutPromptingOrAShell()
     {
         using var rescue = new FakeRescueSystem();

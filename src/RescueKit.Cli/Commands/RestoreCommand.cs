@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RescueKit.Restore;
+using RescueKit.Restore.Modes;
 using Serilog;
 using Spectre.Console;
 
@@ -19,6 +20,8 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<string[]> _map = new("--map") { Description = "SOURCE=TARGET disk pair, or SOURCE=none (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _backup = new("--backup") { Description = "The backup to restore from (a directory or nfs:// URL)" };
     private readonly Option<string> _out = new("--out") { Description = "Where --dry-run writes the plan", DefaultValueFactory = _ => "." };
+    private readonly Option<bool> _resume = new("--resume") { Description = "Continue the restore a previous run started, from its first unfinished step" };
+    private readonly KeyOptions _key = new();
 
     public RestoreCommand() : base("restore", "Restore this machine from its backup (run by the rescue system)")
     {
@@ -33,6 +36,8 @@ internal sealed class RestoreCommand : RescueCommand
         Options.Add(_map);
         Options.Add(_backup);
         Options.Add(_out);
+        Options.Add(_resume);
+        _key.AddTo(this);
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
@@ -41,11 +46,21 @@ internal sealed class RestoreCommand : RescueCommand
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
                     result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup)),
                 AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
-        foreach (var planningOnly in new Option[] { _layout, _disks, _map, _out, _backup })
+        foreach (var planningOnly in new Option[] { _layout, _disks, _out })
             if (result.GetResult(planningOnly) is { Implicit: false })
-                throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: this rescuekit shows restore plans but does not run them yet");
-        var options = new RestoreOptions(result.GetValue(_mode), result.GetValue(_source), result.GetValue(_unattended),
-            result.GetValue(_noResize), result.GetValue(_noPart));
-        return new RestoreFrontEnd(AnsiConsole.Console, new RescueEnvironment(), GlobalOptions.Version).Run(options);
+                throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
+        var mode = result.GetValue(_mode);
+        var nukeOnly = new Option[] { _map, _backup, _resume };
+        if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
+            throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        var options = new RestoreOptions(mode, result.GetValue(_source), result.GetValue(_unattended),
+            result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
+        var environment = new RescueEnvironment();
+        var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(result.GetValue(_map) ?? []),
+            options.Unattended, result.GetValue(_resume), _key.Source(result));
+        int Nuke(RestoreOptions _) =>
+            new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
+                GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);
+        return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke).Run(options);
     }
 }

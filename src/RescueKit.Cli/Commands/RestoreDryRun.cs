@@ -44,7 +44,7 @@ internal static class RestoreDryRun
         var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
         var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
         var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, ParseMap(request.Map));
-        if (!mapping.IsComplete) throw new BadInputException(Unmapped(mapping));
+        if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
 
         var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets });
         Show(console, plan);
@@ -60,7 +60,7 @@ internal static class RestoreDryRun
     }
 
     /// <summary>SRC=DST words of --map; a malformed one or a source given twice is bad input.</summary>
-    private static Dictionary<string, string> ParseMap(IReadOnlyList<string> words)
+    public static Dictionary<string, string> ParseMap(IReadOnlyList<string> words)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var word in words)
@@ -73,16 +73,11 @@ internal static class RestoreDryRun
         return map;
     }
 
-    /// <summary>One line: which source disks have no target and why, the disks here, and the --map to give.</summary>
-    private static string Unmapped(DiskMapping mapping)
+    /// <summary>The mapping error in this command line's words: which --map to give.</summary>
+    public static string Wording(DiskMappingIncompleteException e)
     {
-        var why = mapping.Unmapped.Select(u => u.IsAmbiguous
-            ? $"{u.Source} fits {string.Join(" and ", u.Candidates)} equally well"
-            : $"no free disk here holds {u.Source} (it needs {ByteSize.Format(u.RequiredSize)})");
-        var here = mapping.Targets.Select(t => t.Refused is null ? t.Describe() : $"{t.Describe()} [not usable: {t.Refused}]");
-        var chosen = mapping.Pairs.Count == 0 ? "" : $" (chosen: {string.Join(", ", mapping.Pairs.Select(p => $"{p.Source} -> {p.Target}"))})";
-        return $"cannot choose the target disks: {string.Join("; ", why)}{chosen}. The disks here: {(mapping.Targets.Count == 0 ? "none" : string.Join(", ", here))}. " +
-               $"Say which with --map SOURCE=TARGET (e.g. --map {mapping.Unmapped[0].Source}=/dev/DISK), or --map {mapping.Unmapped[0].Source}=none to leave it out";
+        var first = e.Mapping.Unmapped[0].Source;
+        return $"{e.Message}. Say which with --map SOURCE=TARGET (e.g. --map {first}=/dev/DISK), or --map {first}=none to leave it out";
     }
 
     private static void Show(IAnsiConsole console, RestorePlan plan)

@@ -66,6 +66,13 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
         }
     }
 
+    /// <summary>Marks a step done without running it (the operator chose to skip it).</summary>
+    public void MarkDone(RestoreStep step)
+    {
+        Directory.CreateDirectory(markerDirectory);
+        WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O} skipped\n");
+    }
+
     private static void WriteDurably(string path, string content)
     {
         var temp = path + ".tmp";

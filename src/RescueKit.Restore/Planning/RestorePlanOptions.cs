@@ -15,6 +15,9 @@ public sealed record RestorePlanOptions
     /// <summary>The backup as `rescuekit extract` takes it; null for a plan from the layout alone.</summary>
     public string? Backup { get; init; }
 
+    /// <summary>Arguments every extract step adds (the key file of an encrypted backup: its path, never the key).</summary>
+    public IReadOnlyList<string> ExtractArguments { get; init; } = [];
+
     /// <summary>The backup's sets: mount point → set name. Null when there is no backup: each mounted filesystem is
     /// then taken to have the set a backup of it would have.</summary>
     public IReadOnlyDictionary<string, string>? Sets { get; init; }

@@ -25,14 +25,11 @@ public static class RestorePlanner
         return (end + backupGpt) * disk.LogicalSectorSize;
     }
 
-    /// <exception cref="RescueKitException">The mapping leaves a disk without a target, or the layout holds something
-    /// this rescuekit cannot recreate (named).</exception>
+    /// <exception cref="DiskMappingIncompleteException">The mapping leaves a disk without a target.</exception>
+    /// <exception cref="RescueKitException">The layout holds something this rescuekit cannot recreate (named).</exception>
     public static RestorePlan Plan(HostLayout layout, DiskMapping mapping, RestorePlanOptions options)
     {
-        if (!mapping.IsComplete)
-            throw new RescueKitException(
-                $"no plan without a target for every disk: {string.Join("; ", mapping.Unmapped.Select(u => u.IsAmbiguous ? $"{u.Source} fits {string.Join(" and ", u.Candidates)} equally well" : $"no disk here can hold {u.Source} ({ByteSize.Format(u.RequiredSize)})"))}",
-                ExitCodes.BadInput);
+        if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
         var plan = new PlanBuilder();
         var names = new DeviceTranslation(layout, mapping);
         foreach (var pair in mapping.Pairs)

@@ -150,7 +150,7 @@ public class RestorePlannerTests
         var layout = Layout("raid1");
         var mapping = DiskMapper.Map(layout.Disks, Blank("/dev/sda 128", "/dev/sdb 128"), RestorePlanner.RequiredSize);
 
-        var e = Assert.Throws<RescueKitException>(() => RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "t" }))!;
+        var e = Assert.Throws<DiskMappingIncompleteException>(() => RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "t" }))!;
 
         Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.BadInput));
         Assert.That(e.Message, Does.Contain("/dev/vda fits /dev/sda and /dev/sdb equally well"));

@@ -1,0 +1,17 @@
+using RescueKit.Core.Restore;
+using RescueKit.Restore.Execution;
+
+namespace RescueKit.Restore.Modes;
+
+/// <summary>The person at the console, as nuke needs them: a chance to stop before the first write, and a decision
+/// when a step fails. The plain console and the terminal UI each implement it; tests script it.</summary>
+public interface IOperator
+{
+    /// <summary>Counts down <paramref name="seconds"/>, returning false as soon as any key is pressed.</summary>
+    bool CountdownCompletes(int seconds);
+
+    /// <summary>What to do about the failed step.</summary>
+    StepDecision Decide(StepFailedException failure);
+}
+
+public enum StepDecision { Retry, Skip, Shell, Abort }

@@ -1,0 +1,11 @@
+using RescueKit.Backup.Sets;
+
+namespace RescueKit.Restore.Modes;
+
+/// <summary>What a nuke restore was asked to do.</summary>
+/// <param name="Backup">The backup (a directory or nfs:// URL); null for the one init found (RK_BACKUP_DIR).</param>
+/// <param name="Map">Source → target disk pairs (or "none") the user gave.</param>
+/// <param name="Unattended">No countdown, no questions: a failing step aborts.</param>
+/// <param name="Resume">Continue the plan a previous run started (its markers), after checking its disks.</param>
+public sealed record NukeRequest(string? Backup, IReadOnlyDictionary<string, string> Map, bool Unattended, bool Resume,
+    BackupKey.Source? Key = null);

@@ -1,0 +1,151 @@
+using RescueKit.Backup.Sets;
+using RescueKit.Backup.Targets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+using RescueKit.Restore.Execution;
+using RescueKit.Restore.Mapping;
+using RescueKit.Restore.Planning;
+using Serilog;
+using Spectre.Console;
+
+namespace RescueKit.Restore.Modes;
+
+/// <summary>
+/// Nuke: the whole machine back from the backup without a question unless something is wrong. In order: the backup
+/// opened (its layout, its sets, its key), the disks mapped, the plan made and written where the markers go; the
+/// pre-flight (every program the plan runs is here, every chunk of every backup of the chain hashes right); a countdown
+/// any key stops (none when unattended); then the plan, step after step with a line each. Nothing is written to a disk
+/// before the countdown has run out. A failed step stops the plan; unattended, that ends the restore (a resume
+/// continues it), otherwise the operator retries, skips, opens a shell or aborts.
+/// </summary>
+public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, IOperator person,
+    ILogger log, string version, Func<int> startShell)
+{
+    public const int CountdownSeconds = 20;
+
+    public string MarkerDirectory { get; init; } = RescuePaths.RestoreMarkers;
+
+    public int Run(NukeRequest request, CancellationToken cancellationToken)
+    {
+        var vars = environment.Variables();
+        var reference = request.Backup ?? vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
+        if (string.IsNullOrEmpty(reference))
+            throw new BadInputException("there is no backup to restore: init found none on the rescue medium, and none was named");
+        return BackupLocation.Use(reference, runner, log, cancellationToken, location => Restore(request, location, vars, cancellationToken));
+    }
+
+    private int Restore(NukeRequest request, BackupLocation location, IReadOnlyDictionary<string, string> vars, CancellationToken cancellationToken)
+    {
+        var backup = location.Set;
+        var key = backup.Key(request.Key);
+        var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
+        var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
+        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(console));
+
+        RestorePlan plan;
+        if (request.Resume)
+        {
+            plan = executor.StartedPlan()
+                ?? throw new BadInputException($"there is no restore to resume: {MarkerDirectory} holds no plan");
+            var problems = ResumeCheck.Problems(plan, targets);
+            if (problems.Count > 0) throw new RescueKitException($"the restore cannot resume safely: {string.Join("; ", problems)}", ExitCodes.CheckFailed);
+            console.WriteLine($"Resuming: {executor.Finished(plan).Count} of {plan.Steps.Count} steps were done before.");
+        }
+        else
+        {
+            var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, request.Map);
+            if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
+            plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions
+            {
+                ToolVersion = version,
+                Backup = backup.Directory,
+                Sets = backup.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                ExtractArguments = KeyArguments(request.Key),
+            });
+        }
+
+        console.WriteLine($"Restoring {layout.HostName ?? "the host"} from backup {backup.Name} ({location.Where}).");
+        foreach (var d in plan.Disks)
+            console.WriteLine($"  {d.Source} ({ByteSize.Format(d.SourceSize)}) -> {d.Target} ({ByteSize.Format(d.TargetSize)}): everything on it will be erased");
+        foreach (var note in plan.Notes) console.WriteLine($"  Note: {note}");
+
+        Preflight(plan, backup, key, cancellationToken);
+        Directory.CreateDirectory(MarkerDirectory);
+        File.WriteAllText(Path.Combine(MarkerDirectory, "restore-plan.sh"), RestorePlanScript.Render(plan, MarkerDirectory));
+
+        if (!request.Unattended && !request.Resume && !person.CountdownCompletes(CountdownSeconds))
+        {
+            console.WriteLine("Stopped before the first write: no disk was touched.");
+            return ExitCodes.Cancelled;
+        }
+
+        while (true)
+        {
+            try
+            {
+                executor.Run(plan, cancellationToken);
+                console.WriteLine($"The restore is complete: {plan.Steps.Count} steps. Remove the rescue medium and reboot.");
+                return ExitCodes.Ok;
+            }
+            catch (StepFailedException failure)
+            {
+                console.WriteLine($"Step {failure.Step.Id} failed: {string.Join(' ', failure.Step.Argv)}");
+                if (!string.IsNullOrWhiteSpace(failure.StandardError)) console.WriteLine(failure.StandardError.TrimEnd());
+                if (request.Unattended) throw;
+                switch (person.Decide(failure))
+                {
+                    case StepDecision.Retry:
+                        continue;
+                    case StepDecision.Skip:
+                        executor.MarkDone(failure.Step);
+                        continue;
+                    case StepDecision.Shell:
+                        startShell();
+                        continue; // and the step is tried again
+
+                    default:
+                        throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>Before the first write: every program the plan runs is here, and every backup of the chain is whole.</summary>
+    private void Preflight(RestorePlan plan, BackupSet backup, BackupKey? key, CancellationToken cancellationToken)
+    {
+        var missing = RestorePreflight.MissingPrograms(plan, runner);
+        if (missing.Count > 0)
+            throw new MissingPrerequisiteException($"the rescue system lacks {string.Join(", ", missing.Select(m => m.Program))}, which the restore runs",
+                string.Join(' ', missing.Select(m => m.Package).Distinct()), "no disk was touched");
+        var verifier = new BackupVerifier(log);
+        foreach (var link in backup.Chain())
+        {
+            console.WriteLine($"Checking backup {link.Name}: every chunk's SHA-256, every archive to its end...");
+            var report = verifier.Verify(link, key, cancellationToken);
+            if (report.Faults.Count > 0)
+                throw new RescueKitException($"backup {link.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", report.Faults)}", ExitCodes.CheckFailed);
+        }
+    }
+
+    private static IReadOnlyList<string> KeyArguments(BackupKey.Source? key) => key switch
+    {
+        { KeyFile: { } file } => ["--key-file", file],
+        { PassphraseFile: { } file } => ["--passphrase-file", file],
+        _ => [],
+    };
+
+    /// <summary>One plain line per step.</summary>
+    private sealed class ConsoleProgress(IAnsiConsole console) : IRestoreProgress
+    {
+        public void StepStarting(RestoreStep step, int index, int count) =>
+            console.WriteLine($"[{index + 1}/{count}] {step.Id}: {step.Purpose}");
+
+        public void StepSkipped(RestoreStep step, int index, int count) =>
+            console.WriteLine($"[{index + 1}/{count}] {step.Id}: done before");
+
+        public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) =>
+            console.WriteLine($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
+    }
+}

@@ -1,0 +1,193 @@
+using RescueKit.Backup.Sets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Restore.Execution;
+using RescueKit.Restore.Modes;
+using RescueKit.Restore.Tests.Planning;
+
+namespace RescueKit.Restore.Tests.Modes;
+
+/// <summary>
+/// Nuke over a real backup (written by the backup writer, carrying the lab's raid1 layout) onto a machine whose disks a
+/// recording runner describes: nothing touches a disk before the countdown has run out and the backup checked whole;
+/// a failure stops the plan and a resume continues it.
+/// </summary>
+public class NukeRestoreTests
+{
+    private string _dir = null!;
+    private string _backup = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("rk-nuke-").FullName;
+        var source = Directory.CreateDirectory(Path.Combine(_dir, "src")).FullName;
+        File.WriteAllText(Path.Combine(source, "hello.txt"), "hello\n");
+        var set = new BackupSetWriter(Serilog.Core.Logger.None).Write(new BackupRequest
+        {
+            Target = Path.Combine(_dir, "backups"),
+            Host = "rklab",
+            Started = DateTimeOffset.UtcNow,
+            Filesystems = [new SourceFilesystem("data", source, "/dev/md0", "ext4", null)],
+            Compression = SetCompression.Choose(SetCompression.Zstd, null),
+            ChunkSize = ChunkSizes.Default,
+            LayoutJson = File.ReadAllText(LayoutFixtureFiles.PathOf("raid1")),
+            ToolVersion = "test",
+            RecordSize = 64 << 10,
+        }, new Quiet(), CancellationToken.None);
+        _backup = set.Directory;
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private (NukeRestore Nuke, RecordingRunner Runner, ScriptedOperator Person, StringWriter Output) Nuke(bool countdownCompletes = true,
+        params StepDecision[] decisions)
+    {
+        var runner = new RecordingRunner();
+        var person = new ScriptedOperator(countdownCompletes, decisions);
+        var (console, output) = TestConsoles.Create();
+        var rescue = Directory.CreateDirectory(Path.Combine(_dir, "rescue")).FullName;
+        var nuke = new NukeRestore(console, runner, new RescueEnvironment(rescue), person, Serilog.Core.Logger.None, "test", () => 0)
+        {
+            MarkerDirectory = Path.Combine(_dir, "markers"),
+        };
+        return (nuke, runner, person, output);
+    }
+
+    private NukeRequest Request(bool unattended = false, bool resume = false) => new(_backup, new Dictionary<string, string>(), unattended, resume);
+
+    [Test]
+    public void AKeyDuringTheCountdown_StopsBeforeAnyWrite()
+    {
+        var (nuke, runner, _, output) = Nuke(countdownCompletes: false);
+
+        var code = nuke.Run(Request(), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(runner.Ran, Is.EqualTo(new[] { "lsblk -J -b -O" }), "only the disks were listed");
+        Assert.That(output.ToString(), Does.Contain("no disk was touched").And.Contain("everything on it will be erased"));
+    }
+
+    [Test]
+    public void Unattended_RunsThePlanInOrder_WithoutACountdown()
+    {
+        var (nuke, runner, person, _) = Nuke();
+
+        var code = nuke.Run(Request(unattended: true), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(person.Countdowns, Is.Zero);
+        Assert.That(runner.Ran[1], Does.StartWith("wipefs --all --force /dev/vda"));
+        Assert.That(runner.Ran, Has.Some.StartWith("mdadm --create /dev/md0"));
+        Assert.That(runner.Ran.IndexOf(runner.Ran.First(r => r.StartsWith("mdadm"))), Is.GreaterThan(runner.Ran.IndexOf(runner.Ran.First(r => r.StartsWith("sfdisk")))));
+        Assert.That(File.Exists(Path.Combine(_dir, "markers", "restore-plan.sh")), "the plan a person can read is kept with the markers");
+    }
+
+    [Test]
+    public void ADamagedChunk_IsFoundBeforeAnyWrite()
+    {
+        var chunk = Directory.EnumerateFiles(Path.Combine(_backup, BackupSetNames.SetsDirectory)).First();
+        var bytes = File.ReadAllBytes(chunk);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(chunk, bytes);
+        var (nuke, runner, person, _) = Nuke();
+
+        var e = Assert.Throws<RescueKitException>(() => nuke.Run(Request(unattended: true), CancellationToken.None))!;
+
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.CheckFailed));
+        Assert.That(e.Message, Does.Contain("is damaged").And.Contain("no disk was touched"));
+        Assert.That(runner.Ran, Is.EqualTo(new[] { "lsblk -J -b -O" }));
+    }
+
+    [Test]
+    public void AProgramThePlanRunsIsMissing_IsFoundBeforeAnyWrite()
+    {
+        var (nuke, runner, _, _) = Nuke();
+        runner.Missing.Add("mdadm");
+
+        var e = Assert.Throws<MissingPrerequisiteException>(() => nuke.Run(Request(unattended: true), CancellationToken.None))!;
+
+        Assert.That(e.Message, Does.Contain("mdadm").And.Contain("apt-get install mdadm"));
+        Assert.That(runner.Ran, Is.EqualTo(new[] { "lsblk -J -b -O" }));
+    }
+
+    [Test]
+    public void UnattendedFailure_StopsThePlan_AndAResumeContinuesIt()
+    {
+        var (nuke, runner, _, output) = Nuke();
+        runner.Failing = "mdadm";
+
+        var e = Assert.Throws<StepFailedException>(() => nuke.Run(Request(unattended: true), CancellationToken.None))!;
+
+        Assert.That(e.Step.Id, Is.EqualTo("raid-md0"));
+        Assert.That(output.ToString(), Does.Contain("mdadm: cannot open /dev/vda1: Device or resource busy"));
+        var before = runner.Ran.Count(r => r.StartsWith("sfdisk"));
+        runner.Failing = null;
+
+        var code = nuke.Run(Request(unattended: true, resume: true), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(runner.Ran.Count(r => r.StartsWith("sfdisk")), Is.EqualTo(before), "the partitions were not made twice");
+        Assert.That(runner.Ran.Count(r => r.StartsWith("mdadm --create")), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Interactive_SkippedStep_IsMarkedAndThePlanGoesOn()
+    {
+        var (nuke, runner, person, _) = Nuke(true, StepDecision.Skip);
+        runner.Failing = "mdadm";
+
+        var code = nuke.Run(Request(), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(person.Countdowns, Is.EqualTo(1));
+        Assert.That(person.Decided, Is.EqualTo(new[] { "raid-md0" }));
+        Assert.That(runner.Ran, Has.Some.StartWith("mke2fs"));
+    }
+
+    private sealed class ScriptedOperator(bool countdownCompletes, StepDecision[] decisions) : IOperator
+    {
+        private int _next;
+        public int Countdowns { get; private set; }
+        public List<string> Decided { get; } = [];
+
+        public bool CountdownCompletes(int seconds) { Countdowns++; return countdownCompletes; }
+
+        public StepDecision Decide(StepFailedException failure)
+        {
+            Decided.Add(failure.Step.Id);
+            return _next < decisions.Length ? decisions[_next++] : StepDecision.Abort;
+        }
+    }
+
+    /// <summary>A machine with two blank 128 MiB disks on which every program succeeds, but the one told to fail.</summary>
+    private sealed class RecordingRunner : IToolRunner
+    {
+        public List<string> Ran { get; } = [];
+        public HashSet<string> Missing { get; } = [];
+        public string? Failing { get; set; }
+
+        public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null, string? workingDirectory = null,
+            CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null)
+        {
+            Ran.Add(string.Join(' ', argv));
+            if (argv[0] == Failing)
+                throw new ToolFailedException(new ToolResult(argv, 1, "", "mdadm: cannot open /dev/vda1: Device or resource busy\n"));
+            var stdout = argv[0] == "lsblk"
+                ? """{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728},{"name":"vdb","path":"/dev/vdb","type":"disk","size":134217728}]}"""
+                : "";
+            return new ToolResult(argv, 0, stdout, "");
+        }
+
+        public string? Find(string program) => Missing.Contains(program) ? null : "/usr/sbin/" + program;
+    }
+
+    private sealed class Quiet : IBackupProgress
+    {
+        public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) { }
+        public void Advanced(long contentBytes, long entries) { }
+        public void SetFinished(FilesystemSet set) { }
+        public void Warning(string path, string message) { }
+    }
+}
