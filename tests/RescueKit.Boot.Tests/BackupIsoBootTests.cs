@@ -17,8 +17,27 @@ public partial class BackupIsoBootTests
     [TestCase(QemuFirmware.Ovmf, TestName = "UefiCdrom")]
     public void TheBackupOnTheRescueIsoIsFoundAndVerifiesInsideTheRescueSystem(QemuFirmware firmware)
     {
+        var (iso, _) = BackupIso($"mkbackup-boot-{firmware}");
+
+        using var vm = QemuMachine.Create($"mkbackup-{firmware}-cd").WithFirmware(firmware).WithMemory(2048).WithCdrom(iso).Build().Start();
+        var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
+        var backupDir = found.Groups["dir"].Value;
+        vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
+        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(1));
+        vm.SendLine("");
+        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+        vm.SendLine($"rescuekit verify {backupDir}; echo VERIFY-RC=$?");
+
+        var rc = vm.WaitFor(new Regex(@"VERIFY-RC=(\d+)"), TimeSpan.FromMinutes(3));
+        Assert.That(rc.Groups[1].Value, Is.EqualTo("0"), vm.Transcript);
+    }
+
+    /// <summary>`rescuekit mkbackup --output iso` of a fresh 64 MiB ext4 filesystem holding etc/motd and 3 MB of random
+    /// data; returns the ISO and the filesystem's UUID.</summary>
+    private static (string Iso, string Uuid) BackupIso(string name)
+    {
         if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches a loop device and mounts it: run it as root");
-        var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, $"mkbackup-boot-{firmware}")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, name)).FullName;
         var image = Path.Combine(work, "fs.img");
         var mount = Directory.CreateDirectory(Path.Combine(work, "mnt")).FullName;
         var output = Path.Combine(work, "out");
@@ -39,19 +58,39 @@ public partial class BackupIsoBootTests
             ExternalTool.Run("umount", "mount", [mount]);
             ExternalTool.Run("losetup", "mount", ["-d", loop]);
         }
-        var iso = Directory.GetFiles(output, "rescuekit-*.iso").Single();
+        var uuid = ExternalTool.RunOk("blkid", "util-linux", ["-s", "UUID", "-o", "value", image]).Trim();
+        return (Directory.GetFiles(output, "rescuekit-*.iso").Single(), uuid);
+    }
 
-        using var vm = QemuMachine.Create($"mkbackup-{firmware}-cd").WithFirmware(firmware).WithMemory(2048).WithCdrom(iso).Build().Start();
+    /// <summary>
+    /// Nuke in the booted rescue system, unattended, from the backup on its own CD onto a blank disk of the same size:
+    /// the filesystem comes back with its UUID and its files, and `rescuekit compare` inside the rescue system finds the
+    /// restored tree equal to the backup.
+    /// </summary>
+    [Test]
+    public void NukeRestoresTheBackupOnTheMediumOntoABlankDisk()
+    {
+        var (iso, uuid) = BackupIso("mkbackup-nuke");
+        var disk = Path.Combine(TestContext.CurrentContext.WorkDirectory, "nuke-target.img");
+        File.Delete(disk);
+        ExternalTool.RunOk("truncate", "coreutils", ["-s", "64M", disk]);
+
+        using var vm = QemuMachine.Create("mkbackup-nuke").WithMemory(2048).WithCdrom(iso).WithVirtioDisk(disk).Build().Start();
         var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
         var backupDir = found.Groups["dir"].Value;
-        vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
-        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(1));
+        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(2));
         vm.SendLine("");
         vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
-        vm.SendLine($"rescuekit verify {backupDir}; echo VERIFY-RC=$?");
-
-        var rc = vm.WaitFor(new Regex(@"VERIFY-RC=(\d+)"), TimeSpan.FromMinutes(3));
+        vm.SendLine("rescuekit restore --mode nuke --unattended; echo NUKE-RC=$?");
+        var rc = vm.WaitFor(new Regex(@"NUKE-RC=(\d+)"), TimeSpan.FromMinutes(5));
         Assert.That(rc.Groups[1].Value, Is.EqualTo("0"), vm.Transcript);
+        Assert.That(vm.Transcript, Does.Contain("The restore is complete"));
+
+        vm.SendLine($"blkid -s UUID -o value /dev/vda; mkdir -p /mnt/check && mount -o ro /dev/vda /mnt/check && cat /mnt/check/etc/motd; " +
+                    $"rescuekit compare {backupDir} --root /mnt/check; echo COMPARE-RC=$?");
+        var compare = vm.WaitFor(new Regex(@"COMPARE-RC=(\d+)"), TimeSpan.FromMinutes(3));
+        Assert.That(compare.Groups[1].Value, Is.EqualTo("0"), vm.Transcript);
+        Assert.That(vm.Transcript, Does.Contain(uuid).And.Contain("restore me"));
     }
 
     private static void Mkbackup(params string[] args)

@@ -27,12 +27,15 @@ internal static class BootSteps
             ? boot.InstallDevices.Select(d => names.Translate(d)).OfType<string>().ToList()
             : [];
         var efi = boot?.Kind == BootLoaderInfo.Uefi ? EfiEntries(layout, boot, names) : [];
-        var newDrivers = mapping.Pairs.Where(p =>
+        // The initramfs is the restored system's when it restores / (a data disk has none); lsblk's transport (sata,
+        // nvme, usb; none for virtio) tells which controllers the disks sit behind.
+        var restoresRoot = layout.Filesystems.Any(f => f.MountPoint == "/" && names.Translate(f.Device) is not null);
+        var newDrivers = restoresRoot ? mapping.Pairs.Where(p =>
         {
             var source = layout.Disks.First(d => d.Path == p.Source);
             var target = mapping.Targets.First(t => t.Path == p.Target);
-            return source.Transport != target.Transport && target.Transport is not null;
-        }).ToList();
+            return source.Transport != target.Transport;
+        }).ToList() : [];
         if (boot is null) plan.Notes.Add("the layout names no boot loader: none is installed, and the restored system may not boot on its own");
         if (bios.Count == 0 && efi.Count == 0 && newDrivers.Count == 0) return [];
 
@@ -50,7 +53,7 @@ internal static class BootSteps
         if (newDrivers.Count > 0)
         {
             plan.Add("initramfs", RestoreStepKinds.Initramfs,
-                $"the restored system's initramfs rebuilt for this machine's disk controllers ({string.Join(", ", newDrivers.Select(p => $"{p.Target} is {mapping.Targets.First(t => t.Path == p.Target).Transport}"))})",
+                $"the restored system's initramfs rebuilt for this machine's disk controllers ({string.Join(", ", newDrivers.Select(p => $"{p.Target} is {mapping.Targets.First(t => t.Path == p.Target).Transport ?? "virtio or unnamed"}, {p.Source} was {layout.Disks.First(d => d.Path == p.Source).Transport ?? "virtio or unnamed"}"))})",
                 ["chroot", root, "update-initramfs", "-u", "-k", "all"], reads: [], makes: [], writes: [], after: binds);
         }
         var afterBinds = newDrivers.Count > 0 ? [.. binds, "initramfs"] : binds;

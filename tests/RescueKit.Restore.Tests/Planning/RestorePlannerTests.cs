@@ -242,7 +242,12 @@ public class RestorePlannerTests
     [Test]
     public void OtherDiskControllers_RebuildTheInitramfs()
     {
-        var layout = Layout("nvme") with { BootLoader = new BootLoaderInfo { Kind = BootLoaderInfo.BiosGrub, InstallDevices = ["/dev/nvme0n1"] } };
+        var captured = Layout("nvme");
+        var layout = captured with
+        {
+            BootLoader = new BootLoaderInfo { Kind = BootLoaderInfo.BiosGrub, InstallDevices = ["/dev/nvme0n1"] },
+            Filesystems = [captured.Filesystems[0] with { MountPoint = "/" }, .. captured.Filesystems.Skip(1)],
+        };
         var targets = TargetDisk.From(Lsblk.Parse("""{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728,"tran":"virtio"}]}"""),
             new Dictionary<string, string>());
 
@@ -250,6 +255,8 @@ public class RestorePlannerTests
 
         Assert.That(Step(plan, "initramfs").Argv, Is.EqualTo(new[] { "chroot", "/mnt/target", "update-initramfs", "-u", "-k", "all" }));
         Assert.That(Step(plan, "grub-vda").DependsOn, Does.Contain("initramfs"));
+        Assert.That(Plan(captured, targets, "/dev/nvme0n1=/dev/vda").Steps.Select(s => s.Id), Does.Not.Contain("initramfs"),
+            "a restore without / has no initramfs to rebuild");
     }
 
     [Test]
