@@ -22,6 +22,9 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<string> _out = new("--out") { Description = "Where --dry-run writes the plan", DefaultValueFactory = _ => "." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the restore a previous run started, from its first unfinished step" };
     private readonly KeyOptions _key = new();
+    private readonly Option<bool> _filesOnly = new("--files-only") { Description = "Extract the backup's sets into --to in mount-point order; no disk is touched" };
+    private readonly Option<string?> _to = new("--to") { Description = "Where --files-only extracts (it then looks like the host's root)" };
+    private readonly Option<string[]> _sets = new("--set") { Description = "With --files-only: only this set (repeatable)" };
 
     public RestoreCommand() : base("restore", "Restore this machine from its backup (run by the rescue system)")
     {
@@ -37,11 +40,18 @@ internal sealed class RestoreCommand : RescueCommand
         Options.Add(_backup);
         Options.Add(_out);
         Options.Add(_resume);
+        Options.Add(_filesOnly);
+        Options.Add(_to);
+        Options.Add(_sets);
         _key.AddTo(this);
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
+        if (result.GetValue(_filesOnly)) return FilesOnly(result, log, cancellationToken);
+        foreach (var filesOnly in new Option[] { _to, _sets })
+            if (result.GetResult(filesOnly) is { Implicit: false })
+                throw new Core.BadInputException($"{filesOnly.Name} goes with --files-only");
         if (result.GetValue(_dryRun))
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
                     result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup)),
@@ -62,5 +72,27 @@ internal sealed class RestoreCommand : RescueCommand
             new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
                 GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);
         return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke).Run(options);
+    }
+
+    private int FilesOnly(ParseResult result, ILogger log, CancellationToken cancellationToken)
+    {
+        var backup = result.GetValue(_backup) ?? throw new Core.BadInputException("--files-only needs the backup: give --backup BACKUP");
+        var to = result.GetValue(_to) ?? throw new Core.BadInputException("--files-only needs the directory to extract into: give --to DIR");
+        var warnings = 0;
+        var options = new RescueKit.Backup.Archive.ExtractOptions
+        {
+            OnWarning = message =>
+            {
+                warnings++;
+                log.Warning("{Message}", message);
+            },
+        };
+        return RescueKit.Backup.Targets.BackupLocation.Use(backup, Runner(log), log, cancellationToken, location =>
+        {
+            foreach (var (set, directory, members) in FilesOnlyRestore.Run(location.Set, result.GetValue(_sets) ?? [], to,
+                         _key.Source(result), options, log, cancellationToken))
+                Console.WriteLine($"Extracted set {set.Name} ({set.MountPoint}) into {directory}: {members} members");
+            return warnings > 0 ? Core.ExitCodes.CompletedWithWarnings : Core.ExitCodes.Ok;
+        });
     }
 }

@@ -1,0 +1,33 @@
+using RescueKit.Backup.Archive;
+using RescueKit.Backup.Sets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using Serilog;
+
+namespace RescueKit.Restore.Modes;
+
+/// <summary>
+/// `restore --files-only`: the backup's sets (all, or those named) extracted into one directory in mount-point order,
+/// each under its mount point, so the directory looks like the host's root. No disk is touched; any Linux machine will do.
+/// </summary>
+public static class FilesOnlyRestore
+{
+    /// <returns>Each set extracted, in order, with its member count.</returns>
+    public static IReadOnlyList<(FilesystemSet Set, string Directory, long Members)> Run(BackupSet backup, IReadOnlyList<string> setNames,
+        string target, BackupKey.Source? key, ExtractOptions options, ILogger log, CancellationToken cancellationToken)
+    {
+        var sets = setNames.Count == 0 ? backup.Manifest.Sets.ToList() : setNames.Select(backup.Set).ToList();
+        var root = Path.GetFullPath(target);
+        var result = new List<(FilesystemSet, string, long)>();
+        // / before /boot before /boot/efi: a set's directory exists, or is made, inside the one it sits in.
+        foreach (var set in sets.OrderBy(s => s.MountPoint == "/" ? 0 : s.MountPoint.Count(c => c == '/')).ThenBy(s => s.MountPoint, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var directory = set.MountPoint == "/" ? root : Path.Join(root, set.MountPoint);
+            Directory.CreateDirectory(directory);
+            var members = new BackupExtractor(log).Extract(backup, set.Name, directory, key, options, cancellationToken);
+            result.Add((set, directory, members));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,45 @@
+using RescueKit.Core;
+
+namespace RescueKit.Cli.Tests;
+
+/// <summary>`rescuekit restore --files-only`: a backup's sets into a directory, each under its mount point.</summary>
+public class RestoreFilesOnlyTests
+{
+    [Test]
+    public void EverySet_LandsUnderItsMountPoint_WithItsXattrsAndOwners()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc && printf 'kept\\n' > etc/marker && chown 1234:5678 etc/marker && setfattr -n user.note -v yes etc/marker");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var to = Path.Combine(scratch.Directory, "restored");
+
+        var r = Rescuekit.Run("restore", "--files-only", "--backup", backup, "--to", to);
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        var marker = Path.Join(to, scratch.Source.MountPoint, "etc", "marker");
+        Assert.That(File.ReadAllText(marker), Is.EqualTo("kept\n"));
+        Assert.That(RescueKit.Tests.Shared.ExternalTool.RunOk("stat", "coreutils", ["-c", "%u:%g", marker]).Trim(), Is.EqualTo("1234:5678"));
+        Assert.That(RescueKit.Tests.Shared.ExternalTool.RunOk("getfattr", "attr", ["--only-values", "-n", "user.note", marker]), Is.EqualTo("yes"));
+        Assert.That(r.Stdout, Does.Contain($"Extracted set {scratch.Source.SetName} ({scratch.Source.MountPoint})"));
+    }
+
+    [Test]
+    public void AnUnknownSet_IsRefused_NamingTheSetsThereAre()
+    {
+        using var scratch = new BackupScratch("64M");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+
+        var r = Rescuekit.Run("restore", "--files-only", "--backup", backup, "--to", Path.Combine(scratch.Directory, "out"), "--set", "nope");
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "has no set 'nope'", scratch.Source.SetName);
+        Assert.That(Directory.Exists(Path.Combine(scratch.Directory, "out")), Is.False, "nothing was made for a refused request");
+    }
+
+    [Test]
+    public void NoTarget_IsRefused()
+    {
+        var r = Rescuekit.Run("restore", "--files-only", "--backup", "/nonexistent");
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "--files-only needs the directory to extract into");
+    }
+}
