@@ -157,6 +157,19 @@ public class DiskMapperTests
     }
 
     [Test]
+    public void TheRestoresOwnMounts_DoNotMakeADiskInUse()
+    {
+        var json = """
+            {"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728,"children":[
+              {"name":"vda1","path":"/dev/vda1","type":"part","size":134000000,"mountpoints":["/mnt/target/boot"]}]}]}
+            """;
+
+        var target = TargetDisk.From(Lsblk.Parse(json), new Dictionary<string, string>()).Single();
+
+        Assert.That(target.Refused, Is.Null, "a stopped restore being resumed has its target mounted there");
+    }
+
+    [Test]
     public void Raid1WithOneMemberMissing_IsCompleteOnlyWhenTheUserSkipsIt()
     {
         var sources = new[] { Source("/dev/vda", 128), Source("/dev/vdb", 128) };
