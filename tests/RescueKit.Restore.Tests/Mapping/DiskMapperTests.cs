@@ -143,30 +143,23 @@ public class DiskMapperTests
         Assert.That(e.Message, Is.EqualTo("/dev/sdb must not be restored onto: the rescue system booted from it"));
     }
 
+    /// <summary>A disk with one partition mounted on <paramref name="mountPoint"/>, as lsblk lists it.</summary>
+    private static TargetDisk DiskWithMountedPartition(string mountPoint) => TargetDisk.From(Lsblk.Parse($$"""
+        {"blockdevices":[{"name":"sdc","path":"/dev/sdc","type":"disk","size":134217728,"children":[
+          {"name":"sdc1","path":"/dev/sdc1","type":"part","size":134000000,"mountpoints":["{{mountPoint}}"]}]}]}
+        """), new Dictionary<string, string>()).Single();
+
     [Test]
-    public void PartitionOfThePartitionOfAProtectedDisk_ProtectsTheDisk()
+    public void AMountedPartition_MakesItsDiskInUse()
     {
-        var json = """
-            {"blockdevices":[{"name":"sdc","path":"/dev/sdc","type":"disk","size":134217728,"children":[
-              {"name":"sdc1","path":"/dev/sdc1","type":"part","size":134000000,"mountpoints":["/run/rescuekit/backup"]}]}]}
-            """;
-
-        var target = TargetDisk.From(Lsblk.Parse(json), new Dictionary<string, string>()).Single();
-
-        Assert.That(target.Refused, Is.EqualTo("/dev/sdc1 is mounted on /run/rescuekit/backup"));
+        Assert.That(DiskWithMountedPartition("/run/rescuekit/media").Refused, Is.EqualTo("/dev/sdc1 is mounted on /run/rescuekit/media"));
     }
 
     [Test]
     public void TheRestoresOwnMounts_DoNotMakeADiskInUse()
     {
-        var json = """
-            {"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728,"children":[
-              {"name":"vda1","path":"/dev/vda1","type":"part","size":134000000,"mountpoints":["/mnt/target/boot"]}]}]}
-            """;
-
-        var target = TargetDisk.From(Lsblk.Parse(json), new Dictionary<string, string>()).Single();
-
-        Assert.That(target.Refused, Is.Null, "a stopped restore being resumed has its target mounted there");
+        Assert.That(DiskWithMountedPartition("/mnt/target/boot").Refused, Is.Null, "a stopped restore being resumed has its target mounted there");
+        Assert.That(DiskWithMountedPartition("/mnt/targets").Refused, Is.Not.Null, "only the target root itself");
     }
 
     [Test]
