@@ -56,9 +56,16 @@ public sealed partial class SourceMachineTests
         using var machine = builder.Build().Start();
         machine.WaitFor("Loading Linux", BootTimeout);
         var kernelAt = machine.Elapsed;
-        machine.WaitFor(new Regex(@"rk-source login:"), BootTimeout);
+        machine.WaitFor($"{SourceMachine.HostName} login:", BootTimeout);
         TestContext.Progress.WriteLine(
             $"source machine under {firmware}: kernel loaded at {kernelAt.TotalSeconds:F0} s, login prompt at {machine.Elapsed.TotalSeconds:F0} s");
+        // The restore test drives the machine this way (layout save, mkbackup), so the login must work too.
+        machine.SendLine("root");
+        machine.WaitFor("Password:", TimeSpan.FromSeconds(60));
+        machine.SendLine(SourceMachine.RootPassword);
+        machine.WaitFor(new Regex(@"root@rk-source:~# "), TimeSpan.FromMinutes(2));
+        machine.SendLine("echo MD=$(cat /sys/block/md0/md/array_state) HOME=$(findmnt -n -o FSTYPE /home)");
+        machine.WaitFor(new Regex(@"MD=clean HOME=xfs|MD=active HOME=xfs"), TimeSpan.FromMinutes(1));
         var transcript = machine.Transcript;
         Assert.That(transcript, Does.Contain("md/raid1:md0: active with 2 out of 2 mirrors"));
         // systemd colours unit names, so the name follows an escape sequence.

@@ -4,6 +4,7 @@
 #   each disk: GPT, 1 BIOS boot (1 MiB), 2 ESP (64 MiB vfat), 3 Linux RAID (the rest)
 #   /dev/md0: RAID1 (metadata 1.2) over vda3 and vdb3; VG vg0 on it: LVs root (ext4, /), home (xfs, /home), swap
 #   GRUB for BIOS on both disks, GRUB for UEFI at the removable path of both ESPs (vda2 is /boot/efi)
+#   hostname rk-source, root's password "rescuekit", the login prompt on ttyS0
 # and writes what the restore checks need into $RESULTS: markers.txt (the marker tree /home/rk-marker), layout.txt
 # (the identities) and build.log.
 # Every storage tool is the host's (hostrun); what must match the installed system (initramfs, GRUB) runs chrooted
@@ -104,6 +105,9 @@ EOF
 for fs in dev dev/pts proc sys run; do run "mount --bind /host/$fs $T/$fs"; done
 # A machine id of its own, so systemd does not treat every boot as the first one.
 run 'in_target systemd-machine-id-setup'
+# A known root password, so a test can log in on the serial console and run `rescuekit layout save` and mkbackup
+# there. The machine only ever runs in QEMU without a network.
+run 'echo root:rescuekit | in_target chpasswd'
 start=$(date +%s)
 run 'in_target update-initramfs -u -k all'
 echo "SOURCE: initramfs in $(($(date +%s) - start)) s"

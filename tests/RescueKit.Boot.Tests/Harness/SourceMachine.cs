@@ -20,6 +20,12 @@ internal sealed class SourceMachine
 
     public const long DiskBytes = 3L * 1024 * 1024 * 1024;
 
+    /// <summary>The installed system's host name; its serial console prompts "rk-source login:".</summary>
+    public const string HostName = "rk-source";
+
+    /// <summary>root's password on the installed system, for a test that logs in on the serial console.</summary>
+    public const string RootPassword = "rescuekit";
+
     /// <summary>What the installed system needs beyond the rescue build's root: BIOS GRUB and systemd as /sbin/init.</summary>
     public static readonly IReadOnlyList<string> ExtraPackages = ["grub-pc-bin", "systemd-sysv"];
 
