@@ -6,6 +6,9 @@
 #   tests/debian-root.sh SUITE                              prints the root's path, building it first when absent
 #   tests/debian-root.sh SUITE chroot RESCUEKIT COMMAND...  copies RESCUEKIT to the root's /usr/local/bin/rescuekit and
 #                                                           runs COMMAND chrooted in it; exits with COMMAND's status
+#   tests/debian-root.sh --extra PKG[,PKG...] SUITE ...     the same for a second root: the first plus PKGs, installed
+#                                                           with apt-get in a copy of it (the VM source machine needs
+#                                                           grub-pc-bin and systemd-sysv, which a rescue build does not)
 #
 # The packages are the Makefile's DEPS_BUILD, so the root is the machine a user sets up with `make deps`, less gcc and
 # libc6-dev (they link the native rescuekit, which is published on the host and copied in), plus the suite's kernel.
@@ -17,7 +20,13 @@ CACHE=/var/cache/rescuekit-tests
 # The mirror apt uses on this machine (/etc/apt/sources.list.d/debian.sources): the only one reachable here.
 MIRROR=http://deb.debian.org/debian
 
-usage() { echo "usage: $0 SUITE [chroot RESCUEKIT COMMAND...]" >&2; exit 1; }
+usage() { echo "usage: $0 [--extra PKG[,PKG...]] SUITE [chroot RESCUEKIT COMMAND...]" >&2; exit 1; }
+extra=
+if [ "${1:-}" = --extra ]; then
+    [ $# -ge 2 ] || usage
+    extra=$(echo "$2" | tr ', ' '\n\n' | sed '/^$/d' | LC_ALL=C sort -u)
+    shift 2
+fi
 [ $# -eq 1 ] || { [ $# -ge 4 ] && [ "$2" = chroot ]; } || usage
 suite=$1
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +40,40 @@ packages=$(for p in $deps linux-image-amd64; do
 done | LC_ALL=C sort -u)
 
 key=$(printf 'format %s\nsuite %s\n%s\n' "$FORMAT" "$suite" "$packages" | sha256sum | cut -c1-12)
-root=$CACHE/debian-$suite-$key
+base_key=$key
+base=$CACHE/debian-$suite-$key
+# The extras extend the base root's key, so the plain root's key (and cache) stays what it was.
+if [ -n "$extra" ]; then
+    key=$(printf 'base %s\nextra\n%s\n' "$key" "$extra" | sha256sum | cut -c1-12)
+    root=$CACHE/debian-$suite-plus-$key
+else
+    root=$base
+fi
+
+build_extra() {
+    mkdir -p "$CACHE"
+    (
+        flock 9
+        [ -d "$root" ] && exit 0
+        rm -rf "$CACHE/.debian-$suite-plus-$key.tmp."*
+        tmp=$(mktemp -d "$CACHE/.debian-$suite-plus-$key.tmp.XXXXXX")
+        chmod 755 "$tmp"
+        echo "$0: $root: the $suite root plus $(echo $extra) (once; cached)" >&2
+        start=$(date +%s)
+        cp -a "$base/." "$tmp/"
+        # apt-get in a copy, so the base root (and every test that reads it) never changes under anyone.
+        # shellcheck disable=SC2086 # one package a line
+        unshare --mount --propagation private sh -ec '
+            root=$1; shift
+            for fs in proc sys dev dev/pts; do mount --bind "/$fs" "$root/$fs"; done
+            chroot "$root" /usr/bin/env -i HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+                PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -ec "apt-get update -q; apt-get install -q -y --no-install-recommends $*; apt-get clean"
+        ' sh "$tmp" $extra >&2 || { echo "$0: apt-get install of $(echo $extra) failed in $tmp" >&2; exit 2; }
+        { cat "$base/.rescuekit-packages"; printf '%s\n' "$extra"; } | LC_ALL=C sort -u >"$tmp/.rescuekit-packages"
+        mv "$tmp" "$root"
+        echo "$0: $root ready in $(($(date +%s) - start)) s" >&2
+    ) 9>"$CACHE/.debian-$suite-plus-$key.lock"
+}
 
 build() {
     mkdir -p "$CACHE"
@@ -56,7 +98,11 @@ build() {
     ) 9>"$CACHE/.debian-$suite-$key.lock"
 }
 
-build
+if [ -n "$extra" ]; then
+    [ -d "$root" ] || { (root=$base key=$base_key; build); build_extra; }
+else
+    build
+fi
 [ $# -eq 1 ] && { echo "$root"; exit 0; }
 
 rescuekit=$3

@@ -85,6 +85,15 @@ public sealed class QemuMachineBuilderTests
     }
 
     [Test]
+    public void VirtioDisksAloneBootFromTheFirstHardDiskUnderSeaBios()
+    {
+        var args = QemuMachine.Create("disks").WithVirtioDisk(_file).WithVirtioDisk(_file).Arguments().ToList();
+
+        Assert.That(args.Skip(args.IndexOf("-boot")).Take(2), Is.EqualTo(new[] { "-boot", "c" }));
+        Assert.That(args, Does.Not.Contain("-kernel"));
+    }
+
+    [Test]
     public void AMachineWithNothingToBootIsRefused()
     {
         var builder = QemuMachine.Create("empty").WithMemory(256);

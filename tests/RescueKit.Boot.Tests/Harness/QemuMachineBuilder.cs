@@ -177,9 +177,10 @@ public sealed class QemuMachineBuilder
 
     public QemuMachine Build()
     {
-        // OVMF with a variable store boots the disks its NVRAM entries name.
-        var nvramBoot = _ovmfVariables is not null && _virtioDisks.Count + _nvmeDisks.Count > 0;
-        if (_kernel is null && _cdrom is null && _bootDisk is null && !nvramBoot)
+        // Without a kernel, CD or IDE boot disk the firmware boots the virtio or NVMe disks: SeaBIOS the first with a
+        // boot sector, OVMF what its NVRAM names or else each disk's removable-media loader.
+        var diskBoot = _virtioDisks.Count + _nvmeDisks.Count > 0;
+        if (_kernel is null && _cdrom is null && _bootDisk is null && !diskBoot)
             throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM or a boot disk");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
