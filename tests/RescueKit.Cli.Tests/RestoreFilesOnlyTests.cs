@@ -42,4 +42,12 @@ public class RestoreFilesOnlyTests
 
         BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "--files-only needs the directory to extract into");
     }
+
+    [Test]
+    public void NukeWithNoPart_IsRefused_RatherThanPartitioningAnyway()
+    {
+        var r = Rescuekit.Run("restore", "--mode", "nuke", "--no-part", "--unattended");
+
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "--no-part (rk.nopart) is not supported by nuke yet");
+    }
 }

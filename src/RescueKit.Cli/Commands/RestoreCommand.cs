@@ -63,6 +63,9 @@ internal sealed class RestoreCommand : RescueCommand
         var nukeOnly = new Option[] { _map, _backup, _resume };
         if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
             throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        // Nuke would partition all the same: refusing is the only honest answer until it can skip partitioning.
+        if (mode == RestoreMode.Nuke && result.GetValue(_noPart))
+            throw new Core.BadInputException("--no-part (rk.nopart) is not supported by nuke yet: it would repartition the disks anyway; leave it out, or restore with --files-only onto disks you partitioned");
         var options = new RestoreOptions(mode, result.GetValue(_source), result.GetValue(_unattended),
             result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
         var environment = new RescueEnvironment();
