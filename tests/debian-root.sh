@@ -40,7 +40,6 @@ packages=$(for p in $deps linux-image-amd64; do
 done | LC_ALL=C sort -u)
 
 key=$(printf 'format %s\nsuite %s\n%s\n' "$FORMAT" "$suite" "$packages" | sha256sum | cut -c1-12)
-base_key=$key
 base=$CACHE/debian-$suite-$key
 # The extras extend the base root's key, so the plain root's key (and cache) stays what it was.
 if [ -n "$extra" ]; then
@@ -50,59 +49,52 @@ else
     root=$base
 fi
 
-build_extra() {
+# cached ROOT MESSAGE FILL: makes ROOT once, by FILL TMP into a temporary directory beside it that is renamed into
+# place only when FILL succeeds. One build at a time per root: a bench and a test run started together wait for the
+# first instead of racing it. The lock is held for the build only, not by the commands later run in the root.
+# Leftovers of a killed build were never renamed into place, so they are never mistaken for a root; they only take
+# space, and the next build removes them.
+cached() {
+    target=$1 message=$2 fill=$3
+    name=$(basename "$target")
     mkdir -p "$CACHE"
     (
         flock 9
-        [ -d "$root" ] && exit 0
-        rm -rf "$CACHE/.debian-$suite-plus-$key.tmp."*
-        tmp=$(mktemp -d "$CACHE/.debian-$suite-plus-$key.tmp.XXXXXX")
+        [ -d "$target" ] && exit 0
+        rm -rf "$CACHE/.$name.tmp."*
+        tmp=$(mktemp -d "$CACHE/.$name.tmp.XXXXXX")
         chmod 755 "$tmp"
-        echo "$0: $root: the $suite root plus $(echo $extra) (once; cached)" >&2
+        echo "$0: $message (once; cached)" >&2
         start=$(date +%s)
-        cp -a "$base/." "$tmp/"
-        # apt-get in a copy, so the base root (and every test that reads it) never changes under anyone.
-        # shellcheck disable=SC2086 # one package a line
-        unshare --mount --propagation private sh -ec '
-            root=$1; shift
-            for fs in proc sys dev dev/pts; do mount --bind "/$fs" "$root/$fs"; done
-            chroot "$root" /usr/bin/env -i HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
-                PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -ec "apt-get update -q; apt-get install -q -y --no-install-recommends $*; apt-get clean"
-        ' sh "$tmp" $extra >&2 || { echo "$0: apt-get install of $(echo $extra) failed in $tmp" >&2; exit 2; }
-        { cat "$base/.rescuekit-packages"; printf '%s\n' "$extra"; } | LC_ALL=C sort -u >"$tmp/.rescuekit-packages"
-        mv "$tmp" "$root"
-        echo "$0: $root ready in $(($(date +%s) - start)) s" >&2
-    ) 9>"$CACHE/.debian-$suite-plus-$key.lock"
+        "$fill" "$tmp"
+        mv "$tmp" "$target"
+        echo "$0: $target ready in $(($(date +%s) - start)) s" >&2
+    ) 9>"$CACHE/.$name.lock"
 }
 
-build() {
-    mkdir -p "$CACHE"
-    # One build at a time per key: a bench and a test run started together wait for the first instead of racing it.
-    # The lock is held for the build only, not by the commands later run in the root.
-    (
-        flock 9
-        [ -d "$root" ] && exit 0
-        # Leftovers of a killed build were never renamed into place, so they are never mistaken for a root; they
-        # only take space.
-        rm -rf "$CACHE/.debian-$suite-$key.tmp."*
-        tmp=$(mktemp -d "$CACHE/.debian-$suite-$key.tmp.XXXXXX")
-        chmod 755 "$tmp"
-        echo "$0: debootstrapping Debian $suite into $root (once; cached)" >&2
-        start=$(date +%s)
-        # shellcheck disable=SC2086 # one package a line, joined with commas
-        debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ,)" "$suite" "$tmp" "$MIRROR" >&2 ||
-            { echo "$0: debootstrap failed; its log: $tmp/debootstrap/debootstrap.log" >&2; exit 2; }
-        printf '%s\n' "$packages" >"$tmp/.rescuekit-packages"
-        mv "$tmp" "$root"
-        echo "$0: Debian $suite root ready in $(($(date +%s) - start)) s" >&2
-    ) 9>"$CACHE/.debian-$suite-$key.lock"
+debootstrap_into() {
+    # shellcheck disable=SC2086 # one package a line, joined with commas
+    debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ,)" "$suite" "$1" "$MIRROR" >&2 ||
+        { echo "$0: debootstrap failed; its log: $1/debootstrap/debootstrap.log" >&2; exit 2; }
+    printf '%s\n' "$packages" >"$1/.rescuekit-packages"
 }
 
-if [ -n "$extra" ]; then
-    [ -d "$root" ] || { (root=$base key=$base_key; build); build_extra; }
-else
-    build
-fi
+# apt-get in a copy, so the base root (and every test that reads it) never changes under anyone.
+extra_into() {
+    cp -a "$base/." "$1/"
+    # shellcheck disable=SC2086 # one package a line
+    unshare --mount --propagation private sh -ec '
+        root=$1; shift
+        for fs in proc sys dev dev/pts; do mount --bind "/$fs" "$root/$fs"; done
+        chroot "$root" /usr/bin/env -i HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+            PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -ec "apt-get update -q; apt-get install -q -y --no-install-recommends $*; apt-get clean"
+    ' sh "$1" $extra >&2 || { echo "$0: apt-get install of $(echo $extra) failed in $1" >&2; exit 2; }
+    { cat "$base/.rescuekit-packages"; printf '%s\n' "$extra"; } | LC_ALL=C sort -u >"$1/.rescuekit-packages"
+}
+
+# A root with extras, once made, no longer needs its base.
+[ -d "$root" ] || cached "$base" "debootstrapping Debian $suite into $base" debootstrap_into
+[ -z "$extra" ] || cached "$root" "$root: the $suite root plus $(echo $extra)" extra_into
 [ $# -eq 1 ] && { echo "$root"; exit 0; }
 
 rescuekit=$3
