@@ -13,7 +13,7 @@ public class RescueKitException : Exception
 }
 
 /// <summary>The user gave an input that cannot be used.</summary>
-public sealed class BadInputException(string message, Exception? inner = null)
+public class BadInputException(string message, Exception? inner = null)
     : RescueKitException(message, ExitCodes.BadInput, inner);
 
 /// <summary>The host lacks a file or program; <see cref="DebianPackage"/> names what provides it.</summary>

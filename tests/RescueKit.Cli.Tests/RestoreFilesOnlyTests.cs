@@ -23,6 +23,40 @@ public class RestoreFilesOnlyTests
         Assert.That(r.Stdout, Does.Contain($"Extracted set {scratch.Source.SetName} ({scratch.Source.MountPoint})"));
     }
 
+    /// <summary>
+    /// A backup whose archive was tampered with (a member named ../escape.txt before a plain one, as GNU tar -P writes
+    /// it, the manifest's hash updated to match): the escaping member is refused and reported, nothing lands outside
+    /// the target, the rest is restored, and the exit code says "completed with warnings".
+    /// </summary>
+    [Test]
+    public void ATarSlipMember_IsRefusedAndReported_AndTheRestIsRestored()
+    {
+        using var scratch = new BackupScratch("64M");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup("--compression", "none"));
+        var made = scratch.NewDirectory("made");
+        File.WriteAllText(Path.Combine(made, "escape.txt"), "evil\n");
+        File.WriteAllText(Path.Combine(made, "keep.txt"), "kept\n");
+        var chunk = BackupScratch.Chunks(backup).Single();
+        RescueKit.Tests.Shared.ExternalTool.RunOk("tar", "tar", ["-cf", chunk, "-P", "--transform", "s,^,../,", "-C", made, "escape.txt"]);
+        RescueKit.Tests.Shared.ExternalTool.RunOk("tar", "tar", ["-rf", chunk, "-C", made, "keep.txt"]);
+        var manifestPath = Path.Combine(backup, "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var entry = manifest["sets"]![0]!["chunks"]![0]!;
+        entry["size"] = new FileInfo(chunk).Length;
+        entry["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(chunk)));
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var to = Path.Combine(scratch.Directory, "deep", "restored");
+
+        var r = Rescuekit.Run("restore", "--files-only", "--backup", backup, "--to", to);
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.CompletedWithWarnings), r.Stderr + r.Stdout);
+        Assert.That(r.Stderr, Does.Contain("archive member '../escape.txt' has a '..' in its path: refused"));
+        var setDirectory = Path.Join(to, scratch.Source.MountPoint);
+        Assert.That(File.ReadAllText(Path.Combine(setDirectory, "keep.txt")), Is.EqualTo("kept\n"), "the rest was restored");
+        Assert.That(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(setDirectory)!), Is.EqualTo(new[] { setDirectory }),
+            "nothing was written beside the set's directory");
+    }
+
     [Test]
     public void AnUnknownSet_IsRefused_NamingTheSetsThereAre()
     {

@@ -18,13 +18,19 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
     private readonly byte[] buffer = new byte[BufferSize];
 
     /// <summary>Restores one member; false when it was skipped with a warning. The refusals of
-    /// <see cref="MemberPath"/> and <see cref="TargetDirectories"/> happen before anything of it is created; a failed
-    /// filesystem call becomes an error naming the member.</summary>
+    /// <see cref="MemberPath"/> and <see cref="TargetDirectories"/> happen before anything of it is created, so a
+    /// refused member is skipped, reported, and the members after it are still restored (one planted entry must not
+    /// cost the rest of the machine); a failed filesystem call becomes an error naming the member.</summary>
     public bool Restore(TarEntry entry, PaxReader reader)
     {
         try
         {
             return RestoreMember(entry, reader);
+        }
+        catch (MemberRefusedException e)
+        {
+            options.OnWarning?.Invoke(e.Message);
+            return false;
         }
         catch (NativeIOException e)
         {

@@ -29,7 +29,10 @@ internal static class MemberPath
 
     /// <summary>The one error of a member that would escape the root or be written through something that is not
     /// a directory of it: nothing of that member was written.</summary>
-    public static BadInputException Refused(ReadOnlySpan<byte> member, string reason, string targetRoot)
-        => new($"archive member '{NativeIOException.Display(member)}' {reason}: refused, nothing was written outside " +
-            $"the restore target '{targetRoot}' (the archive is damaged or malicious; do not restore it)");
+    public static MemberRefusedException Refused(ReadOnlySpan<byte> member, string reason, string targetRoot)
+        => new($"archive member '{NativeIOException.Display(member)}' {reason}: refused, nothing of it was written and " +
+            $"nothing outside the restore target '{targetRoot}' (the archive is damaged or was tampered with)");
 }
+
+/// <summary>An archive member that would land outside the restore target (DESIGN §2): extraction skips it and reports it.</summary>
+public sealed class MemberRefusedException(string message) : BadInputException(message);

@@ -9,8 +9,8 @@ namespace RescueKit.Backup.Archive;
 /// ones with their holes), directories, symlinks, hard links, devices, fifos; owners by number, modes incl. set-id
 /// bits, nanosecond mtimes, xattrs and ACLs. Every member is created relative to directory fds opened with O_NOFOLLOW
 /// (<see cref="TargetDirectories"/>), so a member that would land outside the target — absolute, "..", through a
-/// symlink, or a hard link to such a path — is refused with one <see cref="BadInputException"/> before anything of
-/// it is written. Directory metadata is applied last, deepest first, so their mtimes and read-only modes stick.
+/// symlink, or a hard link to such a path — is refused before anything of it is written, reported through
+/// <see cref="ExtractOptions.OnWarning"/>, and skipped; the members after it are restored. Directory metadata is applied last, deepest first, so their mtimes and read-only modes stick.
 /// </summary>
 public static class TreeExtractor
 {

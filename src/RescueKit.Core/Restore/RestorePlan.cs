@@ -60,6 +60,11 @@ public sealed record RestoreStep
 
     /// <summary>The block devices the step writes (empty for a step that writes only files under the target root).</summary>
     public IReadOnlyList<string> Writes { get; set; } = [];
+
+    /// <summary>Non-zero exit codes that mean "done, with warnings" rather than failed: `rescuekit extract` exits
+    /// <see cref="ExitCodes.CompletedWithWarnings"/> when it skipped members (one that would escape the target, an
+    /// xattr the filesystem refused) and restored the rest. The restore goes on and reports them at the end.</summary>
+    public IReadOnlyList<int> WarningExitCodes { get; set; } = [];
 }
 
 /// <summary>The values of <see cref="RestoreStep.Kind"/>, in the order a plan runs them.</summary>

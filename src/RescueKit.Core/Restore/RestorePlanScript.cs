@@ -34,6 +34,9 @@ public static class RestorePlanScript
             sb.Append('\n');
             sb.Append($"if [ ! -e \"$markers/{step.Id}.done\" ]; then\n");
             var command = "rk_run " + string.Join(' ', step.Argv.Select(Quote));
+            // A warning exit code is "done, with warnings": said, and the script goes on (set -e would stop it).
+            if (step.WarningExitCodes.Count > 0)
+                command += $" || {{ rc=$?; case $rc in {string.Join('|', step.WarningExitCodes)}) echo \"restore-plan.sh: {step.Id} finished with warnings (exit $rc)\" >&2 ;; *) exit $rc ;; esac; }}";
             if (step.Input is null)
                 sb.Append($"    {command}\n");
             else

@@ -12,4 +12,8 @@ public interface IRestoreProgress
     void StepSkipped(RestoreStep step, int index, int count);
 
     void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed);
+
+    /// <summary>The step finished with one of its warning exit codes (<see cref="RestoreStep.WarningExitCodes"/>):
+    /// done, but something in it was skipped; <paramref name="standardError"/> says what.</summary>
+    void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError);
 }

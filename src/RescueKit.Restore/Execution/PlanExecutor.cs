@@ -30,6 +30,11 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
     /// <summary>The steps whose markers exist.</summary>
     public IReadOnlyList<string> Finished(RestorePlan plan) => plan.Steps.Where(s => File.Exists(MarkerOf(s))).Select(s => s.Id).ToList();
 
+    /// <summary>The steps of every <see cref="Run"/> of this executor that finished with a warning exit code, with their stderr.</summary>
+    public IReadOnlyList<(RestoreStep Step, string StandardError)> Warnings => _warnings;
+
+    private readonly List<(RestoreStep, string)> _warnings = [];
+
     /// <summary>Runs every step that has no marker yet, in plan order.</summary>
     /// <exception cref="StepFailedException">A step failed; nothing after it ran.</exception>
     public void Run(RestorePlan plan, CancellationToken cancellationToken = default)
@@ -52,17 +57,25 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
             }
             progress?.StepStarting(step, i, plan.Steps.Count);
             var started = Stopwatch.GetTimestamp();
+            ToolResult result;
             try
             {
-                runner.Run(step.Argv, cancellationToken: cancellationToken, standardInput: step.Input, timeout: StepTimeout);
+                result = runner.Run(step.Argv, allowedExitCodes: step.WarningExitCodes, cancellationToken: cancellationToken,
+                    standardInput: step.Input, timeout: StepTimeout);
             }
             catch (RescueKitException e) when (e is ToolFailedException or ToolTimedOutException or MissingPrerequisiteException)
             {
                 throw new StepFailedException(step, e);
             }
             // The marker is on disk before the next step starts: a power cut after it never repeats a finished step.
-            WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O}\n");
-            progress?.StepFinished(step, i, plan.Steps.Count, Stopwatch.GetElapsedTime(started));
+            WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O}{(result.ExitCode == 0 ? "" : $" with warnings (exit {result.ExitCode})")}\n");
+            if (result.ExitCode == 0)
+                progress?.StepFinished(step, i, plan.Steps.Count, Stopwatch.GetElapsedTime(started));
+            else
+            {
+                _warnings.Add((step, result.StandardError));
+                progress?.StepWarned(step, i, plan.Steps.Count, Stopwatch.GetElapsedTime(started), result.StandardError);
+            }
         }
     }
 

@@ -86,8 +86,14 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             try
             {
                 executor.Run(plan, cancellationToken);
-                console.WriteLine($"The restore is complete: {plan.Steps.Count} steps. Remove the rescue medium and reboot.");
-                return ExitCodes.Ok;
+                if (executor.Warnings.Count == 0)
+                {
+                    console.WriteLine($"The restore is complete: {plan.Steps.Count} steps. Remove the rescue medium and reboot.");
+                    return ExitCodes.Ok;
+                }
+                console.WriteLine($"The restore is complete, with warnings in {executor.Warnings.Count} of its {plan.Steps.Count} steps " +
+                    $"({string.Join(", ", executor.Warnings.Select(w => w.Step.Id))}): what each skipped is listed above. Remove the rescue medium and reboot.");
+                return ExitCodes.CompletedWithWarnings;
             }
             catch (StepFailedException failure)
             {
@@ -147,5 +153,12 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
 
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) =>
             console.WriteLine($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
+
+        public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError)
+        {
+            console.WriteLine($"[{index + 1}/{count}] {step.Id}: done with warnings ({elapsed.TotalSeconds:0.0} s):");
+            foreach (var line in standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                console.WriteLine($"    {line}");
+        }
     }
 }

@@ -7,9 +7,9 @@ using RescueKit.Tests.Shared;
 namespace RescueKit.Backup.Tests.Archive;
 
 /// <summary>
-/// Archives that try to write outside the restore target (DESIGN §2) are refused with one BadInputException naming
-/// the member, and nothing appears outside; Delete refuses the same escapes. The outside is a sibling directory of
-/// the target that must stay empty.
+/// Archive members that try to write outside the restore target (DESIGN §2) are refused, each reported by one warning
+/// naming the member and why, and skipped: nothing appears outside, and the members after them are still restored.
+/// Delete refuses the same escapes (it throws). The outside is a sibling directory of the target that must stay empty.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -55,8 +55,9 @@ public sealed class TreeExtractorSafetyTests
         File.Delete(victim);
         using (var input = File.OpenRead(archive))
         {
-            var e = Assert.Throws<BadInputException>(() => Extract(input));
-            Assert.That(e!.Message, Does.Contain(victim).And.Contain("absolute"));
+            var warnings = ExtractCollecting(input);
+            Assert.That(warnings, Has.Count.EqualTo(1));
+            Assert.That(warnings[0], Does.Contain(victim).And.Contain("absolute"));
         }
         Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
     }
@@ -111,10 +112,10 @@ public sealed class TreeExtractorSafetyTests
         TreeExtractor.Delete(target, [B("file"), B("dir"), B("never/existed"), B("file/under-a-file")]);
         Assert.That(Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName), Is.EqualTo(new[] { "link" }));
 
-        var e = Assert.Throws<BadInputException>(() => TreeExtractor.Delete(target, [B("link/keep")]));
+        var e = Assert.Throws<MemberRefusedException>(() => TreeExtractor.Delete(target, [B("link/keep")]));
         Assert.That(e!.Message, Does.Contain("link/keep").And.Contain("symlink"));
-        Assert.Throws<BadInputException>(() => TreeExtractor.Delete(target, [B("../../../outside/keep")]));
-        Assert.Throws<BadInputException>(() => TreeExtractor.Delete(target, [B(Path.Combine(outside, "keep"))]));
+        Assert.Throws<MemberRefusedException>(() => TreeExtractor.Delete(target, [B("../../../outside/keep")]));
+        Assert.Throws<MemberRefusedException>(() => TreeExtractor.Delete(target, [B(Path.Combine(outside, "keep"))]));
         Assert.That(File.Exists(Path.Combine(outside, "keep")), Is.True);
         // Deleting the symlink itself is fine and leaves what it points to alone.
         TreeExtractor.Delete(target, [B("link")]);
@@ -122,16 +123,36 @@ public sealed class TreeExtractorSafetyTests
         Assert.That(File.Exists(Path.Combine(outside, "keep")), Is.True);
     }
 
+    /// <summary>Extracts <paramref name="archive"/> followed by one harmless member: the escaping member is reported
+    /// once and skipped, nothing lands outside, and the harmless member after it is restored.</summary>
     private void AssertRefused(byte[] archive, string member, string reason)
     {
-        var e = Assert.Throws<BadInputException>(() => Extract(new MemoryStream(archive)));
-        Assert.That(e!.Message, Does.Contain($"'{member}'").And.Contain(reason));
-        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        var followed = Concatenate(archive, Pax(FileMember("after-the-refused")));
+        var warnings = ExtractCollecting(new MemoryStream(followed));
+        var refusal = warnings.Where(w => w.Contains($"'{member}'", StringComparison.Ordinal)).ToList();
+        Assert.That(refusal, Has.Count.EqualTo(1), string.Join('\n', warnings));
+        Assert.That(refusal[0], Does.Contain(reason).And.Contain("refused"));
         Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty, "something was written outside");
         Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(work, "a", "b")), Is.EqualTo(new[] { target }));
+        Assert.That(File.ReadAllText(Path.Combine(target, "after-the-refused")), Is.EqualTo("evil\n"), "the rest was restored");
     }
 
     private long Extract(Stream input) => TreeExtractor.Extract(input, target, new ExtractOptions(), CancellationToken.None);
+
+    private List<string> ExtractCollecting(Stream input)
+    {
+        var warnings = new List<string>();
+        TreeExtractor.Extract(input, target, new ExtractOptions { OnWarning = warnings.Add }, CancellationToken.None);
+        return warnings;
+    }
+
+    /// <summary>Two archives as one stream: the first without its end-of-archive blocks.</summary>
+    private static byte[] Concatenate(byte[] first, byte[] second)
+    {
+        var end = first.Length;
+        while (end >= 512 && first.AsSpan(end - 512, 512).IndexOfAnyExcept((byte)0) < 0) end -= 512;
+        return [.. first.AsSpan(0, end), .. second];
+    }
 
     private static byte[] B(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -65,6 +65,47 @@ public class PlanExecutorTests
         Assert.That(Executor().StartedPlan(), Is.EqualTo(Plan()).Using<RestorePlan>((a, b) => RestorePlanJson.Serialize(a) == RestorePlanJson.Serialize(b)));
     }
 
+    /// <summary>An extract that skipped a member exits 6: the plan goes on, the warning is kept for the summary, and
+    /// the script goes on too; any other non-zero exit of the same step still stops both.</summary>
+    [Test]
+    public void WarningExitCode_FinishesTheStepWithItsWarning_InTheExecutorAndTheScript()
+    {
+        RestorePlan WithExit(int code) => new()
+        {
+            ToolVersion = "test", TargetRoot = "/mnt/target",
+            Steps =
+            [
+                Shell("extract", $"echo extract >> {Log}; echo \"archive member '../x' refused\" >&2; exit {code}") with { WarningExitCodes = [ExitCodes.CompletedWithWarnings] },
+                Shell("after", $"echo after >> {Log}"),
+            ],
+        };
+        var progress = new RecordingProgress();
+        var executor = Executor(progress);
+
+        executor.Run(WithExit(ExitCodes.CompletedWithWarnings));
+
+        Assert.That(File.ReadAllText(Log), Is.EqualTo("extract\nafter\n"));
+        Assert.That(progress.Events, Does.Contain("warned extract: archive member '../x' refused").And.Contain("done after"));
+        Assert.That(executor.Warnings.Select(w => w.Step.Id), Is.EqualTo(new[] { "extract" }));
+
+        Directory.Delete(Markers, recursive: true);
+        File.Delete(Log);
+        var script = Path.Combine(_dir, "restore-plan.sh");
+        File.WriteAllText(script, RestorePlanScript.Render(WithExit(ExitCodes.CompletedWithWarnings), Markers));
+        var run = RescueKit.Tests.Shared.ExternalTool.Run("sh", "dash", [script]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
+        Assert.That(run.Stderr, Does.Contain("restore-plan.sh: extract finished with warnings (exit 6)"));
+        Assert.That(File.ReadAllText(Log), Is.EqualTo("extract\nafter\n"));
+
+        Directory.Delete(Markers, recursive: true);
+        File.Delete(Log);
+        Assert.Throws<StepFailedException>(() => Executor().Run(WithExit(ExitCodes.Failed)));
+        File.WriteAllText(script, RestorePlanScript.Render(WithExit(ExitCodes.Failed), Markers));
+        Directory.Delete(Markers, recursive: true);
+        Assert.That(RescueKit.Tests.Shared.ExternalTool.Run("sh", "dash", [script]).ExitCode, Is.EqualTo(ExitCodes.Failed));
+        Assert.That(File.ReadAllText(Log), Is.EqualTo("extract\nextract\n"), "nothing ran after a real failure");
+    }
+
     [Test]
     public void MarkersOfAnotherPlan_AreNotTakenForThisOne()
     {
@@ -109,5 +150,7 @@ public class PlanExecutorTests
         public void StepStarting(RestoreStep step, int index, int count) => Events.Add($"start {step.Id}");
         public void StepSkipped(RestoreStep step, int index, int count) => Events.Add($"skipped {step.Id}");
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) => Events.Add($"done {step.Id}");
+        public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError) =>
+            Events.Add($"warned {step.Id}: {standardError.Trim()}");
     }
 }
