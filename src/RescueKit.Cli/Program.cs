@@ -17,6 +17,8 @@ root.Subcommands.Add(new BackupCommand());
 root.Subcommands.Add(new VerifyCommand());
 root.Subcommands.Add(new ExtractCommand());
 root.Subcommands.Add(new CompareCommand());
+root.Subcommands.Add(new MountTargetCommand());
+root.Subcommands.Add(new UnmountTargetCommand());
 root.Subcommands.Add(new MkbackupCommand());
 
 using var cancel = new CancellationTokenSource();

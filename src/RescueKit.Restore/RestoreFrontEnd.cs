@@ -5,12 +5,13 @@ using RescueKit.Core.Backup;
 namespace RescueKit.Restore;
 
 /// <summary>
-/// The restore front-end the rescue system hands over to. It finds the backup the stages located. In nuke mode it
-/// hands that backup to <paramref name="nuke"/> once every driver is loaded (the disks must all be there); the
-/// interactive mode is not built yet, so it says so plainly and offers the expert shell.
+/// The restore front-end the rescue system hands over to. It finds the backup the stages located. In nuke and compare
+/// mode it hands that backup to <paramref name="nuke"/> or <paramref name="compare"/> once every driver is loaded (the
+/// disks must all be there); expert mode goes straight to the shell; the interactive mode is not built yet, so it
+/// says so plainly and offers the expert shell.
 /// </summary>
 public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null,
-    TimeSpan? devicesLimit = null, Func<RestoreOptions, int>? nuke = null)
+    TimeSpan? devicesLimit = null, Func<RestoreOptions, int>? nuke = null, Func<RestoreOptions, int>? compare = null)
 {
     /// <summary>init's own settle limit (RK_SETTLE_SECONDS, 10 s) with room for the pass before it.</summary>
     public static readonly TimeSpan DefaultDevicesLimit = TimeSpan.FromSeconds(20);
@@ -37,14 +38,23 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         var backupDir = vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
 
         var found = !string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest));
-        if ((found || options.Backup is not null) && options.Mode == RestoreMode.Nuke && nuke is not null)
+        var handOver = options.Mode switch { RestoreMode.Nuke => nuke, RestoreMode.Compare => compare, _ => null };
+        if ((found || options.Backup is not null) && handOver is not null)
         {
             WaitForDevices();
-            return nuke(options);
+            return handOver(options);
+        }
+        if (options.Mode == RestoreMode.Expert)
+        {
+            console.WriteLine($"Expert shell{(found ? $"; the backup is at {backupDir}" : "")}. 'rescuekit mount-target' mounts the system on the disks " +
+                $"under {RescuePaths.TargetRoot} as the layout has it, 'rescuekit unmount-target' undoes it; 'rescuekit restore --mode nuke' restores, " +
+                "'rescuekit restore --dry-run' shows the plan. Type 'exit' to leave.");
+            WaitForDevices();
+            return _startShell();
         }
         if (found)
         {
-            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}. This version of RescueKit restores it in nuke mode only (rk.mode=nuke, or 'rescuekit restore --mode nuke' in the expert shell).[/]");
+            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}. This version of RescueKit restores it in nuke mode and compares it in compare mode (rk.mode=nuke or rk.mode=compare, or 'rescuekit restore --mode nuke|compare' in the expert shell); the interactive screens are still to come.[/]");
         }
         else
         {
@@ -52,9 +62,9 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
             console.MarkupLineInterpolated($"[yellow]No backup found on {where}.[/] Nothing can be restored from this medium yet.");
         }
 
-        if (options.Mode == RestoreMode.Nuke)
+        if (options.Mode is RestoreMode.Nuke or RestoreMode.Compare)
         {
-            console.WriteLine("Nuke mode stops here: there is nothing to restore, and no disk was touched.");
+            console.WriteLine($"{options.Mode} mode stops here: there is no backup{(options.Mode == RestoreMode.Nuke ? " to restore" : " to compare with")}, and no disk was touched.");
             if (options.Unattended) return ExitCodes.Failed;
         }
         if (options.Unattended)

@@ -103,6 +103,38 @@ public class RestoreFrontEndTests
     }
 
     [Test]
+    public void Compare_WithTheBackupInitFound_IsHandedOverToCompare_NotToNuke()
+    {
+        using var rescue = new FakeRescueSystem();
+        rescue.Write("media/backup/manifest.json", "{}");
+        rescue.Write("run/rescuekit/state.env", "RK_BACKUP_DIR='/media/backup'\n");
+        var (console, _) = TestConsoles.Create();
+        var nuked = false;
+
+        var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => 0,
+                nuke: _ => { nuked = true; return 0; }, compare: _ => 1)
+            .Run(new RestoreOptions(RestoreMode.Compare, Unattended: true));
+
+        Assert.That(code, Is.EqualTo(1), "compare's own exit code: something differs");
+        Assert.That(nuked, Is.False);
+    }
+
+    [Test]
+    public void Expert_GoesStraightToTheShell_NamingMountTarget()
+    {
+        using var rescue = new FakeRescueSystem();
+        var (console, output) = TestConsoles.Create();
+        var shellStarted = false;
+
+        var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => { shellStarted = true; return 7; })
+            .Run(new RestoreOptions(RestoreMode.Expert));
+
+        Assert.That(code, Is.EqualTo(7));
+        Assert.That(shellStarted, Is.True);
+        Assert.That(output.ToString(), Does.Contain("rescuekit mount-target").And.Not.Contain("Press Enter"));
+    }
+
+    [Test]
     public void UnattendedNuke_WithNoBackup_FailsWithoutPromptingOrAShell()
     {
         using var rescue = new FakeRescueSystem();

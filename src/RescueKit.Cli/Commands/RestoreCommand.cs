@@ -60,9 +60,11 @@ internal sealed class RestoreCommand : RescueCommand
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
         var mode = result.GetValue(_mode);
-        var nukeOnly = new Option[] { _map, _backup, _resume };
+        var nukeOnly = new Option[] { _map, _resume };
         if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
             throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        if (mode is not (RestoreMode.Nuke or RestoreMode.Compare) && result.GetResult(_backup) is { Implicit: false })
+            throw new Core.BadInputException($"--backup goes with --mode nuke, --mode compare or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
         // Nuke would partition all the same: refusing is the only honest answer until it can skip partitioning.
         if (mode == RestoreMode.Nuke && result.GetValue(_noPart))
             throw new Core.BadInputException("--no-part (rk.nopart) is not supported by nuke yet: it would repartition the disks anyway; leave it out, or restore with --files-only onto disks you partitioned");
@@ -74,7 +76,9 @@ internal sealed class RestoreCommand : RescueCommand
         int Nuke(RestoreOptions _) =>
             new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
                 GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);
-        return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke).Run(options);
+        int Compare(RestoreOptions o) =>
+            new CompareRestore(AnsiConsole.Console, Runner(log), environment, log).Run(o.Backup, _key.Source(result), cancellationToken);
+        return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare).Run(options);
     }
 
     private int FilesOnly(ParseResult result, ILogger log, CancellationToken cancellationToken)
