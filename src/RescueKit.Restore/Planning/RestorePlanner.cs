@@ -11,8 +11,8 @@ namespace RescueKit.Restore.Planning;
 /// partition tables, md arrays, LUKS, LVM, filesystems and swap with their identities, the mounts in order, each set
 /// extracted, the boot loader, then unmounted. What a dry run shows and what nuke runs.
 /// </summary>
-/// <remarks>Not yet in the plan: resizing onto disks of another size, and rewriting fstab, crypttab and mdadm.conf for
-/// identities that change (only VG and LV UUIDs do, and those files do not name them).</remarks>
+/// <remarks>Not yet in the plan: resizing onto disks of another size. fstab, crypttab and mdadm.conf need no rewriting:
+/// every identity they name is kept (only a VG with thin volumes gets new VG and LV UUIDs, which they do not name).</remarks>
 public static class RestorePlanner
 {
     /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last
@@ -42,6 +42,7 @@ public static class RestorePlanner
         foreach (var skipped in mapping.Skipped) plan.Notes.Add($"{skipped} is not restored, as asked");
 
         StorageSteps.Add(plan, layout, mapping, names);
+        LvmIdentitySteps.Add(plan, layout.Lvm);
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: false);
         // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);

@@ -44,7 +44,14 @@ internal static class StorageSteps
         var argv = new List<string> { "mdadm", "--create", md.Device, "--run", "--force", $"--level={md.Level}", $"--raid-devices={members.Count}" };
         if (md.Metadata is { } metadata) argv.Add($"--metadata={metadata}");
         argv.Add($"--uuid={md.Uuid}");
-        if (md.Name is { } name) argv.Add($"--name={name}");
+        // mdadm --detail reports the name as HOMEHOST:NAME; --create takes the two apart (mdadm 4.3 refuses a ':' in
+        // --name), and the homehost is what makes the array assemble under its own name on the restored machine.
+        if (md.Name is { } name)
+        {
+            var colon = name.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0) argv.AddRange([$"--name={name[(colon + 1)..]}", $"--homehost={name[..colon]}"]);
+            else argv.Add($"--name={name}");
+        }
         if (md.ChunkSize is { } chunk) argv.Add($"--chunk={chunk / 1024}K");
         if (md.Layout is { } mdLayout) argv.Add($"--layout={mdLayout}");
         // Mirrors hold nothing yet and every block the restore needs is written to all of them, so the initial sync
@@ -60,8 +67,6 @@ internal static class StorageSteps
 
     private static void AddLvm(PlanBuilder plan, LvmLayout lvm, DeviceTranslation names)
     {
-        if (lvm.VolumeGroups.Count > 0)
-            plan.Notes.Add("the volume groups and logical volumes get new UUIDs (vgcreate and lvcreate cannot set them); the PVs keep theirs, and names are the same");
         foreach (var vg in lvm.VolumeGroups)
         {
             var pvs = new List<string>();
@@ -121,7 +126,7 @@ internal static class StorageSteps
                     ExitCodes.Failed);
         }
         plan.Add($"lv-{vg.Name}-{lv.Name}", RestoreStepKinds.LogicalVolume,
-            $"{lv.SegmentType} logical volume {vg.Name}/{lv.Name}, {ByteSizeText(lv.Size)}", argv, reads, makes: [path], writes: pvs);
+            $"{lv.SegmentType} logical volume {vg.Name}/{lv.Name}, {ByteSizeText(lv.Size)}", argv, reads, makes: [path, DeviceNames.Mapper(vg.Name, lv.Name)], writes: pvs);
     }
 
     private static string ByteSizeText(long bytes) => Core.Backup.ByteSize.Format(bytes);

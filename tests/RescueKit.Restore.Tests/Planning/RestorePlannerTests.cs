@@ -51,10 +51,11 @@ public class RestorePlannerTests
         }));
         var md = layout.MdArrays.Single();
         var raid = Step(plan, "raid-md0");
+        Assert.That(md.Name, Is.EqualTo("rklab:data"), "mdadm --detail gives HOMEHOST:NAME");
         Assert.That(raid.Argv, Is.EqualTo(new[]
         {
             "mdadm", "--create", "/dev/md0", "--run", "--force", "--level=raid1", "--raid-devices=2", "--metadata=1.2",
-            $"--uuid={md.Uuid}", $"--name={md.Name}", "--assume-clean", "/dev/vda1", "/dev/vdb1",
+            $"--uuid={md.Uuid}", "--name=data", "--homehost=rklab", "--assume-clean", "/dev/vda1", "/dev/vdb1",
         }));
         Assert.That(raid.DependsOn, Is.EqualTo(new[] { "partition-vda", "partition-vdb" }));
         Assert.That(Step(plan, "mkfs-md0").Argv, Does.Contain(layout.Filesystems.Single(f => f.Device == "/dev/md0").Uuid));

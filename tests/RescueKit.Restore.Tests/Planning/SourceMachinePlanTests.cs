@@ -1,0 +1,65 @@
+using RescueKit.Core.Layout;
+using RescueKit.Core.Restore;
+using RescueKit.Discovery.Layout;
+using RescueKit.Restore.Mapping;
+using RescueKit.Restore.Planning;
+
+namespace RescueKit.Restore.Tests.Planning;
+
+/// <summary>
+/// The plan for the restore end-to-end test's source machine (Fixtures/source-machine-layout.json, what `rescuekit
+/// layout save` wrote inside it: Debian 13 on two virtio disks, GPT with BIOS boot and ESP on each, md RAID1, LVM on
+/// it) onto two blank disks of its size: the order the booted restore depends on, and the identities it puts back.
+/// </summary>
+public class SourceMachinePlanTests
+{
+    private static readonly string LayoutPath = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "Fixtures", "source-machine-layout.json");
+
+    private static (HostLayout Layout, RestorePlan Plan) PlanOntoTwoBlankDisks()
+    {
+        var layout = LayoutJson.Load(LayoutPath);
+        var targets = TargetDisk.From(Lsblk.Parse("""
+            {"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":3221225472,"tran":"virtio"},
+                             {"name":"vdb","path":"/dev/vdb","type":"disk","size":3221225472,"tran":"virtio"}]}
+            """), new Dictionary<string, string>());
+        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize);
+        return (layout, RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" }));
+    }
+
+    private static RestoreStep Step(RestorePlan plan, string id) =>
+        plan.Steps.SingleOrDefault(s => s.Id == id) ?? throw new AssertionException($"no step {id} in: {string.Join(", ", plan.Steps.Select(s => s.Id))}");
+
+    [Test]
+    public void TheVgAndLvUuidsArePutBack_AfterTheLvsAndBeforeAnyMkfsOnThem()
+    {
+        var (layout, plan) = PlanOntoTwoBlankDisks();
+        var vg = layout.Lvm.VolumeGroups.Single();
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+
+        var uuids = Step(plan, "lvm-uuids-vg0");
+
+        Assert.That(uuids.Argv.Take(2), Is.EqualTo(new[] { "sh", "-c" }));
+        Assert.That(uuids.Argv.Skip(3), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid }
+            .Concat(vg.LogicalVolumes.SelectMany(lv => new[] { lv.Name, lv.Uuid }))));
+        foreach (var lv in vg.LogicalVolumes)
+            Assert.That(ids.IndexOf($"lv-vg0-{lv.Name}"), Is.LessThan(ids.IndexOf("lvm-uuids-vg0")), lv.Name);
+        Assert.That(uuids.DependsOn, Does.Contain("vg-vg0").And.Contain("lv-vg0-root"));
+        Assert.That(Step(plan, "mkfs-mapper-vg0-root").DependsOn, Does.Contain("lvm-uuids-vg0"), "mkfs waits for the VG to be active again");
+        Assert.That(Step(plan, "mkswap-mapper-vg0-swap").DependsOn, Does.Contain("lvm-uuids-vg0"));
+        Assert.That(plan.Notes, Has.None.Contains("new UUIDs"));
+    }
+
+    [Test]
+    public void BothMirrorsGetBiosGrub_AndTheArrayItsUuidAssumedClean_AndNoInitramfsRebuild()
+    {
+        var (layout, plan) = PlanOntoTwoBlankDisks();
+
+        Assert.That(Step(plan, "grub-vda").Argv, Is.EqualTo(new[] { "chroot", "/mnt/target", "grub-install", "--target=i386-pc", "/dev/vda" }));
+        Assert.That(Step(plan, "grub-vdb").Argv[^1], Is.EqualTo("/dev/vdb"));
+        Assert.That(Step(plan, "raid-md0").Argv, Does.Contain($"--uuid={layout.MdArrays.Single().Uuid}").And.Contain("--assume-clean"));
+        // mdadm --detail said "rk-source:root"; mdadm 4.3's --create refuses a ':' in --name.
+        Assert.That(Step(plan, "raid-md0").Argv, Does.Contain("--name=root").And.Contain("--homehost=rk-source"));
+        Assert.That(plan.Steps.Select(s => s.Kind), Has.None.EqualTo(RestoreStepKinds.Initramfs), "the same controllers (virtio) as before");
+        Assert.That(Step(plan, "mkfs-vdb2").Argv, Does.Contain("mkfs.fat").Or.Contain("mkfs.vfat"), "the second ESP is made too, with its volume id");
+    }
+}
