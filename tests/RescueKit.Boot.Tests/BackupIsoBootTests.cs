@@ -93,6 +93,52 @@ public partial class BackupIsoBootTests
         Assert.That(vm.Transcript, Does.Contain(uuid).And.Contain("restore me"));
     }
 
+    /// <summary>
+    /// Faults found before the first write, in the booted rescue system, unattended: a chunk of the backup on the CD
+    /// damaged (one byte changed in the ISO image), and a target disk too small for the source disk. Nuke refuses with
+    /// the reason and a non-zero exit, and the target disk is left exactly as it was: a sparse file nothing was ever
+    /// written to, so it still has no block allocated.
+    /// </summary>
+    [TestCase("damaged-chunk", 64, "is damaged, so nothing was restored and no disk was touched")]
+    [TestCase("too-small-disk", 32, "no free disk here holds")]
+    public void NukeRefusesBeforeTheFirstWrite(string fault, int diskMiB, string reason)
+    {
+        var (iso, _) = BackupIso($"mkbackup-{fault}");
+        if (fault == "damaged-chunk") DamageTheChunk(iso);
+        var disk = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"{fault}-target.img");
+        File.Delete(disk);
+        ExternalTool.RunOk("truncate", "coreutils", ["-s", $"{diskMiB}M", disk]);
+
+        using var vm = QemuMachine.Create($"nuke-{fault}").WithMemory(2048).WithCdrom(iso).WithVirtioDisk(disk).Build().Start();
+        RescueIsoBoot.OpenExpertShell(vm);
+        var (output, exitCode) = vm.RunShell("rescuekit restore --mode nuke --unattended", TimeSpan.FromMinutes(5));
+
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain(reason));
+        Assert.That(output, Does.Not.Contain("[1/"), "no step of the plan ran");
+        vm.SendLine("sync; poweroff -f");
+        vm.WaitForExit(TimeSpan.FromMinutes(1));
+        Assert.That(AllocatedBytes(disk), Is.Zero, "the target disk was written to");
+    }
+
+    /// <summary>Changes one byte in the middle of the backup's chunk inside the ISO image, found with xorriso.</summary>
+    private static void DamageTheChunk(string iso)
+    {
+        var report = ExternalTool.RunOk("xorriso", "xorriso", ["-indev", iso, "-find", "/", "-type", "f", "-name", "*.000", "-exec", "report_lba", "--"]);
+        var m = Regex.Match(report, @"File data lba:\s*0\s*,\s*(\d+)\s*,\s*\d+\s*,\s*(\d+)\s*,");
+        Assert.That(m.Success, Is.True, "xorriso finds the chunk:\n" + report);
+        var offset = long.Parse(m.Groups[1].Value) * 2048 + long.Parse(m.Groups[2].Value) / 2;
+        using var f = new FileStream(iso, FileMode.Open, FileAccess.ReadWrite);
+        f.Position = offset;
+        var b = f.ReadByte();
+        f.Position = offset;
+        f.WriteByte((byte)(b ^ 0xFF));
+    }
+
+    /// <summary>The bytes the file system holds for a (sparse) file: du's block count.</summary>
+    private static long AllocatedBytes(string path) =>
+        long.Parse(ExternalTool.RunOk("du", "coreutils", ["--block-size=1", path]).Split('\t')[0]);
+
     private static void Mkbackup(params string[] args)
     {
         var (exitCode, output) = RescueIsoFixture.RunBinary(args);

@@ -39,7 +39,7 @@ public class Debian13RescueIsoTests
         Assert.That(vm.Transcript, Does.Match(@"\[rk\] stage 40-media: ok \(/dev/\S+, no backup on the media\)"), "the medium found");
 
         RescueIsoBoot.OpenExpertShell(vm);
-        var (modules, exitCode) = RescueIsoBoot.RunInShell(vm, "cut -d' ' -f1 /proc/modules", TimeSpan.FromMinutes(1));
+        var (modules, exitCode) = vm.RunShell("cut -d' ' -f1 /proc/modules", TimeSpan.FromMinutes(1));
         Assert.That(exitCode, Is.EqualTo(0), modules);
         Assert.That(modules.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Is.SupersetOf(PreloadModules), "modules loaded in the rescue system (/proc/modules)");

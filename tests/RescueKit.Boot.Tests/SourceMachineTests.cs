@@ -12,9 +12,6 @@ namespace RescueKit.Boot.Tests;
 [NonParallelizable]
 public sealed partial class SourceMachineTests
 {
-    // TCG: GRUB, a 6.12 kernel and systemd to the getty take one to three minutes on an idle machine.
-    private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(8);
-
     [Test]
     public void Build_RecordsTheMarkerTreeAndIdentities()
     {
@@ -42,37 +39,8 @@ public sealed partial class SourceMachineTests
         var work = Path.Combine(TestContext.CurrentContext.WorkDirectory, "source-boot", firmware.ToString());
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var disks = source.CopyDisks(work);
-        var builder = QemuMachine.Create($"source-{firmware}").WithMemory(1024);
-        if (firmware == QemuFirmware.Ovmf)
-        {
-            VmLab.RequireOvmf();
-            // An empty variable store: OVMF falls back to each disk's \EFI\BOOT\BOOTX64.EFI.
-            var vars = Path.Combine(work, "OVMF_VARS.fd");
-            File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, vars);
-            builder.WithOvmfVariableStore(vars);
-        }
-        foreach (var disk in disks) builder.WithVirtioDisk(disk);
-
-        using var machine = builder.Build().Start();
-        machine.WaitFor("Loading Linux", BootTimeout);
-        var kernelAt = machine.Elapsed;
-        machine.WaitFor($"{SourceMachine.HostName} login:", BootTimeout);
-        TestContext.Progress.WriteLine(
-            $"source machine under {firmware}: kernel loaded at {kernelAt.TotalSeconds:F0} s, login prompt at {machine.Elapsed.TotalSeconds:F0} s");
-        // The restore test drives the machine this way (layout save, mkbackup), so the login must work too.
-        machine.SendLine("root");
-        machine.WaitFor("Password:", TimeSpan.FromSeconds(60));
-        machine.SendLine(SourceMachine.RootPassword);
-        machine.WaitFor(new Regex(@"root@rk-source:~# "), TimeSpan.FromMinutes(2));
-        machine.SendLine("echo MD=$(cat /sys/block/md0/md/array_state) HOME=$(findmnt -n -o FSTYPE /home)");
-        machine.WaitFor(new Regex(@"MD=clean HOME=xfs|MD=active HOME=xfs"), TimeSpan.FromMinutes(1));
-        var transcript = machine.Transcript;
-        Assert.That(transcript, Does.Contain("md/raid1:md0: active with 2 out of 2 mirrors"));
-        // systemd colours unit names, so the name follows an escape sequence.
-        Assert.That(transcript, Does.Match(@"Mounted \S*home\.mount").And.Match(@"Mounted \S*boot-efi\.mount")
-            .And.Contain("Adding 262140k swap on /dev/mapper/vg0-swap"));
-        Assert.That(transcript, Does.Not.Contain("FAILED").And.Not.Contain("emergency mode"));
-
+        using var machine = SourceMachine.Boot($"source-{firmware}", disks, firmware, work);
+        SourceMachine.AssertBootedWhole(machine, mirrors: 2);
         Directory.Delete(work, recursive: true);
     }
 

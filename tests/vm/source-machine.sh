@@ -7,6 +7,7 @@
 #   hostname rk-source, root's password "rescuekit", the login prompt on ttyS0
 # and writes what the restore checks need into $RESULTS: markers.txt (the marker tree /home/rk-marker), layout.txt
 # (the identities) and build.log.
+# SourceMachine.cs puts marker-listing.sh (marker_listing) before it too.
 # Every storage tool is the host's (hostrun); what must match the installed system (initramfs, GRUB) runs chrooted
 # in the installed tree with its own tools.
 set -u
@@ -136,18 +137,7 @@ run "printf 'owned by uid 1234\\n' >$M/dir/owned-1234.txt && chown 1234:1234 $M/
 run "chmod 0750 $M/dir/deeper && chmod 0600 $M/dir/owned-1234.txt"
 run "printf 'empty beside me\\n' >$M/dir/deeper/file && : >$M/empty"
 run "touch -h -d '2020-01-02 03:04:05' $M/regular.txt $M/symlink-to-regular"
-{
-	echo "# /home/rk-marker: path type mode uid:gid size blocks(512B) mtime link-target"
-	hostrun find $HT/home/rk-marker -mindepth 1 -printf '%P %y %m %U:%G %s %b %T@ %l\n' | LC_ALL=C sort
-	echo "# sha256 of the regular files"
-	(cd "$M" && hostrun find $HT/home/rk-marker -type f -printf '%P\n' | LC_ALL=C sort | while read -r f; do
-		printf '%s  %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$f"
-	done)
-	echo "# xattrs"
-	hostrun getfattr -R -d -m '^user\.' --absolute-names $HT/home/rk-marker | sed "s|$HT||"
-	echo "# inode of the hard-linked pair (equal)"
-	hostrun stat -c '%i %h %n' $HT/home/rk-marker/regular.txt $HT/home/rk-marker/dir/hardlink-to-regular | sed "s|$HT||"
-} >"$RESULTS/markers.txt" || fail "marker listing"
+marker_listing "$M" >"$RESULTS/markers.txt" || fail "marker listing"
 
 {
 	echo "# identities of the source machine"

@@ -126,6 +126,19 @@ public sealed class QemuMachine : IDisposable
         process.StandardInput.Flush();
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> in the shell on the serial console and returns what it printed and its exit
+    /// status. The markers are split by quotes on the typed line, so the console's echo of it cannot match them.
+    /// </summary>
+    public (string Output, int ExitCode) RunShell(string command, TimeSpan timeout)
+    {
+        SendLine($"echo RK-''BEGIN; {command}; echo RK-''RC=$?");
+        var begin = WaitFor(new Regex(@"RK-BEGIN\n"), TimeSpan.FromMinutes(1));
+        var end = WaitFor(new Regex(@"RK-RC=(\d+)\n"), timeout);
+        var from = begin.Index + begin.Length;
+        return (Transcript[from..end.Index], int.Parse(end.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Waits for QEMU to end (the guest powered off or rebooted under -no-reboot) and returns its exit code.</summary>
     public int WaitForExit(TimeSpan timeout)
     {

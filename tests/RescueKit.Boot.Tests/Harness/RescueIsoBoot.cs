@@ -73,23 +73,10 @@ public static partial class RescueIsoBoot
         vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
     }
 
-    /// <summary>
-    /// Runs <paramref name="command"/> in the expert shell and returns what it printed and its exit status. The markers
-    /// are split by quotes on the typed line, so the console's echo of it cannot match them.
-    /// </summary>
-    public static (string Output, int ExitCode) RunInShell(QemuMachine vm, string command, TimeSpan timeout)
-    {
-        vm.SendLine($"echo RK-''BEGIN; {command}; echo RK-''RC=$?");
-        var begin = vm.WaitFor(new Regex(@"RK-BEGIN\n"), TimeSpan.FromMinutes(1));
-        var end = vm.WaitFor(new Regex(@"RK-RC=(\d+)\n"), timeout);
-        var from = begin.Index + begin.Length;
-        return (vm.Transcript[from..end.Index], int.Parse(end.Groups[1].Value));
-    }
-
     /// <summary>`rescuekit selftest` in the expert shell says PASS and exits 0.</summary>
     public static void AssertSelftestPasses(QemuMachine vm)
     {
-        var (output, exitCode) = RunInShell(vm, "rescuekit selftest", TimeSpan.FromMinutes(3));
+        var (output, exitCode) = vm.RunShell("rescuekit selftest", TimeSpan.FromMinutes(3));
         Assert.That(output, Does.Contain("RescueKit selftest: PASS"));
         Assert.That(exitCode, Is.EqualTo(0));
     }

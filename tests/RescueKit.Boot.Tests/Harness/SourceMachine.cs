@@ -57,6 +57,72 @@ internal sealed class SourceMachine
     public string Identity(string name) =>
         File.ReadLines(LayoutFile).Select(l => l.Split('=', 2)).Single(p => p.Length == 2 && p[0] == name)[1];
 
+    /// <summary>tests/vm/marker-listing.sh: the shell function that lists the marker tree, for a lab script to put first.</summary>
+    public static string MarkerListing => File.ReadAllText(Path.Combine(RepoPaths.VmDirectory, "marker-listing.sh"));
+
+    /// <summary>TCG: GRUB, a 6.12 kernel and systemd to the getty take one to three minutes on an idle machine.</summary>
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>
+    /// Boots <paramref name="disks"/> (the source machine's, or disks restored from them) alone under
+    /// <paramref name="firmware"/>, as a machine boots from its own disks, and logs in as root on the serial console.
+    /// Under OVMF the variable store starts empty, so the firmware falls back to each ESP's \EFI\BOOT\BOOTX64.EFI.
+    /// </summary>
+    public static QemuMachine Boot(string name, IReadOnlyList<string> disks, QemuFirmware firmware, string work,
+        DiskBus bus = DiskBus.Virtio, Action<QemuMachineBuilder>? configure = null)
+    {
+        var builder = QemuMachine.Create(name).WithMemory(1024);
+        if (firmware == QemuFirmware.Ovmf)
+        {
+            VmLab.RequireOvmf();
+            var vars = Path.Combine(work, $"OVMF_VARS-{name}.fd");
+            File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, vars, overwrite: true);
+            builder.WithOvmfVariableStore(vars);
+        }
+        for (var i = 0; i < disks.Count; i++)
+        {
+            if (bus == DiskBus.Nvme) builder.WithNvmeDisk(disks[i], $"rksrc{i}");
+            else builder.WithVirtioDisk(disks[i]);
+        }
+        configure?.Invoke(builder);
+        var machine = builder.Build().Start();
+        try
+        {
+            machine.WaitFor("Loading Linux", BootTimeout);
+            var kernelAt = machine.Elapsed;
+            machine.WaitFor($"{HostName} login:", BootTimeout);
+            machine.SendLine("root");
+            machine.WaitFor("Password:", TimeSpan.FromSeconds(60));
+            machine.SendLine(RootPassword);
+            machine.WaitFor(new System.Text.RegularExpressions.Regex($@"root@{HostName}:~# "), TimeSpan.FromMinutes(2));
+            TestContext.Progress.WriteLine(
+                $"{name} under {firmware}: kernel loaded at {kernelAt.TotalSeconds:F0} s, logged in at {machine.Elapsed.TotalSeconds:F0} s");
+            return machine;
+        }
+        catch
+        {
+            machine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asserts that the machine <see cref="Boot"/> started came up whole: the RAID1 with <paramref name="mirrors"/> of its
+    /// two mirrors, /home (xfs) and /boot/efi mounted, the swap LV on, no failed unit, no emergency mode.
+    /// </summary>
+    public static void AssertBootedWhole(QemuMachine machine, int mirrors)
+    {
+        var (state, _) = machine.RunShell("echo MD=$(cat /sys/block/md0/md/array_state) HOME=$(findmnt -n -o FSTYPE /home)",
+            TimeSpan.FromMinutes(1));
+        Assert.That(state, Does.Match(@"MD=(clean|active) HOME=xfs"), machine.Transcript);
+        var transcript = machine.Transcript;
+        Assert.That(transcript, Does.Contain($"md/raid1:md0: active with {mirrors} out of 2 mirrors"));
+        // systemd colours unit names, so the name follows an escape sequence.
+        Assert.That(transcript, Does.Match(@"Mounted \S*home\.mount").And.Match(@"Mounted \S*boot-efi\.mount")
+            .And.Contain("Adding 262140k swap on /dev/mapper/vg0-swap"));
+        Assert.That(transcript, Does.Not.Contain("FAILED").And.Not.Contain("emergency mode"));
+    }
+
     /// <summary>Sparse copies of the two disks in <paramref name="directory"/>, for a test to boot and write.</summary>
     public IReadOnlyList<string> CopyDisks(string directory)
     {
@@ -80,7 +146,7 @@ internal sealed class SourceMachine
         var root = rootResult.Stdout.Trim();
 
         var scriptPath = Path.Combine(RepoPaths.VmDirectory, "source-machine.sh");
-        var script = File.ReadAllText(scriptPath);
+        var script = MarkerListing + File.ReadAllText(scriptPath);
         // The root's directory name carries its own key (suite, packages, extras).
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             $"format {FormatVersion}", $"root {Path.GetFileName(root)}", $"disk {DiskBytes}", string.Join(' ', LabModules), script))))[..12];

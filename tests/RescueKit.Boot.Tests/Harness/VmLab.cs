@@ -110,6 +110,14 @@ public sealed class VmLab : IDisposable
         return path;
     }
 
+    /// <summary>Attaches an existing raw disk image as the next disk on <paramref name="bus"/> (the lab writes it in place).</summary>
+    public void AttachDisk(string path, DiskBus bus = DiskBus.Virtio)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException("no such disk image", path);
+        _disks.Add(Path.GetFullPath(path));
+        _buses.Add(bus);
+    }
+
     /// <summary>
     /// Gives the guest a NIC on QEMU's user network with restrict=on, where a connection to
     /// <see cref="HostServiceAddress"/>:<paramref name="guestPort"/> reaches the host's 127.0.0.1:<paramref name="hostPort"/>
