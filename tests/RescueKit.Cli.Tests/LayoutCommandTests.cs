@@ -37,14 +37,6 @@ public class LayoutCommandTests
         return file;
     }
 
-    private static void AssertOneLineError(Rescuekit.Result r, int exitCode, params string[] mentions)
-    {
-        Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.Stderr);
-        var errors = r.Stderr.Split('\n').Where(l => l.StartsWith("rescuekit: error:")).ToList();
-        Assert.That(errors, Has.Count.EqualTo(1), r.Stderr);
-        foreach (var m in mentions) Assert.That(errors[0], Does.Contain(m));
-    }
-
     [Test]
     public void Save_WritesTheLayoutOfTheImage()
     {
@@ -121,7 +113,7 @@ public class LayoutCommandTests
         var file = Path.Combine(_dir, "notes.txt");
         File.WriteAllText(file, "this is not a layout\n");
 
-        AssertOneLineError(Rescuekit.Run("layout", "check", file), ExitCodes.BadInput, file, "not JSON");
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "check", file), ExitCodes.BadInput, file, "not JSON");
     }
 
     [Test]
@@ -131,7 +123,7 @@ public class LayoutCommandTests
         File.WriteAllText(file, "{\"formatVersion\": 1, \"toolVersion\": \"0.1.0\", \"capturedAt\": \"2026-01-01T00:00:00Z\", " +
                                 "\"filesystems\": [{\"device\": null, \"type\": \"ext4\"}]}");
 
-        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.filesystems[0].device");
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "$.filesystems[0].device");
     }
 
     [Test]
@@ -139,7 +131,7 @@ public class LayoutCommandTests
     {
         var file = Path.Combine(_dir, "none.json");
 
-        AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "does not exist", "layout save");
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "show", file), ExitCodes.BadInput, file, "does not exist", "layout save");
     }
 
     [Test]
@@ -147,7 +139,7 @@ public class LayoutCommandTests
     {
         var file = Path.Combine(_dir, "layout.json");
 
-        AssertOneLineError(Rescuekit.Run("layout", "save", "--out", file, "--device", "/dev/rk-no-such-disk"),
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "save", "--out", file, "--device", "/dev/rk-no-such-disk"),
             ExitCodes.BadInput, "--device '/dev/rk-no-such-disk' does not exist");
         Assert.That(Directory.GetFiles(_dir), Is.Empty);
     }
@@ -157,14 +149,14 @@ public class LayoutCommandTests
     {
         var file = Saved();
 
-        AssertOneLineError(Rescuekit.Run("layout", "check", file, "--device", Path.Combine(_dir, "gone.img")),
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "check", file, "--device", Path.Combine(_dir, "gone.img")),
             ExitCodes.BadInput, "gone.img", "does not exist");
     }
 
     [Test]
     public void Save_ToAnUnwritablePlace_IsBadInput()
     {
-        AssertOneLineError(Rescuekit.Run("layout", "save", "--out", "/proc/rk-layout.json", "--device", _image.Path),
+        BadInputTests.AssertOneLineError(Rescuekit.Run("layout", "save", "--out", "/proc/rk-layout.json", "--device", _image.Path),
             ExitCodes.BadInput, "--out '/proc/rk-layout.json'");
     }
 
