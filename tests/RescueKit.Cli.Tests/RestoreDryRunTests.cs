@@ -17,14 +17,13 @@ public class RestoreDryRunTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private static string Raid1Layout
+    private static string Raid1Layout => FixtureLayout("raid1");
+
+    private static string FixtureLayout(string configuration)
     {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(dir!.FullName, "RescueKit.sln"))) dir = dir.Parent;
-            return Path.Combine(dir.FullName, "tests", "RescueKit.Restore.Tests", "Fixtures", "raid1-layout.json");
-        }
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "RescueKit.sln"))) dir = dir.Parent;
+        return Path.Combine(dir.FullName, "tests", "RescueKit.Restore.Tests", "Fixtures", $"{configuration}-layout.json");
     }
 
     private string Disks(params string[] namesAndMiB)
@@ -37,6 +36,10 @@ public class RestoreDryRunTests
 
     private Rescuekit.Result DryRun(string disks, params string[] more)
         => Rescuekit.Run(["restore", "--dry-run", "--layout", Raid1Layout, "--disks", disks, "--out", Path.Combine(_dir, "plan"), .. more]);
+
+    /// <summary>The notes of the plan written (the console wraps them at its width).</summary>
+    private IReadOnlyList<string> Notes() => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "plan", "restore-plan.json")))
+        .RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
 
     private IEnumerable<string> PlanFiles() =>
         Directory.Exists(Path.Combine(_dir, "plan")) ? Directory.EnumerateFiles(Path.Combine(_dir, "plan")) : [];
@@ -74,9 +77,50 @@ public class RestoreDryRunTests
     [Test]
     public void DiskTooSmall_IsRefused_WithWhatItNeeds()
     {
-        var r = DryRun(Disks("vda 64", "vdb 128"));
+        var r = DryRun(Disks("vda 64", "vdb 128"), "--no-resize");
 
         BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "no free disk here holds /dev/vdb (it needs 127.0 MiB) (chosen: /dev/vda -> /dev/vdb)");
+        Assert.That(PlanFiles(), Is.Empty);
+    }
+
+    [Test]
+    public void BiggerDisk_ThePartitionsAreScaled_AndThePlanSaysSo()
+    {
+        var r = Rescuekit.Run("restore", "--dry-run", "--layout", FixtureLayout("gpt-esp"), "--disks", Disks("sda 1024"), "--out", Path.Combine(_dir, "plan"));
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("/dev/vda (256.0 MiB) -> /dev/sda (1.0 GiB)"));
+        var plan = File.ReadAllText(Path.Combine(_dir, "plan", "restore-plan.json"));
+        Assert.That(Notes(), Has.Some.StartsWith("/dev/sda (for /dev/vda): 256.0 MiB -> 1.0 GiB, partitions 3 and 4 scaled x"));
+        Assert.That(plan, Does.Contain("\"resize\": {").And.Contain($"last-lba: {1024 * 2048 - 34}\\n"));
+    }
+
+    [Test]
+    public void SmallerDisk_IsPlannedWithResizing_AndRefusedWithout()
+    {
+        var layout = FixtureLayout("gpt-esp");
+        var disks = Disks("sda 200");
+
+        var resized = Rescuekit.Run("restore", "--dry-run", "--layout", layout, "--disks", disks, "--out", Path.Combine(_dir, "plan"));
+        var kept = Rescuekit.Run("restore", "--dry-run", "--layout", layout, "--disks", disks, "--out", Path.Combine(_dir, "plan2"), "--no-resize");
+
+        Assert.That(resized.ExitCode, Is.EqualTo(ExitCodes.Ok), resized.Stderr);
+        Assert.That(Notes(), Has.Some.Contains("whether its data fits cannot be checked"));
+        BadInputTests.AssertOneLineError(kept, ExitCodes.BadInput, "no free disk here holds /dev/vda (it needs 255.0 MiB)");
+    }
+
+    [Test]
+    public void DiskTooSmallEvenResized_IsRefused_AndAGivenOneNamesWhy()
+    {
+        var layout = FixtureLayout("gpt-esp");
+
+        var automatic = Rescuekit.Run("restore", "--dry-run", "--layout", layout, "--disks", Disks("sda 64"), "--out", Path.Combine(_dir, "plan"));
+        var given = Rescuekit.Run("restore", "--dry-run", "--layout", layout, "--disks", Disks("sda 72"), "--out", Path.Combine(_dir, "plan"),
+            "--map", "/dev/vda=/dev/sda");
+
+        BadInputTests.AssertOneLineError(automatic, ExitCodes.BadInput, "no free disk here holds /dev/vda (it needs", "--map /dev/vda=/dev/DISK");
+        BadInputTests.AssertOneLineError(given, ExitCodes.BadInput, "the ext4 filesystem /mnt/root (/dev/vda3 of the layout) would be",
+            "or choose another target disk with --map /dev/vda=/dev/DISK");
         Assert.That(PlanFiles(), Is.Empty);
     }
 

@@ -12,7 +12,7 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<RestoreMode> _mode = new("--mode") { Description = "interactive, nuke, compare or expert", DefaultValueFactory = _ => RestoreMode.Interactive };
     private readonly Option<string?> _source = new("--source") { Description = "Where the backup is (rk.source= syntax)" };
     private readonly Option<bool> _unattended = new("--unattended") { Description = "No prompts, no countdown (automation)" };
-    private readonly Option<bool> _noResize = new("--no-resize") { Description = "Keep the mountlist sizes" };
+    private readonly Option<bool> _noResize = new("--no-resize") { Description = "Keep the partitions' and LVs' sizes on disks of another size (smaller disks then do not fit)" };
     private readonly Option<bool> _noPart = new("--no-part") { Description = "Skip partitioning" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Show the plan and write restore-plan.json and restore-plan.sh; touch no disk" };
     private readonly Option<string?> _layout = new("--layout") { Description = "The layout.json to restore (default: the rescue system's)" };
@@ -54,7 +54,7 @@ internal sealed class RestoreCommand : RescueCommand
                 throw new Core.BadInputException($"{filesOnly.Name} goes with --files-only");
         if (result.GetValue(_dryRun))
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
-                    result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup)),
+                    result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result)),
                 AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
         foreach (var planningOnly in new Option[] { _layout, _disks, _out })
             if (result.GetResult(planningOnly) is { Implicit: false })
@@ -72,7 +72,7 @@ internal sealed class RestoreCommand : RescueCommand
             result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
         var environment = new RescueEnvironment();
         var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(result.GetValue(_map) ?? []),
-            options.Unattended, result.GetValue(_resume), _key.Source(result));
+            options.Unattended, result.GetValue(_resume), _key.Source(result), options.NoResize);
         int Nuke(RestoreOptions _) =>
             new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
                 GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);

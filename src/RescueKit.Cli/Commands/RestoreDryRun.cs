@@ -1,3 +1,4 @@
+using RescueKit.Backup.Sets;
 using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
@@ -18,21 +19,38 @@ namespace RescueKit.Cli.Commands;
 /// </summary>
 internal static class RestoreDryRun
 {
-    public sealed record Request(string? LayoutFile, string? DisksFile, IReadOnlyList<string> Map, string OutDirectory, string? Backup);
+    public sealed record Request(string? LayoutFile, string? DisksFile, IReadOnlyList<string> Map, string OutDirectory, string? Backup,
+        bool NoResize = false, BackupKey.Source? Key = null);
 
     public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
         ILogger log, CancellationToken cancellationToken)
     {
-        if (request.Backup is null) return Plan(request, console, runner, environment, version, sets: null, backupLayout: null);
+        if (request.Backup is null) return Plan(request, console, runner, environment, version, sets: null, data: null, backupLayout: null);
         // The backup names its sets and carries the layout it was taken with; an NFS one is mounted only while it is read.
         return BackupLocation.Use(request.Backup, runner, log, cancellationToken, location =>
             Plan(request, console, runner, environment, version,
                 location.Set.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                SetData(location.Set, request.Key, console),
                 Path.Combine(location.Set.Directory, BackupSetNames.Layout)));
     }
 
+    /// <summary>What the sets hold; null (and said) when an encrypted incremental backup's catalog needs a key not given:
+    /// a dry run still shows the plan.</summary>
+    private static IReadOnlyDictionary<string, SetData>? SetData(BackupSet backup, BackupKey.Source? key, IAnsiConsole console)
+    {
+        try
+        {
+            return BackupSetData.Of(backup, backup.Key(key));
+        }
+        catch (BackupKeyNeededException)
+        {
+            console.WriteLine("Note: without the backup's key its catalog cannot be read, so the plan does not check that the data fits disks of another size (give --key-file or --passphrase-file)");
+            return null;
+        }
+    }
+
     private static int Plan(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
-        IReadOnlyDictionary<string, string>? sets, string? backupLayout)
+        IReadOnlyDictionary<string, string>? sets, IReadOnlyDictionary<string, SetData>? data, string? backupLayout)
     {
         var layoutFile = request.LayoutFile ?? backupLayout ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
         if (request.LayoutFile is null && backupLayout is null && !File.Exists(layoutFile))
@@ -43,10 +61,12 @@ internal static class RestoreDryRun
 
         var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
         var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
-        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, ParseMap(request.Map));
+        var options = new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets, SetData = data, NoResize = request.NoResize };
+        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), ParseMap(request.Map),
+            unshrunk: RestorePlanner.RequiredSize);
         if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
 
-        var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets });
+        var plan = RestorePlanner.Plan(layout, mapping, options);
         Show(console, plan);
         foreach (var (program, package) in RestorePreflight.MissingPrograms(plan, runner))
             console.WriteLine($"Note: this machine has no {program} (Debian package {package}); the plan needs it where it runs");
@@ -79,6 +99,10 @@ internal static class RestoreDryRun
         var first = e.Mapping.Unmapped[0].Source;
         return $"{e.Message}. Say which with --map SOURCE=TARGET (e.g. --map {first}=/dev/DISK), or --map {first}=none to leave it out";
     }
+
+    /// <summary>The data error in this command line's words: how to choose another disk.</summary>
+    public static string Wording(DataDoesNotFitException e) =>
+        e.SourceDisks.Count == 0 ? e.Message : $"{e.Message} with --map {e.SourceDisks[0]}=/dev/DISK";
 
     private static void Show(IAnsiConsole console, RestorePlan plan)
     {

@@ -33,7 +33,16 @@ public sealed record RestorePlan
 }
 
 /// <summary>One source disk of the layout and the disk of this machine it is restored onto.</summary>
-public sealed record PlannedDisk(string Source, string Target, long SourceSize, long TargetSize);
+public sealed record PlannedDisk(string Source, string Target, long SourceSize, long TargetSize)
+{
+    /// <summary>How the partitions were laid out anew for a target of another size; null when they keep their starts
+    /// and sizes.</summary>
+    public PlannedResize? Resize { get; init; }
+}
+
+/// <summary>A disk's partitions resized in proportion: the factor the scaled ones were multiplied by, and which
+/// partition numbers were scaled and which kept their size.</summary>
+public sealed record PlannedResize(double Factor, IReadOnlyList<int> Scaled, IReadOnlyList<int> Kept);
 
 /// <summary>
 /// One step: a command (argv, never a shell string; its standard input when it reads a script, such as sfdisk's), what

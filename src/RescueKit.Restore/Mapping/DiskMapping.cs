@@ -11,8 +11,10 @@ public enum MatchKind
     SameSizeAndName,
     /// <summary>The same size.</summary>
     SameSize,
-    /// <summary>The smallest free disk big enough.</summary>
+    /// <summary>The smallest free disk that holds the partitions as they are.</summary>
     SmallestThatFits,
+    /// <summary>No free disk holds the partitions as they are: the biggest one that holds them shrunk.</summary>
+    BiggestShrunk,
 }
 
 /// <summary>One source disk and the target disk it is restored onto.</summary>

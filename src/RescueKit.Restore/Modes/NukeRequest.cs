@@ -7,5 +7,6 @@ namespace RescueKit.Restore.Modes;
 /// <param name="Map">Source → target disk pairs (or "none") the user gave.</param>
 /// <param name="Unattended">No countdown, no questions: a failing step aborts.</param>
 /// <param name="Resume">Continue the plan a previous run started (its markers), after checking its disks.</param>
+/// <param name="NoResize">Keep the partitions' and LVs' sizes whatever the target disks' sizes.</param>
 public sealed record NukeRequest(string? Backup, IReadOnlyDictionary<string, string> Map, bool Unattended, bool Resume,
-    BackupKey.Source? Key = null);
+    BackupKey.Source? Key = null, bool NoResize = false);

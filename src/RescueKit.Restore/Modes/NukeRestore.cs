@@ -55,15 +55,19 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         }
         else
         {
-            var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize, request.Map);
-            if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
-            plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions
+            var options = new RestorePlanOptions
             {
                 ToolVersion = version,
                 Backup = backup.Directory,
                 Sets = backup.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                SetData = BackupSetData.Of(backup, key),
                 ExtractArguments = KeyArguments(request.Key),
-            });
+                NoResize = request.NoResize,
+            };
+            var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), request.Map,
+                unshrunk: RestorePlanner.RequiredSize);
+            if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
+            plan = RestorePlanner.Plan(layout, mapping, options);
         }
 
         console.WriteLine($"Restoring {layout.HostName ?? "the host"} from backup {backup.Name} ({location.Where}).");

@@ -14,7 +14,7 @@ internal static class FilesystemSteps
     /// <summary>The xfs -m features xfs_info reports as 0 or 1 (absent from the layout means 0).</summary>
     private static readonly string[] XfsMetadataFeatures = ["crc", "finobt", "rmapbt", "reflink", "bigtime", "inobtcount"];
 
-    public static void Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names)
+    public static void Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names, ResizePlan resize, RestorePlanOptions options)
     {
         foreach (var fs in layout.Filesystems)
         {
@@ -24,12 +24,13 @@ internal static class FilesystemSteps
                 plan.Notes.Add($"the {fs.Type} filesystem of {fs.Device}{(fs.MountPoint is null ? "" : $" ({fs.MountPoint})")} is not recreated: it is on a disk that is not restored");
                 continue;
             }
-            var argv = Mkfs(fs, device)
+            var argv = Mkfs(fs, device, InodeCount(fs, resize, options))
                 ?? throw new RescueKitException($"the filesystem on {fs.Device} is {fs.Type}, which this rescuekit cannot recreate (ext2/3/4, xfs, btrfs and vfat it can)", ExitCodes.Failed);
             if (fs.Type == "btrfs" && fs.Btrfs?.Subvolumes.Count > 0)
                 plan.Notes.Add($"the btrfs subvolumes of {fs.Device} are not recreated yet: its sets are restored into its top level");
             plan.Add($"mkfs-{PlanBuilder.IdOf(device)}", RestoreStepKinds.Filesystem,
-                $"{fs.Type} on {device}{(fs.MountPoint is null ? "" : $" for {fs.MountPoint}")}{(fs.Uuid is null ? "" : $" (UUID {fs.Uuid})")}",
+                $"{fs.Type} on {device}{(fs.MountPoint is null ? "" : $" for {fs.MountPoint}")}{(fs.Uuid is null ? "" : $" (UUID {fs.Uuid})")}"
+                + (resize.Change(fs.Device) is { } change ? $", {change}" : ""),
                 argv, reads: [device], makes: [$"fs:{device}"], writes: [device]);
         }
         foreach (var swap in layout.Swaps.Where(s => s.Kind == "partition"))
@@ -45,7 +46,21 @@ internal static class FilesystemSteps
         }
     }
 
-    private static List<string>? Mkfs(FilesystemInfo fs, string device)
+    /// <summary>
+    /// The ext inode count for the filesystem's new size. mkfs fills the device whatever its size, but -N is a count:
+    /// kept as it was, it would leave a grown filesystem short of inodes and make mke2fs refuse a much smaller one. So
+    /// it keeps its bytes per inode, and never falls below what the set's entries need.
+    /// </summary>
+    private static long? InodeCount(FilesystemInfo fs, ResizePlan resize, RestorePlanOptions options)
+    {
+        if (fs.Ext?.InodeCount is not { } inodes) return null;
+        if (resize.Sizes.Old(fs.Device) is not { } old || resize.Sizes.New(fs.Device) is not { } now || old == now || old == 0) return inodes;
+        var scaled = (long)(inodes * ((double)now / old));
+        var entries = DataFit.DataOf(fs, options)?.Entries ?? 0;
+        return Math.Max(scaled, entries + entries / 10 + 1024);
+    }
+
+    private static List<string>? Mkfs(FilesystemInfo fs, string device, long? inodeCount)
     {
         string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
         switch (fs.Type)
@@ -58,7 +73,7 @@ internal static class FilesystemSteps
                 if (fs.Ext is { } ext)
                 {
                     argv.AddRange(["-b", Text(ext.BlockSize), "-I", Text(ext.InodeSize)]);
-                    if (ext.InodeCount is { } inodes) argv.AddRange(["-N", inodes.ToString(CultureInfo.InvariantCulture)]);
+                    if (inodeCount is { } inodes) argv.AddRange(["-N", inodes.ToString(CultureInfo.InvariantCulture)]);
                     var features = ext.Features.Where(f => !ExtStateFeatures.Contains(f)).ToList();
                     // "none" first: exactly the features the filesystem had, not mke2fs.conf's defaults plus them.
                     if (features.Count > 0) argv.AddRange(["-O", string.Join(',', features.Prepend("none"))]);

@@ -22,6 +22,14 @@ public sealed record RestorePlanOptions
     /// then taken to have the set a backup of it would have.</summary>
     public IReadOnlyDictionary<string, string>? Sets { get; init; }
 
+    /// <summary>Keep every partition's start and size whatever the target disk's size (no resizing), and every LV's
+    /// size.</summary>
+    public bool NoResize { get; init; }
+
+    /// <summary>What each set of the backup holds: set name → its data. Null when there is no backup (or its catalog
+    /// cannot be read): filesystems that shrink are then not checked against their data.</summary>
+    public IReadOnlyDictionary<string, SetData>? SetData { get; init; }
+
     /// <summary>The set restored into <paramref name="fs"/>, or null when the backup has none for it.</summary>
     public string? SetOf(FilesystemInfo fs) => Sets is null
         ? RescueKit.Backup.Sets.FilesystemSelection.SetName(fs.MountPoint!)

@@ -11,8 +11,9 @@ namespace RescueKit.Restore.Planning;
 /// partition tables, md arrays, LUKS, LVM, filesystems and swap with their identities, the mounts in order, each set
 /// extracted, the boot loader, then unmounted. What a dry run shows and what nuke runs.
 /// </summary>
-/// <remarks>Not yet in the plan: resizing onto disks of another size. fstab, crypttab and mdadm.conf need no rewriting:
-/// every identity they name is kept (only a VG with thin volumes gets new VG and LV UUIDs, which they do not name).</remarks>
+/// <remarks>Onto disks of another size the partitions and LVs are resized in proportion (<see cref="ResizePlan"/>).
+/// fstab, crypttab and mdadm.conf need no rewriting: every identity they name is kept (only a VG with thin volumes gets
+/// new VG and LV UUIDs, which they do not name).</remarks>
 public static class RestorePlanner
 {
     /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last
@@ -25,28 +26,28 @@ public static class RestorePlanner
         return (end + backupGpt) * disk.LogicalSectorSize;
     }
 
+    /// <summary>The smallest target disk each source disk can go onto: <see cref="RequiredSize"/> without resizing;
+    /// with it, what the kept partitions and the data of the others need.</summary>
+    public static Func<DiskInfo, long> MinimumSize(HostLayout layout, RestorePlanOptions options) => ResizePlan.MinimumSize(layout, options);
+
     /// <exception cref="DiskMappingIncompleteException">The mapping leaves a disk without a target.</exception>
+    /// <exception cref="DataDoesNotFitException">A filesystem would shrink below what its set holds.</exception>
     /// <exception cref="RescueKitException">The layout holds something this rescuekit cannot recreate (named).</exception>
     public static RestorePlan Plan(HostLayout layout, DiskMapping mapping, RestorePlanOptions options)
     {
         if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
         var plan = new PlanBuilder();
         var names = new DeviceTranslation(layout, mapping);
-        foreach (var pair in mapping.Pairs)
-        {
-            var disk = layout.Disks.First(d => d.Path == pair.Source);
-            var target = mapping.Targets.First(t => t.Path == pair.Target);
-            if (target.Size > disk.Size)
-                plan.Notes.Add($"{pair.Target} is bigger than {pair.Source} was: the partitions keep their sizes and the rest of the disk stays free");
-        }
+        var resize = ResizePlan.Make(layout, mapping, options, names);
+        plan.Notes.AddRange(resize.Notes);
         foreach (var skipped in mapping.Skipped) plan.Notes.Add($"{skipped} is not restored, as asked");
 
-        StorageSteps.Add(plan, layout, mapping, names);
+        StorageSteps.Add(plan, layout, mapping, names, resize);
         LvmIdentitySteps.Add(plan, layout.Lvm);
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: false);
         // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);
-        FilesystemSteps.Add(plan, layout, names);
+        FilesystemSteps.Add(plan, layout, names, resize, options);
         var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
         var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
         var lastSteps = plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id);
@@ -58,8 +59,8 @@ public static class RestorePlanner
             HostName = layout.HostName,
             Backup = options.Backup,
             TargetRoot = options.TargetRoot,
-            Disks = mapping.Pairs.Select(p => new PlannedDisk(p.Source, p.Target,
-                layout.Disks.First(d => d.Path == p.Source).Size, mapping.Targets.First(t => t.Path == p.Target).Size)).ToList(),
+            Disks = mapping.Pairs.Select(p => layout.Disks.First(d => d.Path == p.Source)).Select(d => new PlannedDisk(d.Path, mapping.TargetOf(d.Path)!,
+                d.Size, mapping.Targets.First(t => t.Path == mapping.TargetOf(d.Path)).Size) { Resize = resize.Planned(d) }).ToList(),
             Steps = plan.Steps,
             Notes = plan.Notes,
         };

@@ -8,7 +8,7 @@ namespace RescueKit.Restore.Planning;
 /// <summary>The steps that recreate the block devices: old signatures wiped, partition tables, md arrays, LVM.</summary>
 internal static class StorageSteps
 {
-    public static void Add(PlanBuilder plan, HostLayout layout, DiskMapping mapping, DeviceTranslation names)
+    public static void Add(PlanBuilder plan, HostLayout layout, DiskMapping mapping, DeviceTranslation names, ResizePlan resize)
     {
         foreach (var pair in mapping.Pairs)
         {
@@ -19,14 +19,18 @@ internal static class StorageSteps
                 ["wipefs", "--all", "--force", pair.Target], reads: [], makes: [], writes: [pair.Target]);
             if (disk.TableType is null) continue;
             var partitions = disk.Partitions.Select(p => DeviceNames.Partition(pair.Target, p.Number)).ToList();
+            var geometry = resize.Geometry(disk.Path);
+            var changes = disk.Partitions.OrderBy(p => p.Number).Select(p => (p.Number, Change: resize.Change(p.Device)))
+                .Where(c => c.Change is not null).Select(c => $"{c.Number}: {c.Change}").ToList();
             plan.Add($"partition-{PlanBuilder.IdOf(pair.Target)}", RestoreStepKinds.Partition,
-                $"{(disk.TableType == "gpt" ? "GPT" : "MBR")} partition table on {pair.Target} ({disk.Partitions.Count} partition{(disk.Partitions.Count == 1 ? "" : "s")}, as {disk.Path} had)",
+                $"{(disk.TableType == "gpt" ? "GPT" : "MBR")} partition table on {pair.Target} ({disk.Partitions.Count} partition{(disk.Partitions.Count == 1 ? "" : "s")}, as {disk.Path} had"
+                + $"{(changes.Count == 0 ? "" : $"; resized {string.Join(", ", changes)}")})",
                 ["sfdisk", "--wipe", "always", "--wipe-partitions", "always", pair.Target],
-                reads: [], makes: [pair.Target, .. partitions], writes: [pair.Target], input: SfdiskScript.For(disk, pair.Target), after: [wipe]);
+                reads: [], makes: [pair.Target, .. partitions], writes: [pair.Target], input: SfdiskScript.For(disk, pair.Target, geometry), after: [wipe]);
         }
 
         foreach (var md in layout.MdArrays) AddArray(plan, md, names);
-        AddLvm(plan, layout.Lvm, names);
+        AddLvm(plan, layout.Lvm, names, resize);
     }
 
     private static void AddArray(PlanBuilder plan, MdArray md, DeviceTranslation names)
@@ -65,7 +69,7 @@ internal static class StorageSteps
             argv, reads: [.. present, .. spares], makes: [md.Device], writes: [.. present, .. spares]);
     }
 
-    private static void AddLvm(PlanBuilder plan, LvmLayout lvm, DeviceTranslation names)
+    private static void AddLvm(PlanBuilder plan, LvmLayout lvm, DeviceTranslation names, ResizePlan resize)
     {
         foreach (var vg in lvm.VolumeGroups)
         {
@@ -89,14 +93,14 @@ internal static class StorageSteps
                 reads: pvs.Select(p => $"pv:{p}"), makes: [$"vg:{vg.Name}"], writes: pvs);
             // Pools before the thin volumes they hold.
             foreach (var lv in vg.LogicalVolumes.OrderBy(l => l.SegmentType == "thin" ? 1 : 0))
-                AddLogicalVolume(plan, vg, lv, pvs);
+                AddLogicalVolume(plan, vg, lv, pvs, resize.Sizes.Group(vg)?.Sizes[lv.Name] ?? lv.Size);
         }
     }
 
-    private static void AddLogicalVolume(PlanBuilder plan, LvmVolumeGroup vg, LvmLogicalVolume lv, List<string> pvs)
+    private static void AddLogicalVolume(PlanBuilder plan, LvmVolumeGroup vg, LvmLogicalVolume lv, List<string> pvs, long newSize)
     {
         var path = lv.Path ?? $"/dev/{vg.Name}/{lv.Name}";
-        var size = $"{lv.Size / 1024}k";
+        var size = $"{newSize / 1024}k";
         List<string> argv = ["lvm", "lvcreate", "--yes", "--wipesignatures", "y", "--zero", "y", "--name", lv.Name];
         var reads = new List<string> { $"vg:{vg.Name}" };
         switch (lv.SegmentType)
@@ -126,7 +130,8 @@ internal static class StorageSteps
                     ExitCodes.Failed);
         }
         plan.Add($"lv-{vg.Name}-{lv.Name}", RestoreStepKinds.LogicalVolume,
-            $"{lv.SegmentType} logical volume {vg.Name}/{lv.Name}, {ByteSizeText(lv.Size)}", argv, reads, makes: [path, DeviceNames.Mapper(vg.Name, lv.Name)], writes: pvs);
+            $"{lv.SegmentType} logical volume {vg.Name}/{lv.Name}, {(newSize == lv.Size ? ByteSizeText(lv.Size) : $"{ByteSizeText(lv.Size)} -> {ByteSizeText(newSize)}")}", argv, reads,
+            makes: [path, DeviceNames.Mapper(vg.Name, lv.Name)], writes: pvs);
     }
 
     private static string ByteSizeText(long bytes) => Core.Backup.ByteSize.Format(bytes);

@@ -55,7 +55,43 @@ public class NukeRestoreTests
         return (nuke, runner, person, output);
     }
 
-    private NukeRequest Request(bool unattended = false, bool resume = false) => new(_backup, new Dictionary<string, string>(), unattended, resume);
+    private NukeRequest Request(bool unattended = false, bool resume = false, bool noResize = false) =>
+        new(_backup, new Dictionary<string, string>(), unattended, resume, NoResize: noResize);
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void BiggerDisks_AreFilled_UnlessNoResize(bool noResize)
+    {
+        var (nuke, runner, _, output) = Nuke();
+        runner.DiskMiB = 256;
+
+        // Two equal disks are never guessed: they are given.
+        var map = new Dictionary<string, string> { ["/dev/vda"] = "/dev/vda", ["/dev/vdb"] = "/dev/vdb" };
+        var code = nuke.Run(Request(unattended: true, noResize: noResize) with { Map = map }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        var script = File.ReadAllText(Path.Combine(_dir, "markers", "restore-plan.sh"));
+        if (noResize)
+        {
+            Assert.That(script, Does.Not.Contain("last-lba:").And.Contain("size=258048,"));
+            Assert.That(output.ToString(), Does.Contain("the rest of the disk stays free"));
+        }
+        else
+        {
+            Assert.That(script, Does.Contain($"last-lba: {256 * 2048 - 34}\n").And.Not.Contain("size=258048,"));
+            Assert.That(output.ToString(), Does.Contain("/dev/vda: 128.0 MiB -> 256.0 MiB, partition 1 scaled x"));
+        }
+    }
+
+    [Test]
+    public void DisksTooSmallEvenResized_NothingIsWritten()
+    {
+        var (nuke, runner, _, _) = Nuke();
+        runner.DiskMiB = 8;
+
+        Assert.Throws<RescueKit.Restore.Mapping.DiskMappingIncompleteException>(() => nuke.Run(Request(unattended: true), CancellationToken.None));
+        Assert.That(runner.Ran, Is.EqualTo(new[] { "lsblk -J -b -O" }));
+    }
 
     [Test]
     public void AKeyDuringTheCountdown_StopsBeforeAnyWrite()
@@ -167,6 +203,7 @@ public class NukeRestoreTests
         public List<string> Ran { get; } = [];
         public HashSet<string> Missing { get; } = [];
         public string? Failing { get; set; }
+        public long DiskMiB { get; set; } = 128;
 
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null, string? workingDirectory = null,
             CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null)
@@ -175,7 +212,7 @@ public class NukeRestoreTests
             if (argv[0] == Failing)
                 throw new ToolFailedException(new ToolResult(argv, 1, "", "mdadm: cannot open /dev/vda1: Device or resource busy\n"));
             var stdout = argv[0] == "lsblk"
-                ? """{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":134217728},{"name":"vdb","path":"/dev/vdb","type":"disk","size":134217728}]}"""
+                ? $$"""{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":{{DiskMiB << 20}}},{"name":"vdb","path":"/dev/vdb","type":"disk","size":{{DiskMiB << 20}}}]}"""
                 : "";
             return new ToolResult(argv, 0, stdout, "");
         }

@@ -91,7 +91,7 @@ public class RestorePlannerTests
         Assert.That(Step(plan, "partition-nvme0n1").Input, Does.Contain("/dev/nvme0n1p1 : start="));
         Assert.That(plan.Steps.Where(s => s.Kind == RestoreStepKinds.Filesystem).SelectMany(s => s.Writes),
             Is.All.StartWith("/dev/nvme0n1p"));
-        Assert.That(plan.Notes, Has.Some.Contains("bigger than"));
+        Assert.That(plan.Notes, Has.Some.StartsWith("/dev/nvme0n1 (for /dev/vda): 256.0 MiB -> 512.0 MiB, partitions 3 and 4 scaled"));
     }
 
     [Test]
