@@ -27,6 +27,18 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
 
     public string MarkerDirectory { get; init; } = RescuePaths.RestoreMarkers;
 
+    /// <summary>The restore's log beside the markers: every line nuke prints, kept in the restored system at the end
+    /// (<see cref="RecordSteps"/>).</summary>
+    public string LogFile => Path.Combine(MarkerDirectory, RecordSteps.LogFile);
+
+    /// <summary>A line on the console and in <see cref="LogFile"/>.</summary>
+    private void Say(string line)
+    {
+        console.WriteLine(line);
+        Directory.CreateDirectory(MarkerDirectory);
+        File.AppendAllText(LogFile, line + "\n");
+    }
+
     public int Run(NukeRequest request, CancellationToken cancellationToken)
     {
         var vars = environment.Variables();
@@ -42,7 +54,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         var key = backup.Key(request.Key);
         var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
         var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
-        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(console));
+        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(Say));
 
         RestorePlan plan;
         if (request.Resume)
@@ -51,13 +63,14 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
                 ?? throw new BadInputException($"there is no restore to resume: {MarkerDirectory} holds no plan");
             var problems = ResumeCheck.Problems(plan, targets);
             if (problems.Count > 0) throw new RescueKitException($"the restore cannot resume safely: {string.Join("; ", problems)}", ExitCodes.CheckFailed);
-            console.WriteLine($"Resuming: {executor.Finished(plan).Count} of {plan.Steps.Count} steps were done before.");
+            Say($"Resuming: {executor.Finished(plan).Count} of {plan.Steps.Count} steps were done before.");
         }
         else
         {
             var options = new RestorePlanOptions
             {
                 ToolVersion = version,
+                RecordDirectory = MarkerDirectory,
                 Backup = backup.Directory,
                 Sets = backup.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
                 SetData = BackupSetData.Of(backup, key),
@@ -70,18 +83,18 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             plan = RestorePlanner.Plan(layout, mapping, options);
         }
 
-        console.WriteLine($"Restoring {layout.HostName ?? "the host"} from backup {backup.Name} ({location.Where}).");
+        Say($"Restoring {layout.HostName ?? "the host"} from backup {backup.Name} ({location.Where}).");
         foreach (var d in plan.Disks)
-            console.WriteLine($"  {d.Source} ({ByteSize.Format(d.SourceSize)}) -> {d.Target} ({ByteSize.Format(d.TargetSize)}): everything on it will be erased");
-        foreach (var note in plan.Notes) console.WriteLine($"  Note: {note}");
+            Say($"  {d.Source} ({ByteSize.Format(d.SourceSize)}) -> {d.Target} ({ByteSize.Format(d.TargetSize)}): everything on it will be erased");
+        foreach (var note in plan.Notes) Say($"  Note: {note}");
 
         Preflight(plan, backup, key, cancellationToken);
         Directory.CreateDirectory(MarkerDirectory);
-        File.WriteAllText(Path.Combine(MarkerDirectory, "restore-plan.sh"), RestorePlanScript.Render(plan, MarkerDirectory));
+        File.WriteAllText(Path.Combine(MarkerDirectory, RecordSteps.PlanScriptFile), RestorePlanScript.Render(plan, MarkerDirectory));
 
         if (!request.Unattended && !request.Resume && !person.CountdownCompletes(CountdownSeconds))
         {
-            console.WriteLine("Stopped before the first write: no disk was touched.");
+            Say("Stopped before the first write: no disk was touched.");
             return ExitCodes.Cancelled;
         }
 
@@ -92,17 +105,17 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
                 executor.Run(plan, cancellationToken);
                 if (executor.Warnings.Count == 0)
                 {
-                    console.WriteLine($"The restore is complete: {plan.Steps.Count} steps. Remove the rescue medium and reboot.");
+                    Say($"The restore is complete: {plan.Steps.Count} steps. Remove the rescue medium and reboot.");
                     return ExitCodes.Ok;
                 }
-                console.WriteLine($"The restore is complete, with warnings in {executor.Warnings.Count} of its {plan.Steps.Count} steps " +
+                Say($"The restore is complete, with warnings in {executor.Warnings.Count} of its {plan.Steps.Count} steps " +
                     $"({string.Join(", ", executor.Warnings.Select(w => w.Step.Id))}): what each skipped is listed above. Remove the rescue medium and reboot.");
                 return ExitCodes.CompletedWithWarnings;
             }
             catch (StepFailedException failure)
             {
-                console.WriteLine($"Step {failure.Step.Id} failed: {string.Join(' ', failure.Step.Argv)}");
-                if (!string.IsNullOrWhiteSpace(failure.StandardError)) console.WriteLine(failure.StandardError.TrimEnd());
+                Say($"Step {failure.Step.Id} failed: {string.Join(' ', failure.Step.Argv)}");
+                if (!string.IsNullOrWhiteSpace(failure.StandardError)) Say(failure.StandardError.TrimEnd());
                 if (request.Unattended) throw;
                 switch (person.Decide(failure))
                 {
@@ -132,7 +145,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         var verifier = new BackupVerifier(log);
         foreach (var link in backup.Chain())
         {
-            console.WriteLine($"Checking backup {link.Name}: every chunk's SHA-256, every archive to its end...");
+            Say($"Checking backup {link.Name}: every chunk's SHA-256, every archive to its end...");
             var report = verifier.Verify(link, key, cancellationToken);
             if (report.Faults.Count > 0)
                 throw new RescueKitException($"backup {link.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", report.Faults)}", ExitCodes.CheckFailed);
@@ -147,22 +160,22 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     };
 
     /// <summary>One plain line per step.</summary>
-    private sealed class ConsoleProgress(IAnsiConsole console) : IRestoreProgress
+    private sealed class ConsoleProgress(Action<string> say) : IRestoreProgress
     {
         public void StepStarting(RestoreStep step, int index, int count) =>
-            console.WriteLine($"[{index + 1}/{count}] {step.Id}: {step.Purpose}");
+            say($"[{index + 1}/{count}] {step.Id}: {step.Purpose}");
 
         public void StepSkipped(RestoreStep step, int index, int count) =>
-            console.WriteLine($"[{index + 1}/{count}] {step.Id}: done before");
+            say($"[{index + 1}/{count}] {step.Id}: done before");
 
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) =>
-            console.WriteLine($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
+            say($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
 
         public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError)
         {
-            console.WriteLine($"[{index + 1}/{count}] {step.Id}: done with warnings ({elapsed.TotalSeconds:0.0} s):");
+            say($"[{index + 1}/{count}] {step.Id}: done with warnings ({elapsed.TotalSeconds:0.0} s):");
             foreach (var line in standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                console.WriteLine($"    {line}");
+                say($"    {line}");
         }
     }
 }

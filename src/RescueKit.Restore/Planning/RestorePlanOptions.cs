@@ -12,6 +12,9 @@ public sealed record RestorePlanOptions
 
     public string TargetRoot { get; init; } = Core.RescuePaths.TargetRoot;
 
+    /// <summary>Where the executor keeps the plan, its markers and the restore's log; copied into the restored system.</summary>
+    public string RecordDirectory { get; init; } = Core.RescuePaths.RestoreMarkers;
+
     /// <summary>The backup as `rescuekit extract` takes it; null for a plan from the layout alone.</summary>
     public string? Backup { get; init; }
 

@@ -50,8 +50,9 @@ public static class RestorePlanner
         FilesystemSteps.Add(plan, layout, names, resize, options);
         var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
         var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
-        var lastSteps = plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id);
-        MountSteps.AddUnmounts(plan, mounted, binds, [.. extracts, .. lastSteps], options);
+        List<string> lastSteps = [.. extracts, .. plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id)];
+        if (RecordSteps.Add(plan, mounted, options, lastSteps) is { } records) lastSteps.Add(records);
+        MountSteps.AddUnmounts(plan, mounted, binds, lastSteps, options);
 
         return new RestorePlan
         {

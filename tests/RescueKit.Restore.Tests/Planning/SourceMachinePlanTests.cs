@@ -50,6 +50,24 @@ public class SourceMachinePlanTests
     }
 
     [Test]
+    public void ThePlanAndTheLogsAreKeptInTheRestoredSystem_AfterTheBootLoaderAndBeforeTheUnmounts()
+    {
+        var (_, plan) = PlanOntoTwoBlankDisks();
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+
+        var keep = Step(plan, "keep-records");
+
+        Assert.That(keep.Argv.Skip(3), Is.EqualTo(new[]
+        {
+            "rk-keep-records", "/mnt/target", "/run/rescuekit/restore/restore-plan.json", "/run/rescuekit/restore/restore-plan.sh",
+            "/run/rescuekit/restore/restore.log", "/run/rescuekit/init.log",
+        }));
+        Assert.That(ids.IndexOf("keep-records"), Is.GreaterThan(ids.IndexOf("grub-vdb")).And.GreaterThan(ids.IndexOf("restore-root")));
+        Assert.That(ids.IndexOf("keep-records"), Is.LessThan(ids.IndexOf("unmount-root")).And.LessThan(ids.IndexOf("unbind-dev")));
+        Assert.That(Step(plan, "unmount-root").DependsOn, Does.Contain("keep-records"));
+    }
+
+    [Test]
     public void BothMirrorsGetBiosGrub_AndTheArrayItsUuidAssumedClean_AndNoInitramfsRebuild()
     {
         var (layout, plan) = PlanOntoTwoBlankDisks();
