@@ -15,7 +15,7 @@ readonly SCALE=${BENCH_SCALE:-1}
 readonly RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-3600}
 readonly APT_TIMEOUT=900
 # Bump when the generator changes what it writes: a cached image with another version is regenerated.
-readonly GENERATOR_VERSION=1
+readonly GENERATOR_VERSION=2
 readonly IMAGE_MIB=3584
 readonly IMAGE=$TREE_DIR/tree.img
 readonly STAMP=$TREE_DIR/tree.stamp
@@ -70,7 +70,7 @@ release_tree() {
 # repeats across files that a real tree would not have. Prints "<content bytes> <files>" (holes not counted).
 generate_tree() {
     python3 - "$MNT" "$SEED" "$SCALE" <<'PY'
-import os, random, sys
+import os, random, struct, sys
 
 root, seed, scale = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 rng = random.Random(seed)
@@ -101,15 +101,47 @@ def write(path, data):
     content += len(data)
     files += 1
 
-# Many small files: 1-16 KiB of text each, in a source-tree-like hierarchy.
+def acl(*entries):
+    # The kernel's POSIX ACL xattr: version 2, then (tag, perm, id) entries sorted by tag and id.
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in entries)
+
+ANY = 0xFFFFFFFF  # the id of the *_OBJ, MASK and OTHER entries
+# Many small files: 1-16 KiB of text each, in a source-tree-like hierarchy. Some carry metadata a restore must put
+# back (none of it draws from rng, so the bytes are those of generator 1): other owners and modes, user xattrs,
+# POSIX ACLs (a default ACL that the files of src/pkg00/mod1 inherit, access ACLs), a file capability.
 top = max(1, int(60 * scale))
 for d in range(top):
     for s in range(10):
         directory = os.path.join(root, "src", f"pkg{d:02d}", f"mod{s}")
         os.makedirs(directory)
+        if d == 0 and s == 1:
+            os.setxattr(directory, "system.posix_acl_default",
+                        acl((0x01, 7, ANY), (0x02, 7, 1000), (0x04, 5, ANY), (0x10, 7, ANY), (0x20, 5, ANY)))
         for n in range(80):
             name = os.path.join(directory, f"file{n:03d}.txt")
             write(name, f"# {name[len(root):]}\n".encode() + text(rng.randint(1024, 16384)))
+            k = (d * 10 + s) * 80 + n
+            if k % 25 == 7:
+                os.chown(name, 1001, 100)
+                os.chmod(name, 0o600)
+            if k % 40 == 5:
+                os.setxattr(name, "user.rk.origin", name[len(root):].encode())
+                os.setxattr(name, "user.rk.index", str(k).encode())
+            if k % 200 == 13:
+                os.setxattr(name, "system.posix_acl_access",
+                            acl((0x01, 6, ANY), (0x02, 6, 1000), (0x04, 4, ANY), (0x08, 6, 100), (0x10, 6, ANY), (0x20, 0, ANY)))
+            if k == 0:
+                os.chmod(name, 0o755)
+                os.setxattr(name, "security.capability", struct.pack("<5I", 0x02000001, 1 << 10, 0, 0, 0))
+                os.setxattr(name, "user.rk.blob", bytes(range(256)) * 8)
+        if (d * 10 + s) % 7 == 3:
+            os.chown(directory, 1000, 1000)
+            os.chmod(directory, 0o750)
+os.setxattr(os.path.join(root, "src"), "user.rk.role", b"sources")
+# A symlink, a hard link and a fifo (not counted as files).
+os.symlink("mod0", os.path.join(root, "src", "pkg00", "current"))
+os.link(os.path.join(root, "src", "pkg00", "mod0", "file001.txt"), os.path.join(root, "src", "pkg00", "mod0", "file001.link"))
+os.mkfifo(os.path.join(root, "src", "pkg00", "queue"))
 # Large compressible files: log lines, 128 MiB each.
 os.makedirs(os.path.join(root, "logs"))
 for n in range(max(1, int(9 * scale))):
