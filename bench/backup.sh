@@ -24,7 +24,7 @@ set -uo pipefail
 export LC_ALL=C
 
 readonly BENCH_NAME=backup
-# shellcheck source=lib/tree.sh
+# shellcheck source-path=SCRIPTDIR source=lib/tree.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tree.sh"
 
 readonly LEVEL=${BENCH_LEVEL:-3}

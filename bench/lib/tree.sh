@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # its variables are read by the scripts that source it
 # Shared by bench/backup.sh and bench/restore.sh (sourced, never run): the generated tree on its loop-mounted ext4
 # image, the page-cache policy, and measuring one run under /usr/bin/time.
 #
@@ -282,8 +282,9 @@ row_line() {
         printf '| %-34s | %s |\n' "$label" "${STATUS[$row]:-not run}"
         return
     fi
-    awk -v l="$label" -v w="${WALL[$row]}" -v c="${CPU[$row]}" -v n="${RUNS[$row]}" -v r="${RSS[$row]}" \
-        -v s="${SIZE[$row]:-}" -v input="$INPUT" 'BEGIN { w /= n; c /= n
+    # The label through the environment: awk -v would take a backslash (as in "\|") for an escape.
+    LABEL=$label awk -v w="${WALL[$row]}" -v c="${CPU[$row]}" -v n="${RUNS[$row]}" -v r="${RSS[$row]}" \
+        -v s="${SIZE[$row]:-}" -v input="$INPUT" 'BEGIN { w /= n; c /= n; l = ENVIRON["LABEL"]
         printf "| %-34s | %6d | %8.1f | %8.1f | %7.1f | %9.2f | %9.1f |", l, n, w, input / 1e6 / w, c,
             c / (input / 2^30), r / 1024
         if (s != "") printf " %9.1f | %6.3f |", s / 2^20, s / input
