@@ -58,6 +58,24 @@ public class RestoreFilesOnlyTests
     }
 
     [Test]
+    public void Include_RestoresOnlyTheMatchingFiles_AndTheDirectoriesAboveThemWithTheirModes()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc/ssh other && chmod 0751 etc && printf 'pub\\n' > etc/ssh/host.pub && printf 'secret\\n' > etc/ssh/host && printf 'x\\n' > other/file");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var to = Path.Combine(scratch.Directory, "restored");
+
+        var r = Rescuekit.Run("restore", "--files-only", "--backup", backup, "--to", to, "--include", $"{scratch.Source.MountPoint}/etc/ssh/*.pub");
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        var set = Path.Join(to, scratch.Source.MountPoint);
+        Assert.That(File.ReadAllText(Path.Combine(set, "etc", "ssh", "host.pub")), Is.EqualTo("pub\n"));
+        Assert.That(File.Exists(Path.Combine(set, "etc", "ssh", "host")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(set, "other")), Is.False);
+        Assert.That(File.GetUnixFileMode(Path.Combine(set, "etc")), Is.EqualTo((UnixFileMode)0b111_101_001), "etc kept its mode 0751");
+    }
+
+    [Test]
     public void AnUnknownSet_IsRefused_NamingTheSetsThereAre()
     {
         using var scratch = new BackupScratch("64M");

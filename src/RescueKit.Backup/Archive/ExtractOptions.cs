@@ -9,4 +9,7 @@ public sealed class ExtractOptions
     /// <summary>Hears about what could not be restored exactly (an xattr the target filesystem refuses, a device
     /// node without the privilege to make it); the restore goes on.</summary>
     public Action<string>? OnWarning { get; init; }
+
+    /// <summary>Only the members it wants are restored (the others are read past); null restores every member.</summary>
+    public IncludeFilter? Include { get; init; }
 }

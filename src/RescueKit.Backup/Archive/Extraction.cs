@@ -41,6 +41,7 @@ internal sealed class Extraction(TargetDirectories directories, string targetRoo
     private bool RestoreMember(TarEntry entry, PaxReader reader)
     {
         var member = entry.Path;
+        if (options.Include is { } include && !include.Wants(member, entry.Type == TarEntryType.Directory)) return false;
         var components = MemberPath.Split(member, member, "path", targetRoot);
         if (components.Count == 0)
         {

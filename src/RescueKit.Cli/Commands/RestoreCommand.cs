@@ -25,6 +25,7 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<bool> _filesOnly = new("--files-only") { Description = "Extract the backup's sets into --to in mount-point order; no disk is touched" };
     private readonly Option<string?> _to = new("--to") { Description = "Where --files-only extracts (it then looks like the host's root)" };
     private readonly Option<string[]> _sets = new("--set") { Description = "With --files-only: only this set (repeatable)" };
+    private readonly Option<string[]> _includes = new("--include") { Description = "With --files-only: only files whose absolute path, or a directory above it, matches this glob (repeatable; * also matches /)" };
 
     public RestoreCommand() : base("restore", "Restore this machine from its backup (run by the rescue system)")
     {
@@ -43,13 +44,14 @@ internal sealed class RestoreCommand : RescueCommand
         Options.Add(_filesOnly);
         Options.Add(_to);
         Options.Add(_sets);
+        Options.Add(_includes);
         _key.AddTo(this);
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
         if (result.GetValue(_filesOnly)) return FilesOnly(result, log, cancellationToken);
-        foreach (var filesOnly in new Option[] { _to, _sets })
+        foreach (var filesOnly in new Option[] { _to, _sets, _includes })
             if (result.GetResult(filesOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{filesOnly.Name} goes with --files-only");
         if (result.GetValue(_dryRun))
@@ -97,7 +99,7 @@ internal sealed class RestoreCommand : RescueCommand
         return RescueKit.Backup.Targets.BackupLocation.Use(backup, Runner(log), log, cancellationToken, location =>
         {
             foreach (var (set, directory, members) in FilesOnlyRestore.Run(location.Set, result.GetValue(_sets) ?? [], to,
-                         _key.Source(result), options, log, cancellationToken))
+                         _key.Source(result), options, log, cancellationToken, result.GetValue(_includes) ?? []))
                 Console.WriteLine($"Extracted set {set.Name} ({set.MountPoint}) into {directory}: {members} members");
             return warnings > 0 ? Core.ExitCodes.CompletedWithWarnings : Core.ExitCodes.Ok;
         });
