@@ -51,6 +51,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     private int Restore(NukeRequest request, BackupLocation location, IReadOnlyDictionary<string, string> vars, CancellationToken cancellationToken)
     {
         var backup = location.Set;
+        RefuseDiscSeries(backup);
         var key = backup.Key(request.Key);
         var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
         var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
@@ -150,6 +151,25 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             if (report.Faults.Count > 0)
                 throw new RescueKitException($"backup {link.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", report.Faults)}", ExitCodes.CheckFailed);
         }
+    }
+
+    /// <summary>
+    /// A backup that spans a numbered series of discs has only some of its chunks on the disc the rescue system found
+    /// it on, and nuke does not yet ask for the next disc: it says so before anything is touched, rather than failing
+    /// the pre-flight on "missing" chunks. (Compare reads only the catalog, which every disc carries, so it works.)
+    /// </summary>
+    private static void RefuseDiscSeries(BackupSet backup)
+    {
+        var index = Path.Combine(backup.Directory, BackupSetNames.VolumeIndex);
+        if (!File.Exists(index)) return;
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(index));
+        var volumes = json.RootElement.TryGetProperty("volumes", out var v) ? v.GetInt32() : 1;
+        if (volumes <= 1) return;
+        var volume = json.RootElement.TryGetProperty("volume", out var n) ? n.GetInt32() : 1;
+        throw new RescueKitException(
+            $"backup {backup.Name} spans {volumes} discs and this is disc {volume}: restoring from a disc series is not supported yet, and no disk was touched. " +
+            "Copy the backup/ directory of every disc into one directory (on a USB disk or an NFS export) and restore from that directory",
+            ExitCodes.BadInput);
     }
 
     private static IReadOnlyList<string> KeyArguments(BackupKey.Source? key) => key switch

@@ -94,6 +94,19 @@ public class NukeRestoreTests
     }
 
     [Test]
+    public void DiscOneOfASeries_IsRefusedBeforeAnything_SayingHowToRestoreIt()
+    {
+        File.WriteAllText(Path.Combine(_backup, "volume.json"), """{"formatVersion":1,"volume":1,"volumes":3,"chunks":[]}""");
+        var (nuke, runner, _, _) = Nuke();
+
+        var e = Assert.Throws<RescueKitException>(() => nuke.Run(Request(unattended: true), CancellationToken.None))!;
+
+        Assert.That(e.Message, Does.Contain("spans 3 discs and this is disc 1").And.Contain("no disk was touched")
+            .And.Contain("Copy the backup/ directory of every disc into one directory"));
+        Assert.That(runner.Ran, Is.Empty, "not even the disks were listed");
+    }
+
+    [Test]
     public void AKeyDuringTheCountdown_StopsBeforeAnyWrite()
     {
         var (nuke, runner, _, output) = Nuke(countdownCompletes: false);
