@@ -57,6 +57,11 @@ catch (RescueKit.Restore.Mapping.DiskMappingIncompleteException e)
     Console.Error.WriteLine($"rescuekit: error: {RestoreDryRun.Wording(e)}");
     return e.ExitCode;
 }
+catch (RescueKit.Restore.Modes.LuksPassphraseNeededException e)
+{
+    Console.Error.WriteLine($"rescuekit: error: {e.Message}: give it with --luks-passphrase-file FILE (its first line)");
+    return e.ExitCode;
+}
 catch (RescueKit.Restore.Planning.DataDoesNotFitException e)
 {
     Console.Error.WriteLine($"rescuekit: error: {RestoreDryRun.Wording(e)}");

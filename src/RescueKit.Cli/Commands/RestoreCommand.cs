@@ -20,6 +20,7 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<string[]> _map = new("--map") { Description = "SOURCE=TARGET disk pair, or SOURCE=none (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _backup = new("--backup") { Description = "The backup to restore from (a directory or nfs:// URL)" };
     private readonly Option<string> _out = new("--out") { Description = "Where --dry-run writes the plan", DefaultValueFactory = _ => "." };
+    private readonly Option<string?> _luksPassphraseFile = new("--luks-passphrase-file") { Description = "With --mode nuke: the first line of this file is the passphrase of every LUKS container made (default: asked at the console)" };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the restore a previous run started, from its first unfinished step" };
     private readonly KeyOptions _key = new();
     private readonly Option<bool> _filesOnly = new("--files-only") { Description = "Extract the backup's sets into --to in mount-point order; no disk is touched" };
@@ -41,6 +42,7 @@ internal sealed class RestoreCommand : RescueCommand
         Options.Add(_backup);
         Options.Add(_out);
         Options.Add(_resume);
+        Options.Add(_luksPassphraseFile);
         Options.Add(_filesOnly);
         Options.Add(_to);
         Options.Add(_sets);
@@ -62,7 +64,7 @@ internal sealed class RestoreCommand : RescueCommand
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
         var mode = result.GetValue(_mode);
-        var nukeOnly = new Option[] { _map, _resume };
+        var nukeOnly = new Option[] { _map, _resume, _luksPassphraseFile };
         if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
             throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
         if (mode is not (RestoreMode.Nuke or RestoreMode.Compare) && result.GetResult(_backup) is { Implicit: false })
@@ -74,7 +76,7 @@ internal sealed class RestoreCommand : RescueCommand
             result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
         var environment = new RescueEnvironment();
         var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(result.GetValue(_map) ?? []),
-            options.Unattended, result.GetValue(_resume), _key.Source(result), options.NoResize);
+            options.Unattended, result.GetValue(_resume), _key.Source(result), options.NoResize, result.GetValue(_luksPassphraseFile));
         int Nuke(RestoreOptions _) =>
             new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
                 GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);

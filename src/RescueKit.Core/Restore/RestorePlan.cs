@@ -65,6 +65,11 @@ public sealed record RestoreStep
     /// <summary>Text the command reads on its standard input (an sfdisk script), or null.</summary>
     public string? Input { get; init; }
 
+    /// <summary>The name of a secret the command reads on its standard input ("luks:UUID": that container's
+    /// passphrase), which the executor is given at run time and which is never in the plan; null when none. Run by
+    /// hand (restore-plan.sh), the command asks for it on the terminal.</summary>
+    public string? SecretInput { get; init; }
+
     public IReadOnlyList<string> DependsOn { get; set; } = [];
 
     /// <summary>The block devices the step writes (empty for a step that writes only files under the target root).</summary>

@@ -10,7 +10,10 @@ namespace RescueKit.Restore.Execution;
 /// restore-plan.sh leaves), so a run after a failure, a kill or a reboot of the rescue system continues with the first
 /// unfinished step. The plan itself is kept there too, so a resume runs the plan that was started, not a new one.
 /// </summary>
-public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null)
+/// <param name="secrets">Gives the secret a step reads on stdin (<see cref="RestoreStep.SecretInput"/>), or null when it
+/// has none; the secret is never logged or written anywhere.</param>
+public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null,
+    Func<string, string?>? secrets = null)
 {
     public const string PlanFile = "restore-plan.json";
 
@@ -61,7 +64,7 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
             try
             {
                 result = runner.Run(step.Argv, allowedExitCodes: step.WarningExitCodes, cancellationToken: cancellationToken,
-                    standardInput: step.Input, timeout: StepTimeout);
+                    standardInput: InputOf(step), timeout: StepTimeout);
             }
             catch (RescueKitException e) when (e is ToolFailedException or ToolTimedOutException or MissingPrerequisiteException)
             {
@@ -77,6 +80,14 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
                 progress?.StepWarned(step, i, plan.Steps.Count, Stopwatch.GetElapsedTime(started), result.StandardError);
             }
         }
+    }
+
+    private string? InputOf(RestoreStep step)
+    {
+        if (step.SecretInput is not { } name) return step.Input;
+        var secret = secrets?.Invoke(name)
+            ?? throw new BadInputException($"restore step {step.Id} needs the secret {name}, and none was given");
+        return secret + "\n";
     }
 
     /// <summary>Marks a step done without running it (the operator chose to skip it).</summary>

@@ -29,6 +29,22 @@ public sealed class ConsoleOperator(IAnsiConsole console, TextReader input) : IO
         return true;
     }
 
+    public string? AskSecret(string prompt)
+    {
+        if (Console.IsInputRedirected) return null;
+        console.Write($"{prompt}: ");
+        var secret = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (secret.Length > 0) secret.Length--; continue; }
+            if (!char.IsControl(key.KeyChar)) secret.Append(key.KeyChar);
+        }
+        console.WriteLine();
+        return secret.ToString();
+    }
+
     public StepDecision Decide(StepFailedException failure)
     {
         while (true)

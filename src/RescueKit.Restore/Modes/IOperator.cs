@@ -12,6 +12,9 @@ public interface IOperator
 
     /// <summary>What to do about the failed step.</summary>
     StepDecision Decide(StepFailedException failure);
+
+    /// <summary>Asks for a secret (a LUKS passphrase) without echoing it; null when there is no one to ask.</summary>
+    string? AskSecret(string prompt);
 }
 
 public enum StepDecision { Retry, Skip, Shell, Abort }

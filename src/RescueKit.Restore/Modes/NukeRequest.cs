@@ -8,5 +8,7 @@ namespace RescueKit.Restore.Modes;
 /// <param name="Unattended">No countdown, no questions: a failing step aborts.</param>
 /// <param name="Resume">Continue the plan a previous run started (its markers), after checking its disks.</param>
 /// <param name="NoResize">Keep the partitions' and LVs' sizes whatever the target disks' sizes.</param>
+/// <param name="LuksPassphraseFile">A file whose first line is the passphrase every recreated LUKS container gets;
+/// null to ask at the console (or refuse, unattended).</param>
 public sealed record NukeRequest(string? Backup, IReadOnlyDictionary<string, string> Map, bool Unattended, bool Resume,
-    BackupKey.Source? Key = null, bool NoResize = false);
+    BackupKey.Source? Key = null, bool NoResize = false, string? LuksPassphraseFile = null);

@@ -55,7 +55,8 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         var key = backup.Key(request.Key);
         var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
         var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
-        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(Say));
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(Say), name => secrets.GetValueOrDefault(name));
 
         RestorePlan plan;
         if (request.Resume)
@@ -90,6 +91,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         foreach (var note in plan.Notes) Say($"  Note: {note}");
 
         Preflight(plan, backup, key, cancellationToken);
+        foreach (var (name, secret) in Passphrases(plan, request, executor)) secrets[name] = secret;
         Directory.CreateDirectory(MarkerDirectory);
         File.WriteAllText(Path.Combine(MarkerDirectory, RecordSteps.PlanScriptFile), RestorePlanScript.Render(plan, MarkerDirectory));
 
@@ -151,6 +153,46 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             if (report.Faults.Count > 0)
                 throw new RescueKitException($"backup {link.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", report.Faults)}", ExitCodes.CheckFailed);
         }
+    }
+
+    /// <summary>
+    /// The passphrase of each LUKS container the plan makes (<see cref="RestoreStep.SecretInput"/>), before the
+    /// countdown: the first line of the passphrase file for all of them, else asked at the console, twice, for each
+    /// (a resumed restore only for the steps still to run);
+    /// unattended with no file, the restore stops here, before any write.
+    /// </summary>
+    private Dictionary<string, string> Passphrases(RestorePlan plan, NukeRequest request, PlanExecutor executor)
+    {
+        // A resumed restore needs only those of the steps still to run.
+        var names = plan.Steps.Where(s => !File.Exists(executor.MarkerOf(s))).Select(s => s.SecretInput).OfType<string>()
+            .Distinct(StringComparer.Ordinal).ToList();
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (names.Count == 0) return result;
+        if (request.LuksPassphraseFile is { } file)
+        {
+            if (!File.Exists(file)) throw new BadInputException($"the LUKS passphrase file {file} does not exist");
+            var passphrase = File.ReadLines(file).FirstOrDefault() ?? "";
+            if (passphrase.Length == 0) throw new BadInputException($"the LUKS passphrase file {file} is empty");
+            foreach (var name in names) result[name] = passphrase;
+            return result;
+        }
+        var containers = names.Select(n => n[(n.IndexOf(':', StringComparison.Ordinal) + 1)..]).ToList();
+        if (request.Unattended) throw new LuksPassphraseNeededException(containers);
+        foreach (var (name, uuid) in names.Zip(containers))
+        {
+            while (true)
+            {
+                var first = person.AskSecret($"Passphrase for the LUKS container {uuid}") ?? throw new LuksPassphraseNeededException(containers);
+                var again = person.AskSecret("The same passphrase again") ?? throw new LuksPassphraseNeededException(containers);
+                if (first.Length > 0 && first == again)
+                {
+                    result[name] = first;
+                    break;
+                }
+                Say(first.Length == 0 ? "An empty passphrase is not accepted." : "The two passphrases differ; again.");
+            }
+        }
+        return result;
     }
 
     /// <summary>

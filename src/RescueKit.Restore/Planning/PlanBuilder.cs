@@ -22,7 +22,7 @@ internal sealed class PlanBuilder
     /// <param name="writes">Block devices it writes (the disks a dry run shows as touched).</param>
     public void Add(string id, string kind, string purpose, IReadOnlyList<string> argv, IEnumerable<string> reads,
         IEnumerable<string> makes, IEnumerable<string> writes, string? input = null, IEnumerable<string>? after = null,
-        IReadOnlyList<int>? warningExitCodes = null)
+        IReadOnlyList<int>? warningExitCodes = null, string? secretInput = null)
     {
         if (!_ids.Add(id)) throw new InvalidOperationException($"the plan has two steps called {id}");
         var depends = reads.Select(r => _madeBy.GetValueOrDefault(r)).OfType<string>().Concat(after ?? [])
@@ -30,7 +30,7 @@ internal sealed class PlanBuilder
         _steps.Add(new RestoreStep
         {
             Id = id, Kind = kind, Purpose = purpose, Argv = argv, Input = input, DependsOn = depends, Writes = writes.Distinct().ToList(),
-            WarningExitCodes = warningExitCodes ?? [],
+            WarningExitCodes = warningExitCodes ?? [], SecretInput = secretInput,
         });
         foreach (var m in makes) _madeBy[m] = id;
     }

@@ -21,21 +21,77 @@ public class NukeRestoreTests
     public void SetUp()
     {
         _dir = Directory.CreateTempSubdirectory("rk-nuke-").FullName;
+        _backup = WriteBackup(File.ReadAllText(LayoutFixtureFiles.PathOf("raid1")), "backups");
+    }
+
+    /// <summary>A backup of one small set, carrying <paramref name="layoutJson"/>.</summary>
+    private string WriteBackup(string layoutJson, string target)
+    {
         var source = Directory.CreateDirectory(Path.Combine(_dir, "src")).FullName;
         File.WriteAllText(Path.Combine(source, "hello.txt"), "hello\n");
-        var set = new BackupSetWriter(Serilog.Core.Logger.None).Write(new BackupRequest
+        return new BackupSetWriter(Serilog.Core.Logger.None).Write(new BackupRequest
         {
-            Target = Path.Combine(_dir, "backups"),
+            Target = Path.Combine(_dir, target),
             Host = "rklab",
             Started = DateTimeOffset.UtcNow,
             Filesystems = [new SourceFilesystem("data", source, "/dev/md0", "ext4", null)],
             Compression = SetCompression.Choose(SetCompression.Zstd, null),
             ChunkSize = ChunkSizes.Default,
-            LayoutJson = File.ReadAllText(LayoutFixtureFiles.PathOf("raid1")),
+            LayoutJson = layoutJson,
             ToolVersion = "test",
             RecordSize = 64 << 10,
-        }, new Quiet(), CancellationToken.None);
-        _backup = set.Directory;
+        }, new Quiet(), CancellationToken.None).Directory;
+    }
+
+    /// <summary>The raid1 layout with a LUKS2 container on its array.</summary>
+    private string LuksBackup()
+    {
+        var layout = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(LayoutFixtureFiles.PathOf("raid1")))!;
+        layout["luks"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            [{"device":"/dev/md0","version":2,"uuid":"5c0b5c0b-1111-4222-8333-444455556666","cipher":"aes-xts-plain64","keySize":512,"mappedName":"secret"}]
+            """);
+        return WriteBackup(layout.ToJsonString(), "luks-backups");
+    }
+
+    [Test]
+    public void Luks_Unattended_WithoutAPassphrase_StopsBeforeAnyWrite()
+    {
+        var (nuke, runner, _, _) = Nuke();
+
+        var e = Assert.Throws<LuksPassphraseNeededException>(() =>
+            nuke.Run(Request(unattended: true) with { Backup = LuksBackup() }, CancellationToken.None))!;
+
+        Assert.That(e.Message, Does.Contain("5c0b5c0b-1111-4222-8333-444455556666").And.Contain("no disk was touched"));
+        Assert.That(runner.Ran.Where(r => !r.StartsWith("lsblk", StringComparison.Ordinal) && !r.StartsWith("zstd", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
+    public void Luks_ThePassphraseFile_ReachesCryptsetupOnStdin_AndIsInNoFile()
+    {
+        var file = Path.Combine(_dir, "luks.pass");
+        File.WriteAllText(file, "correct horse\nsecond line ignored\n");
+        var (nuke, runner, _, _) = Nuke();
+
+        var code = nuke.Run(Request(unattended: true) with { Backup = LuksBackup(), LuksPassphraseFile = file }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(runner.Inputs.Where(i => i.Argv.StartsWith("cryptsetup", StringComparison.Ordinal)).Select(i => i.Input),
+            Is.EqualTo(new[] { "correct horse\n", "correct horse\n" }), "luksFormat and open");
+        foreach (var written in Directory.EnumerateFiles(Path.Combine(_dir, "markers")))
+            Assert.That(File.ReadAllText(written), Does.Not.Contain("correct horse"), written);
+    }
+
+    [Test]
+    public void Luks_Attended_AsksTwice_AndAgainWhenTheyDiffer()
+    {
+        var (nuke, runner, person, output) = Nuke();
+        foreach (var s in new[] { "one", "two", "same", "same" }) person.Secrets.Enqueue(s);
+
+        var code = nuke.Run(Request() with { Backup = LuksBackup() }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(output.ToString(), Does.Contain("The two passphrases differ"));
+        Assert.That(runner.Inputs.Where(i => i.Argv.StartsWith("cryptsetup luksFormat", StringComparison.Ordinal)).Single().Input, Is.EqualTo("same\n"));
     }
 
     [TearDown]
@@ -203,6 +259,9 @@ public class NukeRestoreTests
 
         public bool CountdownCompletes(int seconds) { Countdowns++; return countdownCompletes; }
 
+        public Queue<string?> Secrets { get; } = new();
+        public string? AskSecret(string prompt) => Secrets.Count > 0 ? Secrets.Dequeue() : null;
+
         public StepDecision Decide(StepFailedException failure)
         {
             Decided.Add(failure.Step.Id);
@@ -214,6 +273,7 @@ public class NukeRestoreTests
     private sealed class RecordingRunner : IToolRunner
     {
         public List<string> Ran { get; } = [];
+        public List<(string Argv, string? Input)> Inputs { get; } = [];
         public HashSet<string> Missing { get; } = [];
         public string? Failing { get; set; }
         public long DiskMiB { get; set; } = 128;
@@ -222,6 +282,7 @@ public class NukeRestoreTests
             CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null)
         {
             Ran.Add(string.Join(' ', argv));
+            Inputs.Add((string.Join(' ', argv), standardInput));
             if (argv[0] == Failing)
                 throw new ToolFailedException(new ToolResult(argv, 1, "", "mdadm: cannot open /dev/vda1: Device or resource busy\n"));
             var stdout = argv[0] == "lsblk"
