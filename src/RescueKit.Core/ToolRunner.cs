@@ -31,10 +31,11 @@ public interface IToolRunner
     /// unless the exit code is in <paramref name="allowedExitCodes"/>, <see cref="MissingPrerequisiteException"/>
     /// when the program is not installed, and <see cref="ToolTimedOutException"/> when it runs past
     /// <paramref name="timeout"/> (it is killed). <paramref name="standardInput"/> is written to its stdin, which is
-    /// closed after it (at once when null).</summary>
+    /// closed after it (at once when null). <paramref name="standardOutputLine"/> hears each line of its stdout as it
+    /// comes (a step's progress), and the result still holds all of it.</summary>
     ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
         string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
-        TimeSpan? timeout = null);
+        TimeSpan? timeout = null, Action<string>? standardOutputLine = null);
 
     /// <summary>The absolute path of a program on the fixed search path, or null.</summary>
     string? Find(string program);
@@ -51,7 +52,7 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
 
     public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
         string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
         var program = Find(argv[0]) ?? throw new MissingPrerequisiteException(
@@ -78,7 +79,9 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
         log.Debug("+ {Command}", string.Join(' ', argv));
         using var p = Process.Start(psi)!;
         // Both pipes are drained while stdin is written, so a tool that answers before reading all its input cannot block.
-        var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stdout = standardOutputLine is null
+            ? p.StandardOutput.ReadToEndAsync(cancellationToken)
+            : ReadLines(p.StandardOutput, standardOutputLine, cancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(cancellationToken);
         void Kill() { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
         var finished = true;
@@ -111,6 +114,17 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
         if (result.ExitCode != 0 && !(allowedExitCodes?.Contains(result.ExitCode) ?? false))
             throw new ToolFailedException(result);
         return result;
+    }
+
+    private static async Task<string> ReadLines(StreamReader reader, Action<string> onLine, CancellationToken cancellationToken)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            all.Append(line).Append('\n');
+            onLine(line);
+        }
+        return all.ToString();
     }
 
     public string? Find(string program)

@@ -64,7 +64,7 @@ public sealed partial class RestorePlanVmTests
         Assert.That(lab.ReadResult("vdb.json"), Does.Contain("\"name\": \"raid-vdb\""));
         Assert.That(lab.ReadResult("markers.txt"), Does.Contain("raid-md0.done").And.Contain("unmount-mnt-data.done"));
         Assert.That(lab.ReadResult("still-mounted").Trim(), Is.EqualTo("0"), "every mount of the plan was undone");
-        Assert.That(lab.ReadResult("plan.log"), Does.Contain("extract not run: extract BACKUP --set mnt-data --to /mnt/target/mnt/data"));
+        Assert.That(lab.ReadResult("plan.log"), Does.Contain("extract not run: extract BACKUP --set mnt-data --to /mnt/target/mnt/data --progress"));
     }
 
     /// <summary>The UUID of the layout's one filesystem (the "filesystems" list's entry).</summary>

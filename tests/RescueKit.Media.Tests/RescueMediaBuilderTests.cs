@@ -79,7 +79,7 @@ public class RescueMediaBuilderTests
     {
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
             string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
-            TimeSpan? timeout = null)
+            TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
             => throw new MissingPrerequisiteException($"the program '{argv[0]}'", argv[0]);
 
         public string? Find(string program) => null;

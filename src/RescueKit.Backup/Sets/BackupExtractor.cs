@@ -12,8 +12,10 @@ namespace RescueKit.Backup.Sets;
 /// </summary>
 public sealed class BackupExtractor(ILogger log)
 {
+    /// <param name="progress">Hears the stored bytes of the chain's chunks read so far and their total, as the
+    /// extraction goes.</param>
     public long Extract(BackupSet backup, string setName, string target, BackupKey.Source? keySource, ExtractOptions options,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<long, long>? progress = null)
     {
         backup.Set(setName);
         var chain = backup.Chain();
@@ -31,6 +33,8 @@ public sealed class BackupExtractor(ILogger log)
         }
 
         long members = 0;
+        var total = steps.Sum(s => s.Set?.Chunks.Sum(c => c.Size) ?? 0);
+        long read = 0;
         foreach (var (b, key, set) in steps)
         {
             // A set missing from an intermediate backup was not backed up that time; the next one still lists its tree.
@@ -42,7 +46,8 @@ public sealed class BackupExtractor(ILogger log)
                 TreeExtractor.Delete(target, CatalogReader.Read(b, key).Where(e => e.Deleted && e.Set == setName).Select(e => e.PathBytes()));
             }
             log.Information("Extracting set {Set} of {Id} ({Kind}) into {Target}", setName, b.Name, b.Manifest.Kind, target);
-            using var chunks = new ChunkedReader(b.Directory, set.Chunks, key, SetFiles.Archive(setName, b.Manifest.Compression));
+            using var reader = new ChunkedReader(b.Directory, set.Chunks, key, SetFiles.Archive(setName, b.Manifest.Compression));
+            using var chunks = progress is null ? (Stream)reader : new ReadCounter(reader, n => progress(read += n, total));
             using var archive = SetCompression.Decompress(b.Manifest.Compression.Algorithm, chunks);
             try
             {

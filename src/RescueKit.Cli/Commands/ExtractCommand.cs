@@ -14,6 +14,7 @@ internal sealed class ExtractCommand : RescueCommand
     private readonly Option<string?> _set = new("--set") { Description = "The set to extract (root, boot, home ...); may be left out when there is one" };
     private readonly Option<string> _to = new("--to") { Description = "Directory to extract into", Required = true };
     private readonly Option<bool> _noOwners = new("--no-owners") { Description = "Leave files owned by the extracting user" };
+    private readonly Option<bool> _progress = new("--progress") { Description = "Print a line every few seconds: how much of the set is read, the rate and the time left" };
     private readonly KeyOptions _key = new();
 
     public ExtractCommand() : base("extract", "Extract one set of a backup (its full backup, then each incremental with its deletions) into a directory")
@@ -22,6 +23,7 @@ internal sealed class ExtractCommand : RescueCommand
         Options.Add(_set);
         Options.Add(_to);
         Options.Add(_noOwners);
+        Options.Add(_progress);
         _key.AddTo(this);
     }
 
@@ -44,7 +46,8 @@ internal sealed class ExtractCommand : RescueCommand
                     log.Warning("{Message}", message);
                 },
             };
-            var members = new BackupExtractor(log).Extract(backup, setName, to, _key.Source(result), options, cancellationToken);
+            var members = new BackupExtractor(log).Extract(backup, setName, to, _key.Source(result), options, cancellationToken,
+                result.GetValue(_progress) ? new ProgressLines(setName).Report : null);
             Console.WriteLine($"Extracted set {setName} of {backup.Name} into {to}: {members} members{(warnings > 0 ? $", {warnings} warnings" : "")}");
             return warnings > 0 ? ExitCodes.CompletedWithWarnings : ExitCodes.Ok;
         });

@@ -15,5 +15,8 @@ public interface IRestoreProgress
 
     /// <summary>The step finished with one of its warning exit codes (<see cref="RestoreStep.WarningExitCodes"/>):
     /// done, but something in it was skipped; <paramref name="standardError"/> says what.</summary>
+    /// <summary>A line the step's command printed on stdout while it runs (an extract's progress).</summary>
+    void StepOutput(RestoreStep step, string line);
+
     void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError);
 }

@@ -64,7 +64,8 @@ public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRe
             try
             {
                 result = runner.Run(step.Argv, allowedExitCodes: step.WarningExitCodes, cancellationToken: cancellationToken,
-                    standardInput: InputOf(step), timeout: StepTimeout);
+                    standardInput: InputOf(step), timeout: StepTimeout,
+                    standardOutputLine: progress is null ? null : line => progress.StepOutput(step, line));
             }
             catch (RescueKitException e) when (e is ToolFailedException or ToolTimedOutException or MissingPrerequisiteException)
             {

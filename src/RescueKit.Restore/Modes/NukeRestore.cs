@@ -233,6 +233,8 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) =>
             say($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
 
+        public void StepOutput(RestoreStep step, string line) => say($"    {line}");
+
         public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError)
         {
             say($"[{index + 1}/{count}] {step.Id}: done with warnings ({elapsed.TotalSeconds:0.0} s):");

@@ -48,7 +48,7 @@ internal static class MountSteps
             }
             var dir = Under(options.TargetRoot, fs.MountPoint!);
             plan.Add($"restore-{set}", RestoreStepKinds.Extract, $"the backup's set {set} into {dir}",
-                ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, .. options.ExtractArguments],
+                ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, "--progress", .. options.ExtractArguments],
                 reads: [dir], makes: [], writes: [], after: mountSteps, warningExitCodes: [Core.ExitCodes.CompletedWithWarnings]);
             extracts.Add($"restore-{set}");
         }

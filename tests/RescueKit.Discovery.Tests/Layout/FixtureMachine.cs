@@ -39,7 +39,7 @@ internal sealed class FixtureMachine : IToolRunner, IHostFiles
 
     public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null,
         string? workingDirectory = null, CancellationToken cancellationToken = default, string? standardInput = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
     {
         var command = string.Join(' ', argv);
         if (_uninstalled.Contains(argv[0])) throw new AssertionException($"the capture ran '{command}', which is not installed");

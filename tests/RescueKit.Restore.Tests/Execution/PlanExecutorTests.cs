@@ -107,6 +107,17 @@ public class PlanExecutorTests
     }
 
     [Test]
+    public void AStepsOutputLines_ReachTheProgress_InOrder_BeforeItFinishes()
+    {
+        var progress = new RecordingProgress();
+        var plan = new RestorePlan { ToolVersion = "test", TargetRoot = "/mnt/target", Steps = [Shell("extract", "echo '10 %'; echo '20 %'")] };
+
+        Executor(progress).Run(plan);
+
+        Assert.That(progress.Events, Is.EqualTo(new[] { "start extract", "output extract: 10 %", "output extract: 20 %", "done extract" }));
+    }
+
+    [Test]
     public void MarkersOfAnotherPlan_AreNotTakenForThisOne()
     {
         Assert.Throws<StepFailedException>(() => Executor().Run(Plan()));
@@ -150,6 +161,7 @@ public class PlanExecutorTests
         public void StepStarting(RestoreStep step, int index, int count) => Events.Add($"start {step.Id}");
         public void StepSkipped(RestoreStep step, int index, int count) => Events.Add($"skipped {step.Id}");
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) => Events.Add($"done {step.Id}");
+        public void StepOutput(RestoreStep step, string line) => Events.Add($"output {step.Id}: {line}");
         public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError) =>
             Events.Add($"warned {step.Id}: {standardError.Trim()}");
     }

@@ -35,6 +35,32 @@ public class ToolRunnerTests
     }
 
     [Test]
+    public void StandardOutputLines_ArriveWhileTheProgramRuns_AndTheResultStillHoldsThemAll()
+    {
+        var seen = new List<(string Line, bool FlagThere)>();
+        var flag = Path.Combine(Path.GetTempPath(), $"rk-runner-{Guid.NewGuid():N}");
+        try
+        {
+            // The program waits for a file the callback makes on the first line: it only goes on if that line arrived
+            // while it was still running.
+            var r = Runner.Run(["sh", "-c", $"echo first; i=0; while [ ! -e {flag} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo second"],
+                timeout: TimeSpan.FromMinutes(1),
+                standardOutputLine: line =>
+                {
+                    seen.Add((line, File.Exists(flag)));
+                    File.WriteAllText(flag, "");
+                });
+
+            Assert.That(seen, Is.EqualTo(new[] { ("first", false), ("second", true) }));
+            Assert.That(r.StandardOutput, Is.EqualTo("first\nsecond\n"));
+        }
+        finally
+        {
+            File.Delete(flag);
+        }
+    }
+
+    [Test]
     public void Timeout_StopsTheProgram_AndSaysSo()
     {
         var started = DateTime.UtcNow;

@@ -279,7 +279,7 @@ public class NukeRestoreTests
         public long DiskMiB { get; set; } = 128;
 
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null, string? workingDirectory = null,
-            CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null)
+            CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
         {
             Ran.Add(string.Join(' ', argv));
             Inputs.Add((string.Join(' ', argv), standardInput));

@@ -106,7 +106,7 @@ public class TargetMountsTests
         public List<string> Ran { get; } = [];
 
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null, string? workingDirectory = null,
-            CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null)
+            CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
         {
             Ran.Add(string.Join(' ', argv));
             if (argv[0] != "blkid") return new ToolResult(argv, 0, "", "");

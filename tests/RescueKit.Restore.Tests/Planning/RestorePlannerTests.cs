@@ -62,7 +62,7 @@ public class RestorePlannerTests
         Assert.That(Step(plan, "mkfs-md0").DependsOn, Is.EqualTo(new[] { "raid-md0" }));
         Assert.That(Step(plan, "restore-mnt-data").Argv, Is.EqualTo(new[]
         {
-            "rescuekit", "extract", RestorePlanOptions.NoBackup, "--set", "mnt-data", "--to", "/mnt/target/mnt/data",
+            "rescuekit", "extract", RestorePlanOptions.NoBackup, "--set", "mnt-data", "--to", "/mnt/target/mnt/data", "--progress",
         }));
     }
 
