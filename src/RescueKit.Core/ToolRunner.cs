@@ -67,14 +67,7 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = SearchPath;
-        psi.Environment["LANG"] = "C.UTF-8";
-        psi.Environment["LC_ALL"] = "C.UTF-8";
-        psi.Environment["HOME"] = "/root";
-        // Keep SOURCE_DATE_EPOCH so tools that honour it stay reproducible with us.
-        var sde = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        if (sde is not null) psi.Environment["SOURCE_DATE_EPOCH"] = sde;
+        FixEnvironment(psi);
 
         log.Debug("+ {Command}", string.Join(' ', argv));
         using var p = Process.Start(psi)!;
@@ -114,6 +107,37 @@ public sealed class ToolRunner(ILogger log) : IToolRunner
         if (result.ExitCode != 0 && !(allowedExitCodes?.Contains(result.ExitCode) ?? false))
             throw new ToolFailedException(result);
         return result;
+    }
+
+    /// <summary>
+    /// Runs a program on this process's own terminal (stdin, stdout and stderr inherited: a shell, a prompt) with the
+    /// same fixed environment plus <paramref name="environment"/>, and returns its exit code, whatever it is.
+    /// </summary>
+    public int RunInteractive(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(argv.Count);
+        var program = Find(argv[0]) ?? throw new MissingPrerequisiteException($"the program '{argv[0]}'", DebianPackages.For(argv[0]));
+        var psi = new ProcessStartInfo(program) { UseShellExecute = false };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        FixEnvironment(psi);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        log.Debug("+ {Command} (on the terminal)", string.Join(' ', argv));
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        log.Debug("  exit {ExitCode}", p.ExitCode);
+        return p.ExitCode;
+    }
+
+    private static void FixEnvironment(ProcessStartInfo psi)
+    {
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = SearchPath;
+        psi.Environment["LANG"] = "C.UTF-8";
+        psi.Environment["LC_ALL"] = "C.UTF-8";
+        psi.Environment["HOME"] = "/root";
+        // Keep SOURCE_DATE_EPOCH so tools that honour it stay reproducible with us.
+        var sde = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (sde is not null) psi.Environment["SOURCE_DATE_EPOCH"] = sde;
     }
 
     private static async Task<string> ReadLines(StreamReader reader, Action<string> onLine, CancellationToken cancellationToken)

@@ -1,16 +1,10 @@
-using System.Diagnostics;
+using RescueKit.Core;
 
 namespace RescueKit.Restore;
 
-/// <summary>The expert mode's shell: the rescue system's sh with the rescue tools on PATH, on the same console.</summary>
+/// <summary>The expert mode's shell: the rescue system's sh, a login shell (its /etc/profile sets the prompt and the
+/// modprobe of kmod), on the same console, through the one runner.</summary>
 public static class ExpertShell
 {
-    public static int Start()
-    {
-        var psi = new ProcessStartInfo("/bin/sh", ["-l"]) { UseShellExecute = false };
-        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
+    public static int Start() => new ToolRunner(Serilog.Core.Logger.None).RunInteractive(["/bin/sh", "-l"]);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using RescueKit.Core;
@@ -11,7 +10,7 @@ namespace RescueKit.Restore;
 /// libraries resolve), that the essential modules of the medium (RK_ESSENTIAL_MODULES: its CD, disk and USB drivers
 /// and its file system) load with modprobe, and that OpenSSL-backed hashing works.
 /// </summary>
-public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment)
+public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment, IToolRunner? runner = null)
 {
     /// <summary>The loader's message when a shared library is missing: the one failure "it runs" must rule out.</summary>
     private const string LoaderError = "error while loading shared libraries";
@@ -51,7 +50,7 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
     }
 
     /// <summary>Runs the tool with --version: any exit below 126 proves the loader resolved it; a loader error does not.</summary>
-    internal static string? CheckRuns(string name, string path)
+    internal string? CheckRuns(string name, string path)
     {
         if (!File.Exists(path)) return $"{path} is missing";
         string[] args = name switch
@@ -126,24 +125,28 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
         }
     }
 
-    private static (int Code, string Output) Execute(string path, string[] args)
+    private readonly IToolRunner _runner = runner ?? new ToolRunner(Serilog.Core.Logger.None);
+
+    /// <summary>A tool's exit code and everything it printed, through the one runner: a check wants the code, not an
+    /// exception, and a tool that hangs is stopped after 30 s.</summary>
+    private (int Code, string Output) Execute(string path, string[] args)
     {
-        var psi = new ProcessStartInfo(path, args)
+        try
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30_000))
+            var r = _runner.Run([path, .. args], timeout: TimeSpan.FromSeconds(30));
+            return (r.ExitCode, r.StandardOutput + r.StandardError);
+        }
+        catch (ToolFailedException e)
         {
-            p.Kill(entireProcessTree: true);
+            return (e.Result.ExitCode, e.Result.StandardOutput + e.Result.StandardError);
+        }
+        catch (ToolTimedOutException)
+        {
             return (124, "timed out after 30 s");
         }
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        catch (MissingPrerequisiteException e)
+        {
+            return (127, e.Message);
+        }
     }
 }

@@ -61,6 +61,24 @@ public class ToolRunnerTests
     }
 
     [Test]
+    public void RunInteractive_ReturnsTheExitCode_WithTheFixedEnvironmentAndWhatIsAdded()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"rk-interactive-{Guid.NewGuid():N}");
+        try
+        {
+            var code = new ToolRunner(Serilog.Core.Logger.None).RunInteractive(
+                ["sh", "-c", $"echo \"$PATH $EXTRA\" > {file}; exit 3"], new Dictionary<string, string> { ["EXTRA"] = "added" });
+
+            Assert.That(code, Is.EqualTo(3), "a non-zero exit is returned, not thrown");
+            Assert.That(File.ReadAllText(file).Trim(), Is.EqualTo($"{ToolRunner.SearchPath} added"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
     public void Timeout_StopsTheProgram_AndSaysSo()
     {
         var started = DateTime.UtcNow;
