@@ -31,15 +31,19 @@ public sealed partial class RestoreEndToEndTests
         Assert.That(transcript, Does.Contain("[rk] stage 90-frontend: ok (rescuekit exited 0; rk.after=poweroff)"));
 
         AssertRestoredAsTheSource(disks, mirrors: 2);
-        // Compare mode, booted from the same medium, finds /home and the ESP the same, and in / only what the boot
-        // loader step rewrote: grub-install puts GRUB's modules, fonts and locales in /boot/grub again (new mtimes),
-        // and the tools run in the chroot leave /run's mtime changed. Anything else would be a file the restore lost.
+        // Compare mode, booted from the same medium, finds /home and the ESP the same, and in / only what the restore
+        // wrote after extracting: grub-install puts GRUB's modules, fonts and locales in /boot/grub again (new mtimes),
+        // the tools run in the chroot leave /run's mtime changed, and the restore's records are in /var/log/rescuekit.
+        // Anything else would be a file the restore lost or changed.
         transcript = Rescue(backup, disks, work, "compare");
         Assert.That(transcript, Does.Contain("home (/home on /dev/mapper/vg0-home): same").And.Contain("boot-efi (/boot/efi on /dev/vda2): same"));
         var differences = CompareDifference().Matches(transcript).Select(m => m.Groups["path"].Value).ToList();
         Assert.That(differences, Is.Not.Empty, "grub-install rewrote /boot/grub");
-        Assert.That(differences.Where(p => !p.StartsWith("boot/grub/", StringComparison.Ordinal) && p != "run"), Is.Empty,
-            "compare found differences the boot loader step does not explain");
+        Assert.That(differences.Where(p => !p.StartsWith("boot/grub/", StringComparison.Ordinal) && p is not ("run" or "var/log")
+                && !p.StartsWith("var/log/rescuekit", StringComparison.Ordinal)), Is.Empty,
+            "compare found differences that the boot loader step and the restore's records do not explain");
+        Assert.That(differences, Does.Contain("var/log/rescuekit/restore.log").And.Contain("var/log/rescuekit/restore-plan.json"),
+            "the restore's records are in the restored system");
         Assert.That(transcript, Does.Contain("[rk] stage 90-frontend: failed (rescuekit exited 1; rk.after=poweroff)"),
             "compare's exit code 1: something differs");
         foreach (var firmware in new[] { QemuFirmware.SeaBios, QemuFirmware.Ovmf })
