@@ -75,6 +75,25 @@ public class RestoreDryRunTests
     }
 
     [Test]
+    public void AMappingFile_GivesThePairs_TogetherWithMap_AndItsBadLinesAreNamed()
+    {
+        var file = Path.Combine(_dir, "mapping.txt");
+        File.WriteAllText(file, "# the lab's spare machine\n\n/dev/vda /dev/sdb\n");
+
+        var r = DryRun(Disks("sda 128", "sdb 128"), "--mapping", file, "--map", "/dev/vdb=/dev/sda");
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Stderr);
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "plan", "restore-plan.json")), Does.Contain("\"/dev/sdb1\",\n        \"/dev/sda1\""));
+
+        var twice = DryRun(Disks("sda 128", "sdb 128"), "--mapping", file, "--map", "/dev/vda=/dev/sda");
+        BadInputTests.AssertOneLineError(twice, ExitCodes.BadInput, "--map names /dev/vda twice");
+
+        File.WriteAllText(file, "/dev/vda=/dev/sdb\n/dev/vdb\n");
+        var bad = DryRun(Disks("sda 128", "sdb 128"), "--mapping", file);
+        BadInputTests.AssertOneLineError(bad, ExitCodes.BadInput, $"--mapping {file} line 2 is not SOURCE=TARGET: '/dev/vdb'");
+    }
+
+    [Test]
     public void DiskTooSmall_IsRefused_WithWhatItNeeds()
     {
         var r = DryRun(Disks("vda 64", "vdb 128"), "--no-resize");

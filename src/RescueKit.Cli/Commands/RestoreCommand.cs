@@ -18,6 +18,7 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<string?> _layout = new("--layout") { Description = "The layout.json to restore (default: the rescue system's)" };
     private readonly Option<string?> _disks = new("--disks") { Description = "The target machine's disks as 'lsblk -J -b -O' printed them (default: this machine's)" };
     private readonly Option<string[]> _map = new("--map") { Description = "SOURCE=TARGET disk pair, or SOURCE=none (repeatable)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string?> _mapping = new("--mapping") { Description = "A file of --map pairs, one SOURCE=TARGET per line (# comments)" };
     private readonly Option<string?> _backup = new("--backup") { Description = "The backup to restore from (a directory or nfs:// URL)" };
     private readonly Option<string> _out = new("--out") { Description = "Where --dry-run writes the plan", DefaultValueFactory = _ => "." };
     private readonly Option<string?> _luksPassphraseFile = new("--luks-passphrase-file") { Description = "With --mode nuke: the first line of this file is the passphrase of every LUKS container made (default: asked at the console)" };
@@ -39,6 +40,7 @@ internal sealed class RestoreCommand : RescueCommand
         Options.Add(_layout);
         Options.Add(_disks);
         Options.Add(_map);
+        Options.Add(_mapping);
         Options.Add(_backup);
         Options.Add(_out);
         Options.Add(_resume);
@@ -58,13 +60,13 @@ internal sealed class RestoreCommand : RescueCommand
                 throw new Core.BadInputException($"{filesOnly.Name} goes with --files-only");
         if (result.GetValue(_dryRun))
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
-                    result.GetValue(_map) ?? [], result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result)),
+                    Pairs(result), result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result)),
                 AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
         foreach (var planningOnly in new Option[] { _layout, _disks, _out })
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
         var mode = result.GetValue(_mode);
-        var nukeOnly = new Option[] { _map, _resume, _luksPassphraseFile };
+        var nukeOnly = new Option[] { _map, _mapping, _resume, _luksPassphraseFile };
         if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
             throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
         if (mode is not (RestoreMode.Nuke or RestoreMode.Compare) && result.GetResult(_backup) is { Implicit: false })
@@ -75,7 +77,7 @@ internal sealed class RestoreCommand : RescueCommand
         var options = new RestoreOptions(mode, result.GetValue(_source), result.GetValue(_unattended),
             result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
         var environment = new RescueEnvironment();
-        var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(result.GetValue(_map) ?? []),
+        var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(Pairs(result)),
             options.Unattended, result.GetValue(_resume), _key.Source(result), options.NoResize, result.GetValue(_luksPassphraseFile));
         int Nuke(RestoreOptions _) =>
             new NukeRestore(AnsiConsole.Console, Runner(log), environment, new ConsoleOperator(AnsiConsole.Console, Console.In), log,
@@ -84,6 +86,10 @@ internal sealed class RestoreCommand : RescueCommand
             new CompareRestore(AnsiConsole.Console, Runner(log), environment, log).Run(o.Backup, _key.Source(result), cancellationToken);
         return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare).Run(options);
     }
+
+    /// <summary>The disk pairs of --map and of the --mapping file together.</summary>
+    private IReadOnlyList<string> Pairs(ParseResult result) =>
+        [.. result.GetValue(_map) ?? [], .. result.GetValue(_mapping) is { } file ? MappingFile.Read(file) : []];
 
     private int FilesOnly(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
