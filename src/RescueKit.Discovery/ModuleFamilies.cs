@@ -5,7 +5,7 @@ namespace RescueKit.Discovery;
 /// system needs to see disks, read filesystems, assemble RAID and device-mapper volumes, reach the network, take
 /// input from a USB keyboard and run in a virtual machine, whatever hardware it boots on (DESIGN §5).
 /// </summary>
-public static class ModuleFamilies
+internal static class ModuleFamilies
 {
     public static readonly IReadOnlyList<string> Storage =
     [

@@ -3,7 +3,7 @@ using RescueKit.Core;
 namespace RescueKit.Media;
 
 /// <summary>The boot loader files a hybrid BIOS+UEFI medium is made from, as the host's Debian packages install them.</summary>
-public sealed record BootFiles(
+internal sealed record BootFiles(
     string IsolinuxBin,
     string IsohybridMbr,
     string SyslinuxModules,

@@ -11,7 +11,7 @@ namespace RescueKit.Media;
 /// modules loaded on the host now (its own controllers and NICs); every other module is a symlink into the medium,
 /// which 20-modules mounts on <see cref="RescueMediaMount"/> as soon as it appears (docs/mkrescue.md, docs/init.md).
 /// </summary>
-public static class BootModules
+internal static class BootModules
 {
     /// <summary>Where init mounts the medium it booted from; the symlinks of the modules kept there point below it.</summary>
     public const string RescueMediaMount = RescuePaths.RescueMediaMount;

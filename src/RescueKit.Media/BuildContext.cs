@@ -16,7 +16,7 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     public string WorkDirectory { get; } = workDirectory;
 
     public KernelImage? Kernel { get; set; }
-    public BootFiles? BootFiles { get; set; }
+    internal BootFiles? BootFiles { get; set; }
     public ModuleSet? ModuleSet { get; set; }
 
     /// <summary>The part of <see cref="ModuleSet"/> the initramfs holds; the rest is in <see cref="MediaFiles"/>.</summary>
@@ -27,7 +27,7 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
 
     /// <summary>Files that go on the medium beside the boot files: path on the medium → host file.</summary>
     public SortedDictionary<string, string> MediaFiles { get; } = new(StringComparer.Ordinal);
-    public RootfsManifest Rootfs { get; } = new();
+    internal RootfsManifest Rootfs { get; } = new();
 
     /// <summary>Tools found on the host and put into the rescue system: name → path in the rescue tree.</summary>
     public SortedDictionary<string, string> Tools { get; } = new(StringComparer.Ordinal);

@@ -4,7 +4,7 @@ namespace RescueKit.Media;
 /// The init scripts and boot-menu templates, compiled into this assembly so the one rescuekit binary carries
 /// everything it needs to build a medium (no data directory to install or to lose).
 /// </summary>
-public static class EmbeddedAssets
+internal static class EmbeddedAssets
 {
     /// <summary>Every asset under <paramref name="prefix"/> ("init-scripts/" or "templates/"), path relative to it.</summary>
     public static IEnumerable<(string Path, byte[] Content)> Enumerate(string prefix)

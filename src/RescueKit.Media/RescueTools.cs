@@ -1,7 +1,7 @@
 namespace RescueKit.Media;
 
 /// <summary>The programs of DESIGN §5 the rescue system carries, and which of them it cannot do without.</summary>
-public static class RescueTools
+internal static class RescueTools
 {
     /// <summary>Without these the rescue system cannot boot or load drivers: a build without them fails.</summary>
     public static readonly (string Program, string Package)[] Essential =

@@ -1,7 +1,7 @@
 namespace RescueKit.Backup.Archive;
 
 /// <summary>What <see cref="TreeArchiver"/> archives.</summary>
-public sealed class ArchiveOptions
+internal sealed class ArchiveOptions
 {
     /// <summary>The directory to archive: normally a filesystem's mount point; the walk stays on its filesystem.</summary>
     public required string Root { get; init; }

@@ -7,7 +7,7 @@ namespace RescueKit.Backup.Archive;
 /// the root directory itself. For a hard link (<see cref="TarEntryType.HardLink"/>) <see cref="LinkTarget"/> is the
 /// path archived first and <see cref="Size"/> the shared file's size; for a symlink, its target.
 /// </summary>
-public sealed record ArchivedEntry(
+internal sealed record ArchivedEntry(
     byte[] Path,
     TarEntryType Type,
     long Size,

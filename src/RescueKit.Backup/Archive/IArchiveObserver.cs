@@ -1,7 +1,7 @@
 namespace RescueKit.Backup.Archive;
 
 /// <summary>Hears about every entry the walk meets and every problem that did not stop the backup.</summary>
-public interface IArchiveObserver
+internal interface IArchiveObserver
 {
     /// <summary>An entry of the tree; <paramref name="archived"/> is false when Select left it out.</summary>
     void OnEntry(ArchivedEntry entry, bool archived);
@@ -12,4 +12,4 @@ public interface IArchiveObserver
 }
 
 /// <summary>What one <see cref="TreeArchiver.Write"/> did: entries archived, file content bytes stored, warnings.</summary>
-public sealed record ArchiveSummary(long Entries, long ContentBytes, int Warnings);
+internal sealed record ArchiveSummary(long Entries, long ContentBytes, int Warnings);

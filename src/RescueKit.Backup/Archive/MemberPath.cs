@@ -35,4 +35,4 @@ internal static class MemberPath
 }
 
 /// <summary>An archive member that would land outside the restore target (DESIGN §2): extraction skips it and reports it.</summary>
-public sealed class MemberRefusedException(string message) : BadInputException(message);
+internal sealed class MemberRefusedException(string message) : BadInputException(message);

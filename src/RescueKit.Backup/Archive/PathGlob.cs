@@ -7,7 +7,7 @@ namespace RescueKit.Backup.Archive;
 /// bytes including '/', <c>?</c> one byte, <c>[...]</c> a set or range (<c>!</c> or <c>^</c> negates), <c>\</c>
 /// makes the next byte literal. A trailing '/' in the pattern is ignored, so "/var/cache/" names the directory.
 /// </summary>
-public sealed class PathGlob
+internal sealed class PathGlob
 {
     private readonly byte[] pattern;
 

@@ -11,7 +11,7 @@ namespace RescueKit.Backup.Archive;
 /// 1.0; names as raw bytes. Sockets are skipped with a warning; a file that vanishes, cannot be read or changes while
 /// read is warned about and the backup goes on with a well-formed archive.
 /// </summary>
-public static class TreeArchiver
+internal static class TreeArchiver
 {
     public static ArchiveSummary Write(ArchiveOptions options, Stream tarOutput, IArchiveObserver observer,
         CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace RescueKit.Backup.Archive;
 /// symlink, or a hard link to such a path — is refused before anything of it is written, reported through
 /// <see cref="ExtractOptions.OnWarning"/>, and skipped; the members after it are restored. Directory metadata is applied last, deepest first, so their mtimes and read-only modes stick.
 /// </summary>
-public static class TreeExtractor
+internal static class TreeExtractor
 {
     /// <summary>Extracts every member into <paramref name="targetRoot"/>; returns the number of members restored.</summary>
     public static long Extract(Stream tarInput, string targetRoot, ExtractOptions options,

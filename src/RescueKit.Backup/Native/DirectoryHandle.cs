@@ -10,7 +10,7 @@ namespace RescueKit.Backup.Native;
 /// single raw components; nothing here follows a symlink in the final component, so a walk that descends only
 /// through <see cref="OpenDirectory"/> never leaves the tree it started in.
 /// </summary>
-public sealed unsafe class DirectoryHandle : IDisposable
+internal sealed unsafe class DirectoryHandle : IDisposable
 {
     private const int ReadFlags = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK | LibC.O_NOCTTY;
 

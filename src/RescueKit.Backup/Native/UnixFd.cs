@@ -1,7 +1,7 @@
 namespace RescueKit.Backup.Native;
 
 /// <summary>An open file descriptor of a regular file, with the path its errors name.</summary>
-public sealed unsafe class UnixFd : IDisposable
+internal sealed unsafe class UnixFd : IDisposable
 {
     private int fd;
 

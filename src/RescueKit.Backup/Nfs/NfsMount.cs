@@ -10,7 +10,7 @@ namespace RescueKit.Backup.Nfs;
 /// NFS target, verify/compare/extract of a backup there). Disposing it unmounts and removes the mount point, also after
 /// a failure or a cancellation; nothing is ever deleted below a mount point that is still mounted.
 /// </summary>
-public sealed class NfsMount : IDisposable
+internal sealed class NfsMount : IDisposable
 {
     public const string MountRoot = "/run/rescuekit";
 

@@ -11,7 +11,7 @@ namespace RescueKit.Backup.Nfs;
 /// is <see cref="ExitCodes.Failed"/> like a full target, since the same command can work later; a host without the
 /// client is <see cref="ExitCodes.MissingPrerequisite"/>.
 /// </summary>
-public static class NfsMountFailure
+internal static class NfsMountFailure
 {
     public enum Reason
     {

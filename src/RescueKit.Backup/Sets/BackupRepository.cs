@@ -9,7 +9,7 @@ namespace RescueKit.Backup.Sets;
 /// once its directory has its final name and holds manifest.json; one being written lives in a hidden
 /// <c>.&lt;id&gt;.partial</c> directory, and a lock file keeps two backups of a host from running at once.
 /// </summary>
-public sealed class BackupRepository
+internal sealed class BackupRepository
 {
     public const string IdFormat = "yyyyMMdd'T'HHmmss'Z'";
     private const string PartialSuffix = ".partial";

@@ -13,7 +13,7 @@ namespace RescueKit.Backup.Sets;
 /// then the directory is fsynced and renamed to &lt;id&gt;. A backup that fails or is killed never gets its final name,
 /// so it never looks like a backup, and the next run removes what it left.
 /// </summary>
-public sealed class BackupSetWriter(ILogger log)
+internal sealed class BackupSetWriter(ILogger log)
 {
     public BackupSet Write(BackupRequest request, IBackupProgress progress, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace RescueKit.Backup.Sets;
 /// active swap files, plus the user's patterns. A default that would match the set's own mount point is dropped — a
 /// filesystem someone mounted under /tmp is meant to be backed up whole.
 /// </summary>
-public static class DefaultExcludes
+internal static class DefaultExcludes
 {
     public static readonly IReadOnlyList<string> Always = ["/proc/*", "/sys/*", "/dev/*", "/run/*", "/tmp/*"];
 

@@ -5,7 +5,7 @@ namespace RescueKit.Backup.Sets;
 /// <summary>The names of a backup directory's archives and catalog, which depend on the compression (docs/backup.md
 /// "Set format"; the fixed names are <see cref="BackupSetNames"/>). A stream's name is also bound
 /// into its encrypted records, so a chunk cannot be passed off as another stream's.</summary>
-public static class SetFiles
+internal static class SetFiles
 {
     /// <summary>sets/&lt;set&gt;.tar.zst (.tar.gz, .tar); its chunks append .000, .001 …</summary>
     public static string Archive(string set, BackupCompression compression) =>

@@ -1,7 +1,7 @@
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>What `blkid -o export` (or `blkid -p -o export`) says about one device: its KEY=value pairs.</summary>
-public sealed class BlkidProbe(IReadOnlyDictionary<string, string> values)
+internal sealed class BlkidProbe(IReadOnlyDictionary<string, string> values)
 {
     public IReadOnlyDictionary<string, string> Values { get; } = values;
 
@@ -19,7 +19,7 @@ public sealed class BlkidProbe(IReadOnlyDictionary<string, string> values)
 }
 
 /// <summary>Parses `blkid -o export`: one block of KEY=value lines per device, blocks separated by blank lines.</summary>
-public static class BlkidExport
+internal static class BlkidExport
 {
     public static IReadOnlyList<BlkidProbe> Parse(string text)
     {

@@ -4,7 +4,7 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>Parses `btrfs subvolume list -p MOUNTPOINT`: "ID 256 gen 7 parent 5 top level 5 path @".</summary>
-public static partial class BtrfsSubvolumeList
+internal static partial class BtrfsSubvolumeList
 {
     public static IReadOnlyList<BtrfsSubvolume> Parse(string text) =>
         text.Split('\n').Where(l => l.Trim().Length > 0).Select(line =>

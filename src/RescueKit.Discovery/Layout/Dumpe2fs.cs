@@ -3,7 +3,7 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>Parses the superblock summary of `dumpe2fs -h DEV` into what mkfs.ext4 needs (-b, -I, -N, -O).</summary>
-public static class Dumpe2fs
+internal static class Dumpe2fs
 {
     // Flags the kernel sets on a live filesystem; mkfs.ext4 -O does not take them.
     private static readonly HashSet<string> RuntimeFlags = new(StringComparer.Ordinal) { "needs_recovery", "orphan_present" };

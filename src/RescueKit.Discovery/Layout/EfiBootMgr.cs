@@ -6,14 +6,14 @@ namespace RescueKit.Discovery.Layout;
 
 /// <summary>The NVRAM boot configuration as `efibootmgr -v` prints it.</summary>
 /// <param name="Timeout">The Timeout variable in seconds, when set.</param>
-public sealed record EfiBootConfig(string? BootCurrent, int? Timeout, IReadOnlyList<string> BootOrder, IReadOnlyList<EfiBootEntry> Entries);
+internal sealed record EfiBootConfig(string? BootCurrent, int? Timeout, IReadOnlyList<string> BootOrder, IReadOnlyList<EfiBootEntry> Entries);
 
 /// <summary>
 /// Parses `efibootmgr -v`: the BootCurrent, Timeout and BootOrder lines, then one line per entry. efibootmgr 17 (Debian
 /// 12) prints "Boot####[*] LABEL&lt;TAB&gt;DEVICE-PATH" with the optional data straight after the device path's last
 /// node, each byte as itself or '.' when unprintable (Fixtures/layout/uefi/efibootmgr.txt).
 /// </summary>
-public static partial class EfiBootMgr
+internal static partial class EfiBootMgr
 {
     /// <summary>One device path node in its text form, Name(arguments) (UEFI 2.10 §10.6).</summary>
     private readonly record struct Node(string Name, string Arguments);

@@ -3,7 +3,7 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>Parses /etc/fstab (fstab(5)): comments and blank lines skipped, octal escapes undone, freq and passno default 0.</summary>
-public static class Fstab
+internal static class Fstab
 {
     public const string EtcPath = "/etc/fstab";
 

@@ -6,7 +6,7 @@ namespace RescueKit.Discovery.Layout;
 /// Parses `cryptsetup luksDump DEV` text, LUKS1 and LUKS2. Only public header parameters are read; salts and digests
 /// are skipped, and a dump never contains key material.
 /// </summary>
-public static class LuksDump
+internal static class LuksDump
 {
     public static LuksDevice Parse(string device, string text)
     {

@@ -7,7 +7,7 @@ namespace RescueKit.Discovery.Layout;
 /// Parses `lvm fullreport --reportformat json --units b --nosuffix`: one report object per VG (plus one for orphan
 /// PVs), each with vg, pv, lv, pvseg and seg lists whose values are all strings.
 /// </summary>
-public static class LvmFullReport
+internal static class LvmFullReport
 {
     public static LvmLayout Parse(string json)
     {

@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>The geometry /proc/mdstat gives an array that mdadm --export leaves out.</summary>
-public sealed record MdStatEntry(string Name, long? ChunkSize, string? Layout);
+internal sealed record MdStatEntry(string Name, long? ChunkSize, string? Layout);
 
 /// <summary>
 /// Parses /proc/mdstat: "md0 : active raid5 vdc1[2] ..." then a status line such as
 /// "523264 blocks super 1.2 level 5, 512k chunk, algorithm 2 [3/3] [UUU]" or "... 512K chunks 2 near-copies ...".
 /// </summary>
-public static partial class MdStat
+internal static partial class MdStat
 {
     public const string ProcPath = "/proc/mdstat";
 

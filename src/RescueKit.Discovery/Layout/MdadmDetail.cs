@@ -7,7 +7,7 @@ namespace RescueKit.Discovery.Layout;
 /// MD_DEVICE_x_ROLE / MD_DEVICE_x_DEV). Chunk and layout are not exported; <see cref="WithMdStat"/> adds them from
 /// /proc/mdstat.
 /// </summary>
-public static class MdadmDetail
+internal static class MdadmDetail
 {
     public static MdArray Parse(string device, string text)
     {

@@ -4,11 +4,11 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Discovery.Layout;
 
 /// <summary>A partition table as `sfdisk -J DEV` reports it.</summary>
-public sealed record SfdiskTable(string Label, string? Id, string Device, int SectorSize, long? FirstLba, long? LastLba,
+internal sealed record SfdiskTable(string Label, string? Id, string Device, int SectorSize, long? FirstLba, long? LastLba,
     IReadOnlyList<PartitionInfo> Partitions);
 
 /// <summary>Parses `sfdisk -J` (util-linux 2.32 and later).</summary>
-public static class Sfdisk
+internal static class Sfdisk
 {
     // MBR type ids of extended partitions (DOS, Windows LBA, Linux); partitions numbered 5 and up are logical.
     private static readonly HashSet<string> ExtendedTypes = new(StringComparer.OrdinalIgnoreCase) { "5", "f", "85" };

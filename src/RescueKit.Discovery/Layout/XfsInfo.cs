@@ -6,7 +6,7 @@ namespace RescueKit.Discovery.Layout;
 /// Parses `xfs_info DEV`: sections (meta-data, data, naming, log, realtime) of name=value fields, continuation lines
 /// starting with "=". The data section's bsize is the block size.
 /// </summary>
-public static class XfsInfo
+internal static class XfsInfo
 {
     // The mkfs.xfs -m / -i / -f booleans worth recreating, in xfs_info's spelling.
     private static readonly string[] BooleanFeatures = ["crc", "finobt", "sparse", "rmapbt", "reflink", "bigtime", "inobtcount", "nrext64"];

@@ -4,7 +4,7 @@ namespace RescueKit.Formats.Cpio;
 /// <param name="Mode">st_mode including the type bits (0040755 directory, 0100644 file, 0120777 symlink...).</param>
 /// <param name="Size">c_filesize: data length, or the symlink target length.</param>
 /// <param name="LinkTarget">For a symlink, its target; otherwise null.</param>
-public sealed record NewcEntry(string Name, int Mode, int Uid, int Gid, int NLink, long MTime, long Size,
+internal sealed record NewcEntry(string Name, int Mode, int Uid, int Gid, int NLink, long MTime, long Size,
     int RDevMajor, int RDevMinor, string? LinkTarget)
 {
     /// <summary>c_ino; names of one hard-link group share it.</summary>

@@ -6,7 +6,7 @@ namespace RescueKit.Formats.Cpio;
 /// Archive member names as the kernel's initramfs unpacker wants them (formats.md §11): relative, no "." or ".."
 /// components, parents listed before children.
 /// </summary>
-public static class NewcNames
+internal static class NewcNames
 {
     /// <summary>
     /// Returns the name as it is stored: a leading "./" (GNU cpio's <c>find .</c> style) is removed and "./" or "."

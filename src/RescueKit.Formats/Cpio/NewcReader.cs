@@ -6,7 +6,7 @@ namespace RescueKit.Formats.Cpio;
 /// Reads a newc archive sequentially up to its <c>TRAILER!!!</c> (formats.md §11). Works on non-seekable input such
 /// as a <c>GZipStream</c>. Each member's data comes back whole, so this is meant for tests and small archives.
 /// </summary>
-public sealed class NewcReader
+internal sealed class NewcReader
 {
     private readonly Stream _input;
     private long _position;

@@ -4,7 +4,7 @@ namespace RescueKit.Formats.PartitionTables;
 /// IEEE 802.3 / zlib CRC-32 (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF), as GPT requires
 /// (UEFI 2.x 5.3.2). The BCL has none, and System.IO.Hashing is not a package this project may add.
 /// </summary>
-public static class Crc32
+internal static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 

@@ -6,7 +6,7 @@ namespace RescueKit.Formats.PartitionTables;
 /// A GPT header (UEFI 2.x table 5-5). <see cref="WriteTo"/> computes HeaderCRC32 itself; the caller passes the
 /// PartitionEntryArrayCRC32, computed over all NumberOfPartitionEntries × SizeOfPartitionEntry bytes first.
 /// </summary>
-public readonly record struct GptHeader(
+internal readonly record struct GptHeader(
     ulong MyLba, ulong AlternateLba, ulong FirstUsableLba, ulong LastUsableLba, Guid DiskGuid,
     ulong PartitionEntryLba, uint NumberOfPartitionEntries, uint PartitionEntryArrayCrc32)
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace RescueKit.Formats.PartitionTables;
 
 /// <summary>Well-known GPT partition type GUIDs (UEFI 2.x 5.3.3 and the Microsoft/freedesktop registries).</summary>
-public static class GptPartitionTypes
+internal static class GptPartitionTypes
 {
     public static readonly Guid EfiSystem = new("C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
     public static readonly Guid BasicData = new("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7");
@@ -13,7 +13,7 @@ public static class GptPartitionTypes
 }
 
 /// <summary>One 128-byte GPT partition entry (UEFI 2.x table 5-6). LBAs are 512-byte sectors; LastLba is inclusive.</summary>
-public readonly record struct GptPartitionEntry(
+internal readonly record struct GptPartitionEntry(
     Guid PartitionTypeGuid, Guid UniquePartitionGuid, ulong StartingLba, ulong EndingLba, ulong Attributes, string PartitionName)
 {
     public const int Length = 128;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace RescueKit.Formats.PartitionTables;
 
 /// <summary>Byte offsets of a classic MBR sector, derived from the field lengths.</summary>
-public static class MbrLayout
+internal static class MbrLayout
 {
     public const int SectorSize = 512;
     public const int BootCodeLength = 440;
@@ -21,7 +21,7 @@ public static class MbrLayout
 }
 
 /// <summary>One 16-byte MBR partition table entry. CHS values are already encoded as the 3 on-disk bytes.</summary>
-public readonly record struct MbrPartitionEntry(
+internal readonly record struct MbrPartitionEntry(
     byte Status, ChsAddress FirstChs, byte Type, ChsAddress LastChs, uint FirstLba, uint SectorCount)
 {
     public const byte Active = 0x80;
@@ -48,7 +48,7 @@ public readonly record struct MbrPartitionEntry(
 }
 
 /// <summary>A cylinder/head/sector address as MBR entries store it: <c>[head][sector | cyl bits 8-9 &lt;&lt; 6][cyl bits 0-7]</c>.</summary>
-public readonly record struct ChsAddress(byte Head, byte SectorAndCylinderHigh, byte CylinderLow)
+internal readonly record struct ChsAddress(byte Head, byte SectorAndCylinderHigh, byte CylinderLow)
 {
     public const int Length = 3;
 

@@ -7,7 +7,7 @@ namespace RescueKit.Formats.Tar;
 /// file that shrank or grew while it was archived). The member was still completed — zero-padded when short, cut at
 /// the declared size when long — so the archive stays readable and the writer usable; only this member's data is wrong.
 /// </summary>
-public sealed class TarDataLengthException : IOException
+internal sealed class TarDataLengthException : IOException
 {
     public TarDataLengthException(byte[] path, long expected, bool grew, long actual)
         : base(grew

@@ -4,14 +4,14 @@ using RescueKit.Core.Backup;
 namespace RescueKit.Media.BackupMedia;
 
 /// <summary>One file of a backup set as it travels on the media: its path relative to the set and its size.</summary>
-public sealed record BackupFile(string RelativePath, string HostPath, long Size)
+internal sealed record BackupFile(string RelativePath, string HostPath, long Size)
 {
     /// <summary>Archive chunks (under <c>sets/</c>) are spread over the volumes; everything else goes on each one.</summary>
     public bool IsChunk => RelativePath.StartsWith(BackupSetNames.SetsDirectory + "/", StringComparison.Ordinal);
 }
 
 /// <summary>The chunks one medium of a series carries (volume 1 also carries the rescue system).</summary>
-public sealed record BackupVolume(int Number, IReadOnlyList<BackupFile> Chunks);
+internal sealed record BackupVolume(int Number, IReadOnlyList<BackupFile> Chunks);
 
 /// <summary>
 /// Spreads a backup set's chunks over media of one capacity, in set order, so the restore reads the discs one after
@@ -26,7 +26,7 @@ public static class BackupVolumePlanner
     /// <param name="chunks">The chunk files in restore order.</param>
     /// <param name="capacity">Bytes one medium holds.</param>
     /// <param name="measure">The image size of volume N holding the given chunks (with everything else that volume carries).</param>
-    public static IReadOnlyList<BackupVolume> Plan(IReadOnlyList<BackupFile> chunks, long capacity,
+    internal static IReadOnlyList<BackupVolume> Plan(IReadOnlyList<BackupFile> chunks, long capacity,
         Func<int, IReadOnlyList<BackupFile>, long> measure)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);

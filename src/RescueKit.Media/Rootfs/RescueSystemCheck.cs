@@ -12,7 +12,7 @@ namespace RescueKit.Media.Rootfs;
 /// rescue system's loader searches (DT_RPATH/DT_RUNPATH, then the default directories: the tree has no ld.so.cache).
 /// It reads the tree's own entries, not the lists the build steps made them from.
 /// </summary>
-public static class RescueSystemCheck
+internal static class RescueSystemCheck
 {
     /// <summary>glibc's built-in search directories on Debian x86-64, in order.</summary>
     private static readonly string[] LoaderDirectories = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib", "usr/lib"];

@@ -9,7 +9,7 @@ namespace RescueKit.Media.Rootfs;
 /// read only when the initramfs is written. Adding a host path mirrors the host's symlinks on the way (merged /usr: /lib is
 /// a link to usr/lib), so the rescue tree resolves names exactly as the host does.
 /// </summary>
-public sealed class RootfsManifest
+internal sealed class RootfsManifest
 {
     private readonly SortedDictionary<string, RootfsEntry> _entries = new(StringComparer.Ordinal);
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Adds /init, the numbered stage scripts, and the configuration the rescue system reads at boot.</summary>
-public sealed class AddInitStep : IBuildStep
+internal sealed class AddInitStep : IBuildStep
 {
     public string Title => "Adding init scripts and configuration";
 

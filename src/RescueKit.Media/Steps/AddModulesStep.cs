@@ -19,7 +19,7 @@ namespace RescueKit.Media.Steps;
 /// is compressed once, from its ELF bytes (a host's .ko.xz is decompressed first, never wrapped), with its size in the
 /// frame (kmod 34 needs it). Where the rescue system's kmod cannot read zstd, the modules stay as the host ships them.
 /// </remarks>
-public sealed class AddModulesStep : IBuildStep
+internal sealed class AddModulesStep : IBuildStep
 {
     public string Title => "Adding kernel modules and firmware";
 

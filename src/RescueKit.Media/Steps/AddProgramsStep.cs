@@ -4,7 +4,7 @@ using RescueKit.Discovery;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Puts busybox, kmod, the restore tools and rescuekit itself with every library they load into the rescue tree.</summary>
-public sealed class AddProgramsStep : IBuildStep
+internal sealed class AddProgramsStep : IBuildStep
 {
     public string Title => "Collecting programs and libraries";
 

@@ -3,7 +3,7 @@ using RescueKit.Formats.Fat;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Builds BOOTX64.EFI with grub-mkimage and the FAT image the UEFI El Torito entry and the USB ESP point at.</summary>
-public sealed class BuildEfiImageStep : IBuildStep
+internal sealed class BuildEfiImageStep : IBuildStep
 {
     /// <summary>The FAT volume label; distinct from the ISO label so GRUB's search by label finds the ISO tree, not this.</summary>
     public const string EfiVolumeLabel = "RK_EFI";

@@ -9,7 +9,7 @@ namespace RescueKit.Media.Steps;
 /// library when something is zstd-compressed. All that is missing is named in one error with the packages to install,
 /// before any long work starts.
 /// </summary>
-public sealed class CheckPrerequisitesStep : IBuildStep
+internal sealed class CheckPrerequisitesStep : IBuildStep
 {
     /// <summary>Programs the build runs itself: depmod for the module index, grub-mkimage for the UEFI loader.</summary>
     public static readonly (string Program, string Package)[] BuildPrograms = [("depmod", "kmod"), ("grub-mkimage", "grub-common")];

@@ -6,7 +6,7 @@ namespace RescueKit.Media.Steps;
 
 /// <summary>The rescue tree is checked before it is packed (<see cref="RescueSystemCheck"/>): a failure names what is
 /// wrong and stops the build, so no medium that cannot load its drivers or run its tools is written.</summary>
-public sealed class CheckRescueSystemStep : IBuildStep
+internal sealed class CheckRescueSystemStep : IBuildStep
 {
     public string Title => "Checking the rescue system";
 

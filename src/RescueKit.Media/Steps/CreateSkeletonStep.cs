@@ -3,7 +3,7 @@ using RescueKit.Core;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Lays out the top of the rescue tree: the host's merged-/usr links, the mount points, the console node.</summary>
-public sealed class CreateSkeletonStep : IBuildStep
+internal sealed class CreateSkeletonStep : IBuildStep
 {
     private static readonly string[] TopLevelLinks = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
     private static readonly string[] Directories = ["dev", "proc", "sys", "run", "tmp", "root", "mnt", "etc", "var", "usr/bin", "usr/sbin", "usr/lib"];

@@ -1,7 +1,7 @@
 namespace RescueKit.Media.Steps;
 
 /// <summary>Checks the host has ISOLINUX and GRUB EFI before any long work starts.</summary>
-public sealed class LocateBootFilesStep : IBuildStep
+internal sealed class LocateBootFilesStep : IBuildStep
 {
     public string Title => "Checking boot loader files";
 

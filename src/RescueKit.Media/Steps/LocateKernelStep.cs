@@ -3,7 +3,7 @@ using RescueKit.Discovery;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Picks the kernel the rescue system boots: the running one, or the newest installed when /boot lacks it.</summary>
-public sealed class LocateKernelStep : IBuildStep
+internal sealed class LocateKernelStep : IBuildStep
 {
     public string Title => "Locating the kernel";
 

@@ -3,7 +3,7 @@ using RescueKit.Media.Rootfs;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Writes the rescue tree as a compressed newc initramfs.</summary>
-public sealed class PackInitramfsStep : IBuildStep
+internal sealed class PackInitramfsStep : IBuildStep
 {
     public string Title => "Packing the initramfs";
 

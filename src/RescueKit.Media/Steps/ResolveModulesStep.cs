@@ -6,7 +6,7 @@ namespace RescueKit.Media.Steps;
 /// Resolves the kernel modules (with dependencies, soft dependencies and firmware) the rescue system carries, and the
 /// part of them the initramfs holds itself (<see cref="BootModules"/>).
 /// </summary>
-public sealed class ResolveModulesStep : IBuildStep
+internal sealed class ResolveModulesStep : IBuildStep
 {
     public string Title => "Resolving kernel modules";
 

@@ -113,7 +113,7 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
     }
 
     /// <summary>Every file of the set, in ordinal path order (chunk numbers are zero-padded, so that is restore order).</summary>
-    public static IReadOnlyList<BackupFile> ListSet(string directory)
+    internal static IReadOnlyList<BackupFile> ListSet(string directory)
     {
         if (!File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
             throw new BadInputException($"{directory} is not a complete backup set (no {BackupSetNames.Manifest}): give a finished backup");

@@ -5,7 +5,7 @@ using RescueKit.Formats.Iso9660;
 namespace RescueKit.Media.Steps;
 
 /// <summary>Lays out the hybrid BIOS+UEFI ISO and writes it beside its final name, renaming only when complete.</summary>
-public sealed class WriteIsoStep : IBuildStep
+internal sealed class WriteIsoStep : IBuildStep
 {
     public string Title => "Writing the ISO image";
 

@@ -4,7 +4,7 @@ using RescueKit.Core.Restore;
 namespace RescueKit.Restore.Execution;
 
 /// <summary>What the executor tells a front-end (plain lines, a progress bar, the terminal UI) as it works.</summary>
-public interface IRestoreProgress
+internal interface IRestoreProgress
 {
     void StepStarting(RestoreStep step, int index, int count);
 

@@ -12,7 +12,7 @@ namespace RescueKit.Restore.Execution;
 /// </summary>
 /// <param name="secrets">Gives the secret a step reads on stdin (<see cref="RestoreStep.SecretInput"/>), or null when it
 /// has none; the secret is never logged or written anywhere.</param>
-public sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null,
+internal sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null,
     Func<string, string?>? secrets = null)
 {
     public const string PlanFile = "restore-plan.json";

@@ -9,7 +9,7 @@ namespace RescueKit.Restore.Execution;
 /// restore may write. After a reboot of the rescue system disk names can move (sda and sdb swapped), and a resume
 /// that trusted the names would write the wrong disk.
 /// </summary>
-public static class ResumeCheck
+internal static class ResumeCheck
 {
     /// <summary>What does not match, one line each; empty when the plan may go on.</summary>
     public static List<string> Problems(RestorePlan plan, IReadOnlyList<TargetDisk> targets)

@@ -13,7 +13,7 @@ public sealed record SetData(long ContentBytes, long Entries);
 /// the filesystem's own metadata and journal; never less than its mkfs accepts. An estimate on the safe side, used only
 /// to refuse shrinking a filesystem below what it must hold and to say which disks are big enough.
 /// </summary>
-public static class DataFit
+internal static class DataFit
 {
     private const long MiB = 1 << 20;
 

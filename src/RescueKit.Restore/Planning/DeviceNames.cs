@@ -1,7 +1,7 @@
 namespace RescueKit.Restore.Planning;
 
 /// <summary>The kernel's and device-mapper's names for the devices a plan makes.</summary>
-public static class DeviceNames
+internal static class DeviceNames
 {
     /// <summary>A partition: a "p" between a disk name that ends in a digit and the number (nvme0n1p1, mmcblk0p1,
     /// loop0p1, md0p1), none otherwise (sda1, vda1).</summary>

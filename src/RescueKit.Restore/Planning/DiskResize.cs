@@ -4,13 +4,13 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Restore.Planning;
 
 /// <summary>One partition where the restore puts it, in the source disk's logical sectors.</summary>
-public sealed record PartitionGeometry(int Number, long Start, long SizeSectors, long OldSizeSectors, bool Scaled);
+internal sealed record PartitionGeometry(int Number, long Start, long SizeSectors, long OldSizeSectors, bool Scaled);
 
 /// <summary>
 /// A source disk's partitions laid out on a target disk. <see cref="Factor"/> is 1 and <see cref="LastLba"/> null when
 /// every partition keeps its start and size.
 /// </summary>
-public sealed record DiskGeometry(IReadOnlyList<PartitionGeometry> Partitions, double Factor, long? LastLba)
+internal sealed record DiskGeometry(IReadOnlyList<PartitionGeometry> Partitions, double Factor, long? LastLba)
 {
     public bool Resized => Partitions.Any(p => p.SizeSectors != p.OldSizeSectors) || LastLba is not null;
 
@@ -23,7 +23,7 @@ public sealed record DiskGeometry(IReadOnlyList<PartitionGeometry> Partitions, d
 /// by one factor so that the disk's usable area is filled, the last one taking what rounding left. Starts are aligned
 /// to 1 MiB, the gap before the first partition is kept, and GPT keeps room for its backup header and entries.
 /// </summary>
-public static class DiskResize
+internal static class DiskResize
 {
     public const string BiosBootType = "21686148-6449-6E6F-744E-656564454649";
     public const string EspType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";

@@ -3,7 +3,7 @@ using RescueKit.Core.Layout;
 namespace RescueKit.Restore.Planning;
 
 /// <summary>A VG whose PVs change size: its estimated capacity, and each LV's new size (by LV name).</summary>
-public sealed record VolumeGroupResize(string Name, long OldCapacity, long NewCapacity, long Margin, double Factor,
+internal sealed record VolumeGroupResize(string Name, long OldCapacity, long NewCapacity, long Margin, double Factor,
     IReadOnlyDictionary<string, long> Sizes);
 
 /// <summary>
@@ -12,7 +12,7 @@ public sealed record VolumeGroupResize(string Name, long OldCapacity, long NewCa
 /// VG is kept free: lvcreate refuses an LV the VG cannot hold, and a refused step half-way through a restore is worse
 /// than a few MiB left free.
 /// </summary>
-public static class VolumeResize
+internal static class VolumeResize
 {
     /// <param name="devices">Each PV of the VG with its device's size before and after (the same when its disk is
     /// not restored, so that leaving a disk out is not mistaken for shrinking).</param>
