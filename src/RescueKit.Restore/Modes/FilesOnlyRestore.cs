@@ -2,6 +2,7 @@ using RescueKit.Backup.Archive;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
+using RescueKit.Core.Layout;
 using Serilog;
 
 namespace RescueKit.Restore.Modes;
@@ -24,7 +25,7 @@ public static class FilesOnlyRestore
         var root = Path.GetFullPath(target);
         var result = new List<(FilesystemSet, string, long)>();
         // / before /boot before /boot/efi: a set's directory exists, or is made, inside the one it sits in.
-        foreach (var set in sets.OrderBy(s => s.MountPoint == "/" ? 0 : s.MountPoint.Count(c => c == '/')).ThenBy(s => s.MountPoint, StringComparer.Ordinal))
+        foreach (var set in sets.InMountOrder(s => s.MountPoint))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var directory = set.MountPoint == "/" ? root : Path.Join(root, set.MountPoint);

@@ -64,8 +64,7 @@ public sealed class TargetMounts(IToolRunner runner)
     /// <summary>The filesystems with a mount point, / before /boot before /boot/efi.</summary>
     public static IReadOnlyList<FilesystemInfo> Mountable(HostLayout layout) =>
         layout.Filesystems.Where(f => f.MountPoint is { Length: > 0 } mp && mp.StartsWith('/') && f.Type != "swap")
-            .OrderBy(f => f.MountPoint == "/" ? 0 : f.MountPoint!.Count(c => c == '/'))
-            .ThenBy(f => f.MountPoint, StringComparer.Ordinal)
+            .InMountOrder(f => f.MountPoint!)
             .ToList();
 
     private string Find(FilesystemInfo fs)

@@ -17,8 +17,7 @@ internal static class MountSteps
         var mounted = layout.Filesystems
             .Where(f => f.MountPoint is { } mp && mp.StartsWith('/') && names.Translate(f.Device) is not null)
             .GroupBy(f => f.MountPoint!).Select(g => g.First())
-            .OrderBy(f => f.MountPoint == "/" ? 0 : f.MountPoint!.Count(c => c == '/'))
-            .ThenBy(f => f.MountPoint, StringComparer.Ordinal)
+            .InMountOrder(f => f.MountPoint!)
             .ToList();
         if (mounted.All(f => f.MountPoint != "/"))
             plan.Notes.Add("the layout has no filesystem mounted on /: the sets are restored into the target root's directories as they come");

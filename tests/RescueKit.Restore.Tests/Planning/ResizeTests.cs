@@ -2,11 +2,11 @@ using System.Text.Json;
 using RescueKit.Core;
 using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
-using RescueKit.Discovery.Layout;
-using RescueKit.Discovery.Tests.Layout;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
 using RescueKit.Tests.Shared;
+
+using static RescueKit.Restore.Tests.Planning.PlanFixtures;
 
 namespace RescueKit.Restore.Tests.Planning;
 
@@ -17,19 +17,6 @@ namespace RescueKit.Restore.Tests.Planning;
 /// </summary>
 public class ResizeTests
 {
-    private const long MiB = 1 << 20;
-
-    private static HostLayout Layout(string configuration)
-    {
-        var machine = new FixtureMachine(configuration);
-        return new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions { ToolVersion = "test" });
-    }
-
-    private static IReadOnlyList<TargetDisk> Blank(params string[] disks) => TargetDisk.From(Lsblk.Parse(
-        $$"""{"blockdevices":[{{string.Join(',', disks.Select(d => d.Split(' ')).Select(f =>
-            $$"""{"name":"{{f[0][5..]}}","path":"{{f[0]}}","type":"disk","size":{{long.Parse(f[1]) * MiB}}}"""))}}]}"""),
-        new Dictionary<string, string>());
-
     private static RestorePlanOptions Options(bool noResize = false, IReadOnlyDictionary<string, SetData>? data = null) =>
         new() { ToolVersion = "test", NoResize = noResize, SetData = data };
 
@@ -43,9 +30,6 @@ public class ResizeTests
         Assert.That(mapping.IsComplete, () => new DiskMappingIncompleteException(mapping).Message);
         return RestorePlanner.Plan(layout, mapping, options);
     }
-
-    private static RestoreStep Step(RestorePlan plan, string id) =>
-        plan.Steps.SingleOrDefault(s => s.Id == id) ?? throw new AssertionException($"no step {id} in: {string.Join(", ", plan.Steps.Select(s => s.Id))}");
 
     /// <summary>The partition lines of an sfdisk script: number -> (start, size).</summary>
     private static Dictionary<int, (long Start, long Size)> Partitions(string script) => script.Split('\n')

@@ -2,9 +2,10 @@ using RescueKit.Core;
 using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
 using RescueKit.Discovery.Layout;
-using RescueKit.Discovery.Tests.Layout;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
+
+using static RescueKit.Restore.Tests.Planning.PlanFixtures;
 
 namespace RescueKit.Restore.Tests.Planning;
 
@@ -14,28 +15,12 @@ namespace RescueKit.Restore.Tests.Planning;
 /// </summary>
 public class RestorePlannerTests
 {
-    private const long MiB = 1 << 20;
-
-    private static HostLayout Layout(string configuration)
-    {
-        var machine = new FixtureMachine(configuration);
-        return new LayoutCapture(machine, Serilog.Core.Logger.None, machine).Capture(new LayoutCaptureOptions { ToolVersion = "test" });
-    }
-
-    private static IReadOnlyList<TargetDisk> Blank(params string[] disks) => TargetDisk.From(Lsblk.Parse(
-        $$"""{"blockdevices":[{{string.Join(',', disks.Select(d => d.Split(' ')).Select(f =>
-            $$"""{"name":"{{f[0][5..]}}","path":"{{f[0]}}","type":"disk","size":{{long.Parse(f[1]) * MiB}}}"""))}}]}"""),
-        new Dictionary<string, string>());
-
     private static RestorePlan Plan(HostLayout layout, IReadOnlyList<TargetDisk> targets, params string[] given)
     {
         var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize,
             given.Select(g => g.Split('=')).ToDictionary(p => p[0], p => p[1]));
         return RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" });
     }
-
-    private static RestoreStep Step(RestorePlan plan, string id) =>
-        plan.Steps.SingleOrDefault(s => s.Id == id) ?? throw new AssertionException($"no step {id} in: {string.Join(", ", plan.Steps.Select(s => s.Id))}");
 
     [Test]
     public void Raid1_OntoIdenticalDisks()

@@ -4,6 +4,8 @@ using RescueKit.Discovery.Layout;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
 
+using static RescueKit.Restore.Tests.Planning.PlanFixtures;
+
 namespace RescueKit.Restore.Tests.Planning;
 
 /// <summary>
@@ -25,9 +27,6 @@ public class SourceMachinePlanTests
         var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize);
         return (layout, RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" }));
     }
-
-    private static RestoreStep Step(RestorePlan plan, string id) =>
-        plan.Steps.SingleOrDefault(s => s.Id == id) ?? throw new AssertionException($"no step {id} in: {string.Join(", ", plan.Steps.Select(s => s.Id))}");
 
     [Test]
     public void TheVgAndLvUuidsArePutBack_AfterTheLvsAndBeforeAnyMkfsOnThem()
