@@ -10,5 +10,7 @@ namespace RescueKit.Restore.Modes;
 /// <param name="NoResize">Keep the partitions' and LVs' sizes whatever the target disks' sizes.</param>
 /// <param name="LuksPassphraseFile">A file whose first line is the passphrase every recreated LUKS container gets;
 /// null to ask at the console (or refuse, unattended).</param>
+/// <param name="Reviewer">The interactive mode's person, who shapes the plan and confirms each disk in place of the
+/// countdown; null for nuke.</param>
 public sealed record NukeRequest(string? Backup, IReadOnlyDictionary<string, string> Map, bool Unattended, bool Resume,
-    BackupKey.Source? Key = null, bool NoResize = false, string? LuksPassphraseFile = null);
+    BackupKey.Source? Key = null, bool NoResize = false, string? LuksPassphraseFile = null, IPlanReviewer? Reviewer = null);

@@ -7,6 +7,7 @@ using RescueKit.Core.Restore;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
+using RescueKit.Restore.Review;
 using Serilog;
 using Spectre.Console;
 
@@ -31,10 +32,18 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     /// (<see cref="RecordSteps"/>).</summary>
     public string LogFile => Path.Combine(MarkerDirectory, RecordSteps.LogFile);
 
-    /// <summary>A line on the console and in <see cref="LogFile"/>.</summary>
+    /// <summary>Where the restore's lines and the steps' progress go; null for plain lines on the console.</summary>
+    public IRestoreProgress? Progress { get; init; }
+
+    /// <summary>A line on the console (or <see cref="Progress"/>) and in <see cref="LogFile"/>.</summary>
     private void Say(string line)
     {
-        console.WriteLine(line);
+        if (Progress is null) console.WriteLine(line); else Progress.Message(line);
+        Record(line);
+    }
+
+    private void Record(string line)
+    {
         Directory.CreateDirectory(MarkerDirectory);
         File.AppendAllText(LogFile, line + "\n");
     }
@@ -56,7 +65,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
         var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        var executor = new PlanExecutor(runner, MarkerDirectory, new ConsoleProgress(Say), name => secrets.GetValueOrDefault(name));
+        var executor = new PlanExecutor(runner, MarkerDirectory, Progress is null ? new ConsoleProgress(Say) : new LoggedProgress(Progress, Record), name => secrets.GetValueOrDefault(name));
 
         RestorePlan plan;
         if (request.Resume)
@@ -79,10 +88,23 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
                 ExtractArguments = KeyArguments(request.Key),
                 NoResize = request.NoResize,
             };
-            var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), request.Map,
-                unshrunk: RestorePlanner.RequiredSize);
-            if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
-            plan = RestorePlanner.Plan(layout, mapping, options);
+            if (request.Reviewer is { } reviewer)
+            {
+                var draft = new PlanDraft(layout, targets, options, request.Map);
+                if (!reviewer.Review(draft))
+                {
+                    Say("Stopped before the first write: no disk was touched.");
+                    return ExitCodes.Cancelled;
+                }
+                plan = draft.Plan();
+            }
+            else
+            {
+                var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), request.Map,
+                    unshrunk: RestorePlanner.RequiredSize);
+                if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
+                plan = RestorePlanner.Plan(layout, mapping, options);
+            }
         }
 
         Say($"Restoring {layout.HostName ?? "the host"} from backup {backup.Name} ({location.Where}).");
@@ -95,7 +117,9 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         Directory.CreateDirectory(MarkerDirectory);
         File.WriteAllText(Path.Combine(MarkerDirectory, RecordSteps.PlanScriptFile), RestorePlanScript.Render(plan, MarkerDirectory));
 
-        if (!request.Unattended && !request.Resume && !person.CountdownCompletes(CountdownSeconds))
+        var goAhead = request.Unattended || request.Resume
+            || (request.Reviewer is { } confirming ? confirming.ConfirmErase(plan.Disks) : person.CountdownCompletes(CountdownSeconds));
+        if (!goAhead)
         {
             Say("Stopped before the first write: no disk was touched.");
             return ExitCodes.Cancelled;
@@ -221,6 +245,40 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         _ => [],
     };
 
+    /// <summary>The front-end's progress, with each step's start and end also in the restore's log (as plain lines).</summary>
+    private sealed class LoggedProgress(IRestoreProgress shown, Action<string> record) : IRestoreProgress
+    {
+        private readonly ConsoleProgress _lines = new(record);
+
+        public void Message(string line) => shown.Message(line);
+
+        public void StepStarting(RestoreStep step, int index, int count)
+        {
+            _lines.StepStarting(step, index, count);
+            shown.StepStarting(step, index, count);
+        }
+
+        public void StepSkipped(RestoreStep step, int index, int count)
+        {
+            _lines.StepSkipped(step, index, count);
+            shown.StepSkipped(step, index, count);
+        }
+
+        public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed)
+        {
+            _lines.StepFinished(step, index, count, elapsed);
+            shown.StepFinished(step, index, count, elapsed);
+        }
+
+        public void StepOutput(RestoreStep step, string line) => shown.StepOutput(step, line);
+
+        public void StepWarned(RestoreStep step, int index, int count, TimeSpan elapsed, string standardError)
+        {
+            _lines.StepWarned(step, index, count, elapsed, standardError);
+            shown.StepWarned(step, index, count, elapsed, standardError);
+        }
+    }
+
     /// <summary>One plain line per step.</summary>
     private sealed class ConsoleProgress(Action<string> say) : IRestoreProgress
     {
@@ -232,6 +290,8 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
 
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) =>
             say($"[{index + 1}/{count}] {step.Id}: ok ({elapsed.TotalSeconds:0.0} s)");
+
+        public void Message(string line) => say(line);
 
         public void StepOutput(RestoreStep step, string line) => say($"    {line}");
 

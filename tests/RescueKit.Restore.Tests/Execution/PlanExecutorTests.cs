@@ -158,6 +158,7 @@ public class PlanExecutorTests
     private sealed class RecordingProgress : IRestoreProgress
     {
         public List<string> Events { get; } = [];
+        public void Message(string line) => Events.Add($"message {line}");
         public void StepStarting(RestoreStep step, int index, int count) => Events.Add($"start {step.Id}");
         public void StepSkipped(RestoreStep step, int index, int count) => Events.Add($"skipped {step.Id}");
         public void StepFinished(RestoreStep step, int index, int count, TimeSpan elapsed) => Events.Add($"done {step.Id}");
