@@ -21,7 +21,10 @@ public static class MountlistFlaws
         if (mounted.All(f => f.MountPoint != "/") && source.Filesystems.Any(f => f.MountPoint == "/"))
             flaws.Add(new(null, "no filesystem is mounted on /: give one the mount point /"));
         var points = mounted.Select(f => f.MountPoint!).ToHashSet(StringComparer.Ordinal);
-        foreach (var set in restoredSetMountPoints.Where(p => !points.Contains(p)))
+        // Only a set whose filesystem an edit moved or dropped: one the layout never had a filesystem for is the
+        // planner's to handle, as in nuke.
+        var sourcePoints = source.Filesystems.Select(f => f.MountPoint).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var set in restoredSetMountPoints.Where(p => !points.Contains(p) && sourcePoints.Contains(p)))
             flaws.Add(new(null, $"the backup's set of {set} has no filesystem to go to: give a filesystem that mount point, or leave the set out"));
 
         foreach (var fs in edited.Filesystems)

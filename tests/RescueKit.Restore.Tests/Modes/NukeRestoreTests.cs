@@ -2,7 +2,9 @@ using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Restore.Execution;
+using RescueKit.Core.Restore;
 using RescueKit.Restore.Modes;
+using RescueKit.Restore.Review;
 using RescueKit.Restore.Tests.Planning;
 
 namespace RescueKit.Restore.Tests.Modes;
@@ -249,6 +251,51 @@ public class NukeRestoreTests
         Assert.That(person.Countdowns, Is.EqualTo(1));
         Assert.That(person.Decided, Is.EqualTo(new[] { "raid-md0" }));
         Assert.That(runner.Ran, Has.Some.StartWith("mke2fs"));
+    }
+
+    [Test]
+    public void Interactive_TheReviewersEditsAreThePlanRun_AndTheirConfirmationReplacesTheCountdown()
+    {
+        var (nuke, runner, person, _) = Nuke();
+        var reviewer = new ScriptedReviewer(confirm: true, draft =>
+            draft.Edit(new MountlistChange(draft.Layout.Filesystems.First(f => f.MountPoint is not null).Device) { Type = "xfs" }));
+
+        var code = nuke.Run(Request() with { Reviewer = reviewer }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(person.Countdowns, Is.Zero, "the typed confirmation stands in for the countdown");
+        Assert.That(reviewer.Confirmed, Is.Not.Empty);
+        Assert.That(runner.Ran, Has.Some.StartWith("mkfs.xfs"));
+        Assert.That(runner.Ran, Has.None.StartWith("mke2fs"));
+    }
+
+    [Test]
+    public void Interactive_NoConfirmation_StopsBeforeAnyWrite()
+    {
+        var (nuke, runner, _, output) = Nuke();
+
+        var code = nuke.Run(Request() with { Reviewer = new ScriptedReviewer(confirm: false, _ => { }) }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(runner.Ran, Has.None.StartWith("wipefs").And.None.StartWith("sfdisk"));
+        Assert.That(output.ToString(), Does.Contain("no disk was touched"));
+    }
+
+    private sealed class ScriptedReviewer(bool confirm, Action<PlanDraft> edit) : IPlanReviewer
+    {
+        public List<string> Confirmed { get; } = [];
+
+        public bool Review(PlanDraft draft)
+        {
+            edit(draft);
+            return true;
+        }
+
+        public bool ConfirmErase(IReadOnlyList<PlannedDisk> disks)
+        {
+            if (confirm) Confirmed.AddRange(disks.Select(d => d.Target));
+            return confirm;
+        }
     }
 
     private sealed class ScriptedOperator(bool countdownCompletes, StepDecision[] decisions) : IOperator
