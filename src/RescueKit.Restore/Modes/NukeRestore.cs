@@ -19,7 +19,8 @@ namespace RescueKit.Restore.Modes;
 /// pre-flight (every program the plan runs is here, every chunk of every backup of the chain hashes right); a countdown
 /// any key stops (none when unattended); then the plan, step after step with a line each. Nothing is written to a disk
 /// before the countdown has run out. A failed step stops the plan; unattended, that ends the restore (a resume
-/// continues it), otherwise the operator retries, skips, opens a shell or aborts.
+/// continues it), otherwise the operator retries, skips, opens a shell or aborts. Given a reviewer (the interactive
+/// mode), the person shapes the plan before the pre-flight and names each disk to erase in place of the countdown.
 /// </summary>
 public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, IOperator person,
     ILogger log, string version, Func<int> startShell)
