@@ -98,6 +98,8 @@ internal sealed class PlanExecutor(IToolRunner runner, string markerDirectory, I
             {
                 throw refused;
             }
+            // A step that finished all the same, stopped or not, did not have what it asked for.
+            if (refused is not null) throw refused;
             // The marker is on disk before the next step starts: a power cut after it never repeats a finished step.
             WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O}{(result.ExitCode == 0 ? "" : $" with warnings (exit {result.ExitCode})")}\n");
             if (result.ExitCode == 0)
