@@ -144,7 +144,7 @@ public sealed class QemuMachine : IDisposable
 
     /// <summary>Runs one command on QEMU's human monitor (the machine was built <see cref="QemuMachineBuilder.WithMonitor"/>)
     /// and returns what it answered.</summary>
-    public string Monitor(string command)
+    public string MonitorCommand(string command)
     {
         var path = _monitorSocket ?? throw new InvalidOperationException($"machine '{Name}' has no monitor: build it WithMonitor()");
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
@@ -166,7 +166,8 @@ public sealed class QemuMachine : IDisposable
         ReadToPrompt();
         stream.Write(Encoding.UTF8.GetBytes(command + "\n"));
         var reply = ReadToPrompt();
-        lock (_gate) _transcriptWriter?.WriteLine($"# monitor: {command} -> {reply.Trim()}");
+        // The reply starts with the monitor's echo of the command, redrawn key by key: only the command is worth keeping.
+        lock (_gate) _transcriptWriter?.WriteLine($"# monitor: {command}");
         return reply;
     }
 

@@ -78,7 +78,7 @@ public sealed class QemuMachineBuilder
     }
 
     /// <summary>
-    /// QEMU's human monitor on a Unix socket, for <see cref="QemuMachine.Monitor"/>: changing the disc in a drive
+    /// QEMU's human monitor on a Unix socket, for <see cref="QemuMachine.MonitorCommand"/>: changing the disc in a drive
     /// (<c>change ide1-cd0 FILE</c>) as a person at the machine would.
     /// </summary>
     public QemuMachineBuilder WithMonitor()
