@@ -38,6 +38,13 @@ public static class RescuePaths
     /// the front-end, not a reboot.</summary>
     public const string RestoreMarkers = RunDirectory + "/restore";
 
+    /// <summary>Nuke's copy of a disc series' small files (manifest, layout, catalog) under backup/, the backup its plan
+    /// names, and discs.json, which says where each disc is read from: disc 1 may leave the drive.</summary>
+    public const string DiscSeries = RunDirectory + "/disc-series";
+
+    /// <summary>Where nuke mounts the discs of a series, a directory per drive (sr0, sr1, ...).</summary>
+    public const string DiscDrives = RunDirectory + "/discs";
+
     /// <summary>Where the restore assembles the restored system.</summary>
     public const string TargetRoot = "/mnt/target";
 

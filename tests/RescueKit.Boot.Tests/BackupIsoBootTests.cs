@@ -13,6 +13,9 @@ namespace RescueKit.Boot.Tests;
 [NonParallelizable]
 public partial class BackupIsoBootTests
 {
+    [GeneratedRegex(@"-\d+\.iso$")]
+    private static partial Regex SeriesVolume();
+
     [TestCase(QemuFirmware.SeaBios, TestName = "BiosCdrom")]
     [TestCase(QemuFirmware.Ovmf, TestName = "UefiCdrom")]
     public void TheBackupOnTheRescueIsoIsFoundAndVerifiesInsideTheRescueSystem(QemuFirmware firmware)
@@ -33,8 +36,8 @@ public partial class BackupIsoBootTests
     }
 
     /// <summary>`rescuekit mkbackup --output iso` of a fresh 64 MiB ext4 filesystem holding etc/motd and 3 MB of random
-    /// data; returns the ISO and the filesystem's UUID.</summary>
-    private static (string Iso, string Uuid) BackupIso(string name)
+    /// data (with <paramref name="mkbackupOptions"/> added); returns the ISO (volume 1 of a series) and the filesystem's UUID.</summary>
+    private static (string Iso, string Uuid) BackupIso(string name, params string[] mkbackupOptions)
     {
         if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches a loop device and mounts it: run it as root");
         var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, name)).FullName;
@@ -51,7 +54,7 @@ public partial class BackupIsoBootTests
             ExternalTool.RunOk("mount", "mount", [loop, mount]);
             ExternalTool.RunOk("sh", "dash", ["-ec", "mkdir -p etc && printf 'restore me\\n' > etc/motd && head -c 3000000 /dev/urandom > blob"],
                 workingDirectory: mount);
-            Mkbackup("mkbackup", "--output", "iso", "--device", loop, "--out", output, "--config", config);
+            Mkbackup(["mkbackup", "--output", "iso", "--device", loop, "--out", output, "--config", config, .. mkbackupOptions]);
         }
         finally
         {
@@ -59,7 +62,7 @@ public partial class BackupIsoBootTests
             ExternalTool.Run("losetup", "mount", ["-d", loop]);
         }
         var uuid = ExternalTool.RunOk("blkid", "util-linux", ["-s", "UUID", "-o", "value", image]).Trim();
-        return (Directory.GetFiles(output, "rescuekit-*.iso").Single(), uuid);
+        return (Directory.GetFiles(output, "rescuekit-*.iso").Single(p => !SeriesVolume().IsMatch(p)), uuid);
     }
 
     /// <summary>

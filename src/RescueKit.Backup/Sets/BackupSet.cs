@@ -9,6 +9,12 @@ public sealed record BackupSet(string Directory, BackupManifest Manifest, string
 {
     public string Name => Path.GetFileName(Directory);
 
+    /// <summary>Where a file of the set is read from, when not from <see cref="Directory"/>: the chunks of a disc
+    /// series are on the discs (<see cref="Targets.DiscSeriesFiles"/>), which may have to be inserted first.</summary>
+    public Func<BackupFile, string>? Locate { get; init; }
+
+    public string PathOf(BackupFile file) => Locate?.Invoke(file) ?? Path.Combine(Directory, file.File);
+
     /// <summary>Opens the backup in <paramref name="directory"/>; a directory without a manifest is not a backup.</summary>
     public static BackupSet Open(string directory)
     {

@@ -11,7 +11,7 @@ namespace RescueKit.Backup.Sets;
 /// </summary>
 internal sealed class ChunkedReader : SequentialReadStream
 {
-    private readonly string _directory;
+    private readonly Func<BackupFile, string> _pathOf;
     private readonly IReadOnlyList<BackupFile> _chunks;
     private readonly RecordCipher? _cipher;
     private int _index = -1;
@@ -26,9 +26,10 @@ internal sealed class ChunkedReader : SequentialReadStream
     private int _plainServed;
     private int _recordIndex;
 
-    public ChunkedReader(string directory, IReadOnlyList<BackupFile> chunks, BackupKey? key, string streamName)
+    /// <param name="pathOf">Where each chunk is read from, asked just before it is opened.</param>
+    public ChunkedReader(Func<BackupFile, string> pathOf, IReadOnlyList<BackupFile> chunks, BackupKey? key, string streamName)
     {
-        _directory = directory;
+        _pathOf = pathOf;
         _chunks = chunks;
         if (key is not null) _cipher = new RecordCipher(key.Key, streamName);
     }
@@ -86,7 +87,7 @@ internal sealed class ChunkedReader : SequentialReadStream
         if (_index + 1 >= _chunks.Count) { _index = _chunks.Count; return false; }
         _index++;
         var chunk = _chunks[_index];
-        var path = Path.Combine(_directory, chunk.File);
+        var path = _pathOf(chunk);
         try
         {
             _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
@@ -155,18 +156,18 @@ internal sealed class ChunkedReader : SequentialReadStream
     }
 
     /// <summary>Checks one chunk's size and SHA-256 without decoding it: null when it is sound, else the fault.</summary>
-    public static ChunkFaultException? Check(string directory, BackupFile chunk)
+    public static ChunkFaultException? Check(string path, BackupFile chunk)
     {
-        if (Presence(directory, chunk) is { } fault) return fault;
-        using var file = new FileStream(Path.Combine(directory, chunk.File), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        if (Presence(path, chunk) is { } fault) return fault;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
         return sha == chunk.Sha256 ? null : new ChunkFaultException(chunk.File, "has the wrong SHA-256 (corrupted)");
     }
 
     /// <summary>A fault when the chunk is missing or has the wrong size (without reading it), else null.</summary>
-    public static ChunkFaultException? Presence(string directory, BackupFile chunk)
+    public static ChunkFaultException? Presence(string path, BackupFile chunk)
     {
-        var info = new FileInfo(Path.Combine(directory, chunk.File));
+        var info = new FileInfo(path);
         if (!info.Exists) return new ChunkFaultException(chunk.File, "is missing");
         return info.Length == chunk.Size ? null : SizeFault(chunk, info.Length);
     }

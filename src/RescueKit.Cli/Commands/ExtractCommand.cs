@@ -7,7 +7,8 @@ using Serilog;
 
 namespace RescueKit.Cli.Commands;
 
-/// <summary>`rescuekit extract BACKUP --set NAME --to DIR`: one set restored into a directory, incrementals applied.</summary>
+/// <summary>`rescuekit extract BACKUP --set NAME --to DIR [--discs FILE]`: one set restored into a directory, incrementals
+/// applied; with --discs, its chunks read from the discs of a series.</summary>
 internal sealed class ExtractCommand : RescueCommand
 {
     private readonly Argument<string> _backup = BackupArgument.Create();
@@ -15,6 +16,10 @@ internal sealed class ExtractCommand : RescueCommand
     private readonly Option<string> _to = new("--to") { Description = "Directory to extract into", Required = true };
     private readonly Option<bool> _noOwners = new("--no-owners") { Description = "Leave files owned by the extracting user" };
     private readonly Option<bool> _progress = new("--progress") { Description = "Print a line every few seconds: how much of the set is read, the rate and the time left" };
+    private readonly Option<string?> _discs = new("--discs")
+    {
+        Description = "Read the chunks from the discs of a series where this index (written by nuke's pre-flight) places them, waiting for a disc that is not in its drive",
+    };
     private readonly KeyOptions _key = new();
 
     public ExtractCommand() : base("extract", "Extract one set of a backup (its full backup, then each incremental with its deletions) into a directory")
@@ -24,13 +29,14 @@ internal sealed class ExtractCommand : RescueCommand
         Options.Add(_to);
         Options.Add(_noOwners);
         Options.Add(_progress);
+        Options.Add(_discs);
         _key.AddTo(this);
     }
 
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken) =>
         BackupLocation.Use(result.GetValue(_backup)!, Runner(log), log, cancellationToken, opened =>
         {
-            var backup = opened.Set;
+            var backup = result.GetValue(_discs) is { } discs ? DiscSeriesFiles.Attach(opened.Set, discs, Console.WriteLine) : opened.Set;
             var setName = result.GetValue(_set) ?? (backup.Manifest.Sets.Count == 1
                 ? backup.Manifest.Sets[0].Name
                 : throw new BadInputException(

@@ -12,16 +12,7 @@ public static class BackupJson
     /// <summary>Parses and checks a manifest; <paramref name="source"/> names it in errors.</summary>
     public static BackupManifest DeserializeManifest(string json, string source)
     {
-        BackupManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.BackupManifest);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source} is not a RescueKit backup manifest: {e.Message}", e);
-        }
-        if (manifest is null) throw new InvalidDataException($"{source} is empty");
+        var manifest = Parse(json, source, "backup manifest", ManifestJsonContext.Default.BackupManifest);
         if (manifest.FormatVersion != BackupManifest.CurrentFormatVersion)
             throw new InvalidDataException(
                 $"{source} has format version {manifest.FormatVersion}; this rescuekit reads version {BackupManifest.CurrentFormatVersion}");
@@ -30,6 +21,43 @@ public static class BackupJson
         if (manifest.Kind == BackupKinds.Incremental && manifest.Base is null)
             throw new InvalidDataException($"{source} is an incremental backup without a base");
         return manifest;
+    }
+
+    public static string SerializeVolume(BackupVolume volume) =>
+        JsonSerializer.Serialize(volume, ManifestJsonContext.Default.BackupVolume) + "\n";
+
+    /// <summary>Parses a volume.json; <paramref name="source"/> names it in errors.</summary>
+    public static BackupVolume DeserializeVolume(string json, string source)
+    {
+        var volume = Parse(json, source, "volume index", ManifestJsonContext.Default.BackupVolume);
+        if (volume.FormatVersion != BackupVolume.CurrentFormatVersion)
+            throw new InvalidDataException($"{source} has format version {volume.FormatVersion}; this rescuekit reads version {BackupVolume.CurrentFormatVersion}");
+        if (volume.Volume < 1 || volume.Volume > volume.Volumes)
+            throw new InvalidDataException($"{source} says volume {volume.Volume} of {volume.Volumes}");
+        return volume;
+    }
+
+    public static string SerializeDiscSeries(DiscSeriesIndex index) =>
+        JsonSerializer.Serialize(index, ManifestJsonContext.Default.DiscSeriesIndex);
+
+    public static DiscSeriesIndex DeserializeDiscSeries(string json, string source)
+    {
+        var index = Parse(json, source, "disc series index", ManifestJsonContext.Default.DiscSeriesIndex);
+        if (index.FormatVersion != DiscSeriesIndex.CurrentFormatVersion)
+            throw new InvalidDataException($"{source} has format version {index.FormatVersion}; this rescuekit reads version {DiscSeriesIndex.CurrentFormatVersion}");
+        return index;
+    }
+
+    private static T Parse<T>(string json, string source, string what, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type) ?? throw new InvalidDataException($"{source} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not a RescueKit {what}: {e.Message}", e);
+        }
     }
 
     /// <summary>One catalog line (no line break).</summary>
@@ -47,6 +75,8 @@ public static class BackupJson
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BackupManifest))]
+[JsonSerializable(typeof(BackupVolume))]
+[JsonSerializable(typeof(DiscSeriesIndex))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;
 
 // A catalog has a line per file: compact, defaults (false, 0, null) left out.

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using RescueKit.Core;
 using RescueKit.Formats.Iso9660;
 using RescueKit.Media.BackupMedia;
+using BackupJson = RescueKit.Core.Backup.BackupJson;
 using BackupSetNames = RescueKit.Core.Backup.BackupSetNames;
 
 namespace RescueKit.Media.Steps;
@@ -94,23 +94,14 @@ public sealed class WriteBackupIsoSeriesStep(string backupDirectory, long capaci
         return iso;
     }
 
-    private static byte[] VolumeIndex(int number, int count, IReadOnlyList<BackupFile> chunks)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+    private static byte[] VolumeIndex(int number, int count, IReadOnlyList<BackupFile> chunks) =>
+        System.Text.Encoding.UTF8.GetBytes(BackupJson.SerializeVolume(new Core.Backup.BackupVolume
         {
-            json.WriteStartObject();
-            json.WriteNumber("formatVersion", 1);
-            json.WriteNumber("volume", number);
-            json.WriteNumber("volumes", count);
-            json.WriteStartArray("chunks");
-            foreach (var c in chunks) json.WriteStringValue(c.RelativePath);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
-    }
+            FormatVersion = Core.Backup.BackupVolume.CurrentFormatVersion,
+            Volume = number,
+            Volumes = count,
+            Chunks = chunks.Select(c => c.RelativePath).ToList(),
+        }));
 
     /// <summary>Every file of the set, in ordinal path order (chunk numbers are zero-padded, so that is restore order).</summary>
     internal static IReadOnlyList<BackupFile> ListSet(string directory)

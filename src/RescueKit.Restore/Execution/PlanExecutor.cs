@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RescueKit.Core;
+using RescueKit.Core.Backup;
 using RescueKit.Core.Restore;
 
 namespace RescueKit.Restore.Execution;
@@ -12,8 +13,10 @@ namespace RescueKit.Restore.Execution;
 /// </summary>
 /// <param name="secrets">Gives the secret a step reads on stdin (<see cref="RestoreStep.SecretInput"/>), or null when it
 /// has none; the secret is never logged or written anywhere.</param>
+/// <param name="bringDisc">Puts disc N of a series in its drive when a step asks for it (<see cref="DiscRequest"/>),
+/// while the step waits; what it throws stops the step and is thrown in its place.</param>
 internal sealed class PlanExecutor(IToolRunner runner, string markerDirectory, IRestoreProgress? progress = null,
-    Func<string, string?>? secrets = null)
+    Func<string, string?>? secrets = null, Action<int>? bringDisc = null)
 {
     public const string PlanFile = "restore-plan.json";
 
@@ -61,16 +64,42 @@ internal sealed class PlanExecutor(IToolRunner runner, string markerDirectory, I
             progress?.StepStarting(step, i, plan.Steps.Count);
             var started = Stopwatch.GetTimestamp();
             ToolResult result;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Exception? refused = null;
+            void Line(string line)
+            {
+                if (bringDisc is not null && DiscRequest.Parse(line) is { } disc)
+                {
+                    try
+                    {
+                        bringDisc(disc);
+                    }
+                    catch (Exception e)
+                    {
+                        // The step waits for that disc forever: it is stopped.
+                        refused = e;
+                        stop.Cancel();
+                    }
+                    return;
+                }
+                progress?.StepOutput(step, line);
+            }
             try
             {
-                result = runner.Run(step.Argv, allowedExitCodes: step.WarningExitCodes, cancellationToken: cancellationToken,
+                result = runner.Run(step.Argv, allowedExitCodes: step.WarningExitCodes, cancellationToken: stop.Token,
                     standardInput: InputOf(step), timeout: StepTimeout,
-                    standardOutputLine: progress is null ? null : line => progress.StepOutput(step, line));
+                    standardOutputLine: progress is null && bringDisc is null ? null : Line);
             }
             catch (RescueKitException e) when (e is ToolFailedException or ToolTimedOutException or MissingPrerequisiteException)
             {
                 throw new StepFailedException(step, e);
             }
+            catch (OperationCanceledException) when (refused is not null)
+            {
+                throw refused;
+            }
+            // A step that finished all the same, stopped or not, did not have what it asked for.
+            if (refused is not null) throw refused;
             // The marker is on disk before the next step starts: a power cut after it never repeats a finished step.
             WriteDurably(MarkerOf(step), $"{DateTimeOffset.UtcNow:O}{(result.ExitCode == 0 ? "" : $" with warnings (exit {result.ExitCode})")}\n");
             if (result.ExitCode == 0)

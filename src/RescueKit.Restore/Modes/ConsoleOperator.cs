@@ -45,6 +45,13 @@ public sealed class ConsoleOperator(IAnsiConsole console, TextReader input) : IO
         return secret.ToString();
     }
 
+    public bool AskForMedium(string prompt)
+    {
+        console.Write($"{prompt}, then press Enter (q and Enter gives up): ");
+        var answer = input.ReadLine();
+        return answer is not null && !answer.Trim().Equals("q", StringComparison.OrdinalIgnoreCase);
+    }
+
     public StepDecision Decide(StepFailedException failure)
     {
         while (true)

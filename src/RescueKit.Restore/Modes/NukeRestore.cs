@@ -4,6 +4,7 @@ using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
+using RescueKit.Restore.Discs;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
@@ -16,7 +17,8 @@ namespace RescueKit.Restore.Modes;
 /// <summary>
 /// Nuke: the whole machine back from the backup without a question unless something is wrong. In order: the backup
 /// opened (its layout, its sets, its key), the disks mapped, the plan made and written where the markers go; the
-/// pre-flight (every program the plan runs is here, every chunk of every backup of the chain hashes right); a countdown
+/// pre-flight (every program the plan runs is here, every chunk of every backup of the chain hashes right, every disc
+/// of a disc series found or asked for); a countdown
 /// any key stops (none when unattended); then the plan, step after step with a line each. Nothing is written to a disk
 /// before the countdown has run out. A failed step stops the plan; unattended, that ends the restore (a resume
 /// continues it), otherwise the operator retries, skips, opens a shell or aborts. Given a reviewer (the interactive
@@ -28,6 +30,11 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     public const int CountdownSeconds = 20;
 
     public string MarkerDirectory { get; init; } = RescuePaths.RestoreMarkers;
+
+    /// <summary>Where a disc series' small files and discs.json are kept (<see cref="DiscSeries"/>).</summary>
+    public string DiscSeriesDirectory { get; init; } = RescuePaths.DiscSeries;
+
+    public IDiscDrives Drives { get; init; } = new OpticalDrives(runner, log);
 
     /// <summary>The restore's log beside the markers: every line nuke prints, kept in the restored system at the end
     /// (<see cref="RecordSteps"/>).</summary>
@@ -53,6 +60,11 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     {
         var vars = environment.Variables();
         var reference = request.Backup ?? vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
+        // Disc 1 of a series may be out of the drive init found it in: a resume goes on from the copy of its small files.
+        var copied = Path.Combine(DiscSeriesDirectory, BackupSetNames.OnMedium);
+        if (request.Resume && request.Backup is null && !File.Exists(Path.Combine(reference ?? "", BackupSetNames.Manifest)) &&
+            File.Exists(Path.Combine(copied, BackupSetNames.Manifest)))
+            reference = copied;
         if (string.IsNullOrEmpty(reference))
             throw new BadInputException("there is no backup to restore: init found none on the rescue medium, and none was named");
         return BackupLocation.Use(reference, runner, log, cancellationToken, location => Restore(request, location, vars, cancellationToken));
@@ -60,13 +72,14 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
 
     private int Restore(NukeRequest request, BackupLocation location, IReadOnlyDictionary<string, string> vars, CancellationToken cancellationToken)
     {
-        var backup = location.Set;
-        RefuseDiscSeries(backup);
+        var series = DiscSeries.Of(location.Set, DiscSeriesDirectory, Drives, person, Say);
+        var backup = series?.Backup ?? location.Set;
         var key = backup.Key(request.Key);
         var layout = LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout));
         var targets = TargetMachine.Live(runner, TargetMachine.ProtectedDevices(vars));
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        var executor = new PlanExecutor(runner, MarkerDirectory, Progress is null ? new ConsoleProgress(Say) : new LoggedProgress(Progress, Record), name => secrets.GetValueOrDefault(name));
+        var executor = new PlanExecutor(runner, MarkerDirectory, Progress is null ? new ConsoleProgress(Say) : new LoggedProgress(Progress, Record),
+            name => secrets.GetValueOrDefault(name), series is null ? null : series.Bring);
 
         RestorePlan plan;
         if (request.Resume)
@@ -86,7 +99,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
                 Backup = backup.Directory,
                 Sets = backup.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
                 SetData = BackupSetData.Of(backup, key),
-                ExtractArguments = KeyArguments(request.Key),
+                ExtractArguments = [.. KeyArguments(request.Key), .. series is null ? [] : new[] { "--discs", series.IndexPath }],
                 NoResize = request.NoResize,
             };
             if (request.Reviewer is { } reviewer)
@@ -113,7 +126,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             Say($"  {d.Source} ({ByteSize.Format(d.SourceSize)}) -> {d.Target} ({ByteSize.Format(d.TargetSize)}): everything on it will be erased");
         foreach (var note in plan.Notes) Say($"  Note: {note}");
 
-        Preflight(plan, backup, key, cancellationToken);
+        Preflight(plan, backup, key, series, request.Unattended, cancellationToken);
         foreach (var (name, secret) in Passphrases(plan, request, executor)) secrets[name] = secret;
         Directory.CreateDirectory(MarkerDirectory);
         File.WriteAllText(Path.Combine(MarkerDirectory, RecordSteps.PlanScriptFile), RestorePlanScript.Render(plan, MarkerDirectory));
@@ -126,6 +139,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             return ExitCodes.Cancelled;
         }
 
+        series?.AfterGivingUp = "and the restore stopped there: run 'rescuekit restore --mode nuke --resume' to go on, with the disc at hand";
         while (true)
         {
             try
@@ -163,22 +177,35 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         }
     }
 
-    /// <summary>Before the first write: every program the plan runs is here, and every backup of the chain is whole.</summary>
-    private void Preflight(RestorePlan plan, BackupSet backup, BackupKey? key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before the first write: every program the plan runs is here, and every backup of the chain is whole. A disc
+    /// series has each disc found and its chunks hashed as it comes; their archives are not decoded here, which would
+    /// need every disc again in set order (extracting checks every chunk's SHA-256 once more as it reads it).
+    /// </summary>
+    private void Preflight(RestorePlan plan, BackupSet backup, BackupKey? key, DiscSeries? series, bool unattended,
+        CancellationToken cancellationToken)
     {
         var missing = RestorePreflight.MissingPrograms(plan, runner);
         if (missing.Count > 0)
             throw new MissingPrerequisiteException($"the rescue system lacks {string.Join(", ", missing.Select(m => m.Program))}, which the restore runs",
                 string.Join(' ', missing.Select(m => m.Package).Distinct()), "no disk was touched");
+        if (series is not null)
+        {
+            series.Gather(unattended);
+            if (BackupVerifier.VerifyIndex(backup, key) is { Count: > 0 } faults) throw Damaged(backup, faults);
+            return;
+        }
         var verifier = new BackupVerifier(log);
         foreach (var link in backup.Chain())
         {
             Say($"Checking backup {link.Name}: every chunk's SHA-256, every archive to its end...");
             var report = verifier.Verify(link, key, cancellationToken);
-            if (report.Faults.Count > 0)
-                throw new RescueKitException($"backup {link.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", report.Faults)}", ExitCodes.CheckFailed);
+            if (report.Faults.Count > 0) throw Damaged(link, report.Faults);
         }
     }
+
+    private static RescueKitException Damaged(BackupSet backup, IReadOnlyList<string> faults) =>
+        new($"backup {backup.Name} is damaged, so nothing was restored and no disk was touched: {string.Join("; ", faults)}", ExitCodes.CheckFailed);
 
     /// <summary>
     /// The passphrase of each LUKS container the plan makes (<see cref="RestoreStep.SecretInput"/>), before the
@@ -218,25 +245,6 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             }
         }
         return result;
-    }
-
-    /// <summary>
-    /// A backup that spans a numbered series of discs has only some of its chunks on the disc the rescue system found
-    /// it on, and nuke does not yet ask for the next disc: it says so before anything is touched, rather than failing
-    /// the pre-flight on "missing" chunks. (Compare reads only the catalog, which every disc carries, so it works.)
-    /// </summary>
-    private static void RefuseDiscSeries(BackupSet backup)
-    {
-        var index = Path.Combine(backup.Directory, BackupSetNames.VolumeIndex);
-        if (!File.Exists(index)) return;
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(index));
-        var volumes = json.RootElement.TryGetProperty("volumes", out var v) ? v.GetInt32() : 1;
-        if (volumes <= 1) return;
-        var volume = json.RootElement.TryGetProperty("volume", out var n) ? n.GetInt32() : 1;
-        throw new RescueKitException(
-            $"backup {backup.Name} spans {volumes} discs and this is disc {volume}: restoring from a disc series is not supported yet, and no disk was touched. " +
-            "Copy the backup/ directory of every disc into one directory (on a USB disk or an NFS export) and restore from that directory",
-            ExitCodes.BadInput);
     }
 
     private static IReadOnlyList<string> KeyArguments(BackupKey.Source? key) => key switch

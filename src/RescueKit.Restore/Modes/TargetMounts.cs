@@ -102,6 +102,6 @@ public sealed class TargetMounts(IToolRunner runner)
     }
 
     /// <summary>/proc/mounts writes a space, tab, newline and backslash in a path as an octal escape.</summary>
-    private static string Unescape(string field) =>
+    internal static string Unescape(string field) =>
         System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
 }

@@ -25,8 +25,11 @@ public sealed class QemuMachine : IDisposable
     private int _cursor;
     private bool _exited;
 
-    internal QemuMachine(string name, string qemu, IReadOnlyList<string> arguments, string transcriptFile)
+    private readonly string? _monitorSocket;
+
+    internal QemuMachine(string name, string qemu, IReadOnlyList<string> arguments, string transcriptFile, string? monitorSocket = null)
     {
+        _monitorSocket = monitorSocket;
         Name = name;
         Qemu = qemu;
         _arguments = [.. arguments];
@@ -139,6 +142,35 @@ public sealed class QemuMachine : IDisposable
         return (Transcript[from..end.Index], int.Parse(end.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Runs one command on QEMU's human monitor (the machine was built <see cref="QemuMachineBuilder.WithMonitor"/>)
+    /// and returns what it answered.</summary>
+    public string MonitorCommand(string command)
+    {
+        var path = _monitorSocket ?? throw new InvalidOperationException($"machine '{Name}' has no monitor: build it WithMonitor()");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        using var stream = new System.Net.Sockets.NetworkStream(socket);
+        string ReadToPrompt()
+        {
+            var answer = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!answer.ToString().EndsWith("(qemu) ", StringComparison.Ordinal))
+            {
+                var n = stream.Read(buffer);
+                if (n == 0) break;
+                answer.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+            return answer.ToString();
+        }
+        ReadToPrompt();
+        stream.Write(Encoding.UTF8.GetBytes(command + "\n"));
+        var reply = ReadToPrompt();
+        // The reply starts with the monitor's echo of the command, redrawn key by key: only the command is worth keeping.
+        lock (_gate) _transcriptWriter?.WriteLine($"# monitor: {command}");
+        return reply;
+    }
+
     /// <summary>Waits for QEMU to end (the guest powered off or rebooted under -no-reboot) and returns its exit code.</summary>
     public int WaitForExit(TimeSpan timeout)
     {
@@ -170,6 +202,7 @@ public sealed class QemuMachine : IDisposable
             _transcriptWriter?.Dispose();
             _transcriptWriter = null;
         }
+        if (_monitorSocket is not null) File.Delete(_monitorSocket);
         if (File.Exists(TranscriptFile) && TestContext.CurrentContext.Test.ID is not null)
             TestContext.AddTestAttachment(TranscriptFile, $"serial transcript of {Name}");
     }

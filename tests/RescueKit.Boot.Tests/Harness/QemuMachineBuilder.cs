@@ -14,7 +14,7 @@ public sealed record GuestForward(string GuestAddress, int GuestPort, string Com
 
 /// <summary>
 /// Describes one x86-64 QEMU machine for a boot test (formats.md §15): TCG only (KVM hangs here), no display,
-/// no default devices, the first serial port on QEMU's stdio in both directions and no monitor.
+/// no default devices, the first serial port on QEMU's stdio in both directions and no monitor unless asked for.
 /// </summary>
 public sealed class QemuMachineBuilder
 {
@@ -31,6 +31,8 @@ public sealed class QemuMachineBuilder
     private QemuFirmware _firmware = QemuFirmware.SeaBios;
     private string? _ovmfVariables;
     private string? _cdrom;
+    private string? _secondCdrom;
+    private string? _monitorSocket;
     private string? _bootDisk;
     private (string Kernel, string Initrd, string Append)? _kernel;
     private int _memoryMiB = 1024;
@@ -65,6 +67,23 @@ public sealed class QemuMachineBuilder
     public QemuMachineBuilder WithCdrom(string isoPath)
     {
         _cdrom = RequireFile(isoPath, nameof(isoPath));
+        return this;
+    }
+
+    /// <summary>An ISO image in a second IDE CD-ROM drive (the guest's /dev/sr1 beside the first's /dev/sr0).</summary>
+    public QemuMachineBuilder WithSecondCdrom(string isoPath)
+    {
+        _secondCdrom = RequireFile(isoPath, nameof(isoPath));
+        return this;
+    }
+
+    /// <summary>
+    /// QEMU's human monitor on a Unix socket, for <see cref="QemuMachine.MonitorCommand"/>: changing the disc in a drive
+    /// (<c>change ide1-cd0 FILE</c>) as a person at the machine would.
+    /// </summary>
+    public QemuMachineBuilder WithMonitor()
+    {
+        _monitorSocket = Path.Combine(Path.GetTempPath(), $"rk-monitor-{Environment.ProcessId}-{Sanitize(_name)}.sock");
         return this;
     }
 
@@ -156,7 +175,7 @@ public sealed class QemuMachineBuilder
         {
             "-accel", "tcg", "-machine", "pc", "-m", _memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-display", "none", "-no-reboot", "-nodefaults", "-vga", _vga ? "std" : "none",
-            "-serial", "stdio", "-monitor", "none",
+            "-serial", "stdio", "-monitor", _monitorSocket is null ? "none" : $"unix:{_monitorSocket},server=on,wait=off",
         };
         if (_firmware == QemuFirmware.Ovmf && _ovmfVariables is not null)
             args.AddRange(["-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfCodePath}",
@@ -165,6 +184,7 @@ public sealed class QemuMachineBuilder
         if (_kernel is { } k) args.AddRange(["-kernel", k.Kernel, "-initrd", k.Initrd, "-append", k.Append]);
         if (_bootDisk is not null) args.AddRange(["-drive", $"file={_bootDisk},format=raw,if=ide,index=0"]);
         if (_cdrom is not null) args.AddRange(["-drive", $"file={_cdrom},format=raw,if=ide,index=2,media=cdrom,readonly=on"]);
+        if (_secondCdrom is not null) args.AddRange(["-drive", $"file={_secondCdrom},format=raw,if=ide,index=3,media=cdrom,readonly=on"]);
         foreach (var disk in _virtioDisks) args.AddRange(["-drive", $"file={disk},format=raw,if=virtio"]);
         for (var i = 0; i < _nvmeDisks.Count; i++)
             args.AddRange(["-drive", $"if=none,id=nvme{i},file={_nvmeDisks[i].Image},format=raw",
@@ -185,7 +205,7 @@ public sealed class QemuMachineBuilder
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
             $"{Sanitize(TestContext.CurrentContext.Test.Name)}-{Sanitize(_name)}.log");
-        return new QemuMachine(_name, VmLab.RequireQemu(), Arguments(), transcript);
+        return new QemuMachine(_name, VmLab.RequireQemu(), Arguments(), transcript, _monitorSocket);
     }
 
     private static string RequireFile(string path, string paramName)

@@ -14,7 +14,7 @@ namespace RescueKit.Restore.Tests.Modes;
 /// recording runner describes: nothing touches a disk before the countdown has run out and the backup checked whole;
 /// a failure stops the plan and a resume continues it.
 /// </summary>
-public class NukeRestoreTests
+public partial class NukeRestoreTests
 {
     private string _dir = null!;
     private string _backup = null!;
@@ -100,7 +100,10 @@ public class NukeRestoreTests
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     private (NukeRestore Nuke, RecordingRunner Runner, ScriptedOperator Person, StringWriter Output) Nuke(bool countdownCompletes = true,
-        params StepDecision[] decisions)
+        params StepDecision[] decisions) => Nuke(new FakeDrives(Path.Combine(_dir, "drives")), countdownCompletes, decisions);
+
+    private (NukeRestore Nuke, RecordingRunner Runner, ScriptedOperator Person, StringWriter Output) Nuke(FakeDrives drives,
+        bool countdownCompletes = true, params StepDecision[] decisions)
     {
         var runner = new RecordingRunner();
         var person = new ScriptedOperator(countdownCompletes, decisions);
@@ -109,6 +112,8 @@ public class NukeRestoreTests
         var nuke = new NukeRestore(console, runner, new RescueEnvironment(rescue), person, Serilog.Core.Logger.None, "test", () => 0)
         {
             MarkerDirectory = Path.Combine(_dir, "markers"),
+            DiscSeriesDirectory = Path.Combine(_dir, "disc-series"),
+            Drives = drives,
         };
         return (nuke, runner, person, output);
     }
@@ -149,19 +154,6 @@ public class NukeRestoreTests
 
         Assert.Throws<RescueKit.Restore.Mapping.DiskMappingIncompleteException>(() => nuke.Run(Request(unattended: true), CancellationToken.None));
         Assert.That(runner.Ran, Is.EqualTo(new[] { "lsblk -J -b -O" }));
-    }
-
-    [Test]
-    public void DiscOneOfASeries_IsRefusedBeforeAnything_SayingHowToRestoreIt()
-    {
-        File.WriteAllText(Path.Combine(_backup, "volume.json"), """{"formatVersion":1,"volume":1,"volumes":3,"chunks":[]}""");
-        var (nuke, runner, _, _) = Nuke();
-
-        var e = Assert.Throws<RescueKitException>(() => nuke.Run(Request(unattended: true), CancellationToken.None))!;
-
-        Assert.That(e.Message, Does.Contain("spans 3 discs and this is disc 1").And.Contain("no disk was touched")
-            .And.Contain("Copy the backup/ directory of every disc into one directory"));
-        Assert.That(runner.Ran, Is.Empty, "not even the disks were listed");
     }
 
     [Test]
@@ -309,6 +301,16 @@ public class NukeRestoreTests
         public Queue<string?> Secrets { get; } = new();
         public string? AskSecret(string prompt) => Secrets.Count > 0 ? Secrets.Dequeue() : null;
 
+        /// <summary>What the person does when asked for a disc: puts one in and says so, or gives up (false).</summary>
+        public Func<string, bool>? OnMedium { get; set; }
+        public List<string> MediumPrompts { get; } = [];
+
+        public bool AskForMedium(string prompt)
+        {
+            MediumPrompts.Add(prompt);
+            return OnMedium?.Invoke(prompt) ?? false;
+        }
+
         public StepDecision Decide(StepFailedException failure)
         {
             Decided.Add(failure.Step.Id);
@@ -325,6 +327,9 @@ public class NukeRestoreTests
         public string? Failing { get; set; }
         public long DiskMiB { get; set; } = 128;
 
+        /// <summary>The line an extract step prints while it waits for a disc, as `rescuekit extract --discs` does.</summary>
+        public string? ExtractSays { get; set; }
+
         public ToolResult Run(IReadOnlyList<string> argv, IReadOnlyCollection<int>? allowedExitCodes = null, string? workingDirectory = null,
             CancellationToken cancellationToken = default, string? standardInput = null, TimeSpan? timeout = null, Action<string>? standardOutputLine = null)
         {
@@ -332,6 +337,7 @@ public class NukeRestoreTests
             Inputs.Add((string.Join(' ', argv), standardInput));
             if (argv[0] == Failing)
                 throw new ToolFailedException(new ToolResult(argv, 1, "", "mdadm: cannot open /dev/vda1: Device or resource busy\n"));
+            if (ExtractSays is not null && argv is [_, "extract", ..]) standardOutputLine?.Invoke(ExtractSays);
             var stdout = argv[0] == "lsblk"
                 ? $$"""{"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":{{DiskMiB << 20}}},{"name":"vdb","path":"/dev/vdb","type":"disk","size":{{DiskMiB << 20}}}]}"""
                 : "";
