@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using RescueKit.Core.Compression;
+using RescueKit.Host.Compression;
 using SharpCompress.Compressors.Xz;
 
 namespace RescueKit.Discovery;

@@ -1,7 +1,7 @@
 namespace RescueKit.Discovery;
 
 /// <summary>Finds a program by name on the fixed search path of the system under <c>root</c>, as
-/// <see cref="RescueKit.Core.ToolRunner.SearchPath"/> does for the running system.</summary>
+/// <see cref="RescueKit.Host.ToolRunner.SearchPath"/> does for the running system.</summary>
 public static class ProgramLocator
 {
     private static readonly string[] Directories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

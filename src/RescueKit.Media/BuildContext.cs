@@ -1,5 +1,5 @@
-using RescueKit.Core;
 using RescueKit.Discovery;
+using RescueKit.Host;
 using RescueKit.Media.Rootfs;
 using Serilog;
 

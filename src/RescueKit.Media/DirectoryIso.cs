@@ -22,7 +22,7 @@ public static class DirectoryIso
         if (!Directory.Exists(request.SourceDirectory))
             throw new BadInputException($"source directory {request.SourceDirectory} does not exist: give an existing directory");
         var iso = new IsoBuilder(new IsoOptions { VolumeIdentifier = request.Label, Timestamp = request.Timestamp });
-        iso.AddTree(request.SourceDirectory);
+        iso.AddHostTree(request.SourceDirectory);
 
         string? Relative(string? path, string option)
         {

@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Host;
 using RescueKit.Media.Steps;
 using Serilog;
 

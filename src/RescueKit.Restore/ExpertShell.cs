@@ -1,4 +1,4 @@
-using RescueKit.Core;
+using RescueKit.Host;
 
 namespace RescueKit.Restore;
 

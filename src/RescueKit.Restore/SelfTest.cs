@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RescueKit.Core;
+using RescueKit.Host;
 using Spectre.Console;
 
 namespace RescueKit.Restore;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using RescueKit.Core;
+using RescueKit.Host;
 using RescueKit.Media.BackupMedia;
 using RescueKit.Media.Steps;
 using RescueKit.Tests.Shared;

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Discovery;
+using RescueKit.Host;
 using RescueKit.Media.Rootfs;
 using RescueKit.Media.Steps;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using RescueKit.Backup.Native;
+using RescueKit.Host.Native;
 using RescueKit.Formats.Tar;
 
 namespace RescueKit.Backup.Archive;

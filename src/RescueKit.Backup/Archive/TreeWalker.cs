@@ -1,4 +1,4 @@
-using RescueKit.Backup.Native;
+using RescueKit.Host.Native;
 using RescueKit.Core;
 
 namespace RescueKit.Backup.Archive;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using RescueKit.Core;
+using RescueKit.Host;
 using Serilog;
 
 namespace RescueKit.Backup.Nfs;

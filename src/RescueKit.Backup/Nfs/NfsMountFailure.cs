@@ -1,5 +1,6 @@
 using System.Globalization;
 using RescueKit.Core;
+using RescueKit.Host;
 
 namespace RescueKit.Backup.Nfs;
 

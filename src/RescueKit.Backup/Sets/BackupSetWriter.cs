@@ -1,3 +1,4 @@
+using RescueKit.Host.Native;
 using System.Security.Cryptography;
 using System.Text;
 using RescueKit.Backup.Archive;

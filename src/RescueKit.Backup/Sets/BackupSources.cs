@@ -1,5 +1,5 @@
-using RescueKit.Core;
 using RescueKit.Discovery.Layout;
+using RescueKit.Host;
 using Serilog;
 
 namespace RescueKit.Backup.Sets;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
-using RescueKit.Core.Compression;
+using RescueKit.Host.Compression;
 
 namespace RescueKit.Backup.Sets;
 

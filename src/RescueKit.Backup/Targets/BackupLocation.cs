@@ -1,6 +1,7 @@
 using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
+using RescueKit.Host;
 using Serilog;
 
 namespace RescueKit.Backup.Targets;

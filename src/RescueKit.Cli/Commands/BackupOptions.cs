@@ -4,6 +4,7 @@ using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
+using RescueKit.Host;
 using Serilog;
 using Spectre.Console;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using RescueKit.Core;
 using RescueKit.Core.Layout;
 using RescueKit.Discovery.Layout;
+using RescueKit.Host;
 using Serilog;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RescueKit.Core;
+using RescueKit.Host;
 using Serilog;
 
 namespace RescueKit.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using RescueKit.Core;
 using RescueKit.Discovery;
+using RescueKit.Host;
 using RescueKit.Media;
 using RescueKit.Media.Rootfs;
 using Serilog;
@@ -73,7 +74,7 @@ internal sealed partial class RescueMediaOptions
             Version = GlobalOptions.Version,
             LayoutJson = layoutJson,
         };
-        if (config.Compression == InitramfsCompression.Zstd && !Core.Compression.ZstdCompressStream.IsAvailable())
+        if (config.Compression == InitramfsCompression.Zstd && !Host.Compression.ZstdCompressStream.IsAvailable())
             throw new MissingPrerequisiteException("the zstd library libzstd.so.1", "libzstd1", "or use --compression gzip");
         return config;
     }

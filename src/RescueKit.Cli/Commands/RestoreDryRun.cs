@@ -4,6 +4,7 @@ using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
+using RescueKit.Host;
 using RescueKit.Restore;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;

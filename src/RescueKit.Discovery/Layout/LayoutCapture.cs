@@ -1,6 +1,7 @@
 using System.Globalization;
 using RescueKit.Core;
 using RescueKit.Core.Layout;
+using RescueKit.Host;
 using Serilog;
 
 namespace RescueKit.Discovery.Layout;

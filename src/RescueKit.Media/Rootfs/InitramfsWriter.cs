@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using RescueKit.Core.Compression;
 using RescueKit.Formats.Cpio;
+using RescueKit.Host.Compression;
 
 namespace RescueKit.Media.Rootfs;
 

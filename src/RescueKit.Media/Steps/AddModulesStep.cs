@@ -1,7 +1,7 @@
 using RescueKit.Core;
-using RescueKit.Core.Compression;
 using RescueKit.Discovery;
 using RescueKit.Formats.Elf;
+using RescueKit.Host.Compression;
 using RescueKit.Media.Rootfs;
 
 namespace RescueKit.Media.Steps;

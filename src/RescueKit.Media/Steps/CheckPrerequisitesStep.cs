@@ -1,6 +1,7 @@
 using RescueKit.Core;
-using RescueKit.Core.Compression;
 using RescueKit.Discovery;
+using RescueKit.Host;
+using RescueKit.Host.Compression;
 
 namespace RescueKit.Media.Steps;
 

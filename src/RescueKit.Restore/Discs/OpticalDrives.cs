@@ -1,3 +1,5 @@
+using RescueKit.Host.Native;
+using RescueKit.Host;
 using RescueKit.Core;
 using RescueKit.Restore.Modes;
 using Serilog;

@@ -1,3 +1,4 @@
+using RescueKit.Host;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using Serilog;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Restore;
+using RescueKit.Host;
 
 namespace RescueKit.Restore.Execution;
 

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Core.Restore;
+using RescueKit.Host;
 
 namespace RescueKit.Restore.Execution;
 

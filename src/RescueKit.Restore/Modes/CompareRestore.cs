@@ -3,6 +3,7 @@ using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Layout;
+using RescueKit.Host;
 using Serilog;
 using Spectre.Console;
 

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Core.Layout;
+using RescueKit.Host;
 
 namespace RescueKit.Restore.Modes;
 

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Discovery.Layout;
+using RescueKit.Host;
 using RescueKit.Restore.Mapping;
 
 namespace RescueKit.Restore.Planning;

@@ -1,5 +1,5 @@
 using RescueKit.Backup.Archive;
-using RescueKit.Backup.Native;
+using RescueKit.Host.Native;
 
 namespace RescueKit.Backup.Tests.Archive;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using RescueKit.Backup.Native;
+using RescueKit.Host.Native;
 using RescueKit.Tests.Shared;
 
 namespace RescueKit.Backup.Tests.Archive;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using RescueKit.Backup.Native;
+using RescueKit.Host.Native;
 
 namespace RescueKit.Backup.Tests.Archive;
 

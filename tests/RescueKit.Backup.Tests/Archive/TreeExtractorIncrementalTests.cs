@@ -1,3 +1,4 @@
+using RescueKit.Host.Native;
 using RescueKit.Tests.Shared;
 using System.Text;
 using RescueKit.Backup.Archive;
@@ -91,7 +92,7 @@ public sealed class TreeExtractorIncrementalTests
     {
         File.WriteAllText(Path.Combine(source, "owned"), "by 12345");
         File.CreateSymbolicLink(Path.Combine(source, "link"), "owned");
-        using (var top = Native.DirectoryHandle.Open(source))
+        using (var top = DirectoryHandle.Open(source))
         {
             top.SetOwner("owned"u8, SampleTree.OddOwner, SampleTree.OddOwner);
             top.SetOwner("link"u8, SampleTree.OddOwner, SampleTree.OddOwner);
@@ -99,7 +100,7 @@ public sealed class TreeExtractorIncrementalTests
         var (archive, _) = Archive(source, select: null);
         TreeExtractor.Extract(new MemoryStream(archive), target, new ExtractOptions { RestoreOwners = false },
             CancellationToken.None);
-        using var restored = Native.DirectoryHandle.Open(target);
+        using var restored = DirectoryHandle.Open(target);
         Assert.That(restored.Stat("owned"u8).Uid, Is.Zero);
         Assert.That(restored.Stat("link"u8).Gid, Is.Zero);
         Assert.That(File.ReadAllText(Path.Combine(target, "owned")), Is.EqualTo("by 12345"));

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using RescueKit.Core.Compression;
+using RescueKit.Host.Compression;
 using RescueKit.Tests.Shared;
 
 namespace RescueKit.Backup.Tests.Compression;

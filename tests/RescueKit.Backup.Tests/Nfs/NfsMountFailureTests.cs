@@ -1,5 +1,6 @@
 using RescueKit.Backup.Nfs;
 using RescueKit.Core;
+using RescueKit.Host;
 
 namespace RescueKit.Backup.Tests.Nfs;
 

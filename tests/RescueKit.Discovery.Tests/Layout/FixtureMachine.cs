@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Discovery.Layout;
+using RescueKit.Host;
 
 namespace RescueKit.Discovery.Tests.Layout;
 

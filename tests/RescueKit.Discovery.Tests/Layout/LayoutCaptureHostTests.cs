@@ -1,6 +1,7 @@
 using RescueKit.Core;
 using RescueKit.Core.Layout;
 using RescueKit.Discovery.Layout;
+using RescueKit.Host;
 using RescueKit.Tests.Layout;
 using RescueKit.Tests.Shared;
 using Serilog;

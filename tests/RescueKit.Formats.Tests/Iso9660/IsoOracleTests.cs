@@ -1,3 +1,4 @@
+using RescueKit.Media;
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
@@ -77,7 +78,7 @@ public class IsoOracleTests
         {
             VolumeIdentifier = "RK_ORACLE", Timestamp = DateTimeOffset.FromUnixTimeSeconds(1700000000), Publisher = "RescueKit tests",
         });
-        b.AddTree(root);
+        b.AddHostTree(root);
         b.Boot = new ElToritoOptions
         {
             BiosBootImage = "isolinux/isolinux.bin", EfiBootImage = "boot/grub/efiboot.img", HybridMbr = File.ReadAllBytes(IsohdPfx),

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Core.Restore;
+using RescueKit.Host;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 

@@ -1,4 +1,5 @@
 using RescueKit.Core;
+using RescueKit.Host;
 
 namespace RescueKit.Restore.Tests.Execution;
 

@@ -1,6 +1,7 @@
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
+using RescueKit.Host;
 using RescueKit.Restore.Execution;
 using RescueKit.Core.Restore;
 using RescueKit.Restore.Modes;

@@ -1,5 +1,6 @@
 using RescueKit.Core;
 using RescueKit.Core.Layout;
+using RescueKit.Host;
 using RescueKit.Restore.Modes;
 using RescueKit.Restore.Tests.Planning;
 

@@ -1,9 +1,9 @@
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 // Reads all extended attributes of one inode, either through an open fd (f*xattr) or through a path whose final
 // symlink is not followed (l*xattr): each call is the size-then-fetch dance, retried when the value grew in between
 // (ERANGE). A filesystem without xattr support has none; an attribute removed meanwhile (ENODATA) is passed over.
-internal static unsafe class XattrReader
+public static unsafe class XattrReader
 {
     /// <param name="fd">The open file, or -1 to use <paramref name="path"/>.</param>
     /// <param name="directory">With <paramref name="name"/>, the path errors name.</param>

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using RescueKit.Core;
 using Serilog;
 
-namespace RescueKit.Core;
+namespace RescueKit.Host;
 
 /// <summary>What a finished external command gave back.</summary>
 public sealed record ToolResult(IReadOnlyList<string> Argv, int ExitCode, string StandardOutput, string StandardError);

@@ -1,10 +1,11 @@
+using RescueKit.Host.Native;
 using System.Runtime.InteropServices;
 
-namespace RescueKit.Restore.Discs;
+namespace RescueKit.Host.Native;
 
 /// <summary>Opens a drive's tray with the CDROMEJECT ioctl (linux/cdrom.h): busybox has no eject, and a person at the
 /// console should not have to hunt for the button.</summary>
-internal static partial class CdromTray
+public static partial class CdromTray
 {
     private const nuint CdromEject = 0x5309;
 

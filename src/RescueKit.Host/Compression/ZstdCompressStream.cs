@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using RescueKit.Core.IO;
 
-namespace RescueKit.Core.Compression;
+namespace RescueKit.Host.Compression;
 
 /// <summary>
 /// A write-only stream that zstd-compresses into another stream through the system libzstd, using its worker threads.

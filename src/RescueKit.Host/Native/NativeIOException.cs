@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 /// <summary>
 /// A failed libc call: which call, the errno and the raw path it was about. The message decodes the path lossily
 /// (invalid UTF-8 becomes U+FFFD); <see cref="Path"/> keeps the exact bytes.
 /// </summary>
-internal sealed class NativeIOException(string call, int errno, byte[] path)
+public sealed class NativeIOException(string call, int errno, byte[] path)
     : IOException($"{call} '{Display(path)}': {Marshal.GetPInvokeErrorMessage(errno)} ({Native.Errno.Name(errno)})")
 {
     public string Call { get; } = call;

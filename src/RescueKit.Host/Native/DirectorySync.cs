@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace RescueKit.Backup.Sets;
+namespace RescueKit.Host.Native;
 
 /// <summary>fsync(2) of a directory, so the names created or renamed in it survive a crash: the publish step of a
 /// backup relies on it (a renamed manifest or set directory must not vanish after a power cut).</summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int O_RDONLY = 0;
     private const int O_DIRECTORY = 0x10000;

@@ -3,14 +3,14 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
 
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 /// <summary>
 /// An open directory, and every call on one of its entries by name relative to it (the *at() family). Names are
 /// single raw components; nothing here follows a symlink in the final component, so a walk that descends only
 /// through <see cref="OpenDirectory"/> never leaves the tree it started in.
 /// </summary>
-internal sealed unsafe class DirectoryHandle : IDisposable
+public sealed unsafe class DirectoryHandle : IDisposable
 {
     private const int ReadFlags = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK | LibC.O_NOCTTY;
 

@@ -1,24 +1,24 @@
 using System.Runtime.InteropServices;
 
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 // Shared pieces of the checked wrappers: errno to exception, NUL-terminated copies of raw names, path joining.
-internal static unsafe class Posix
+public static unsafe class Posix
 {
     /// <summary>Room for a NUL-terminated name within one directory (NAME_MAX is 255).</summary>
-    internal const int NameBufferSize = 512;
+    public const int NameBufferSize = 512;
 
-    internal static int LastErrno => Marshal.GetLastPInvokeError();
+    public static int LastErrno => Marshal.GetLastPInvokeError();
 
-    internal static NativeIOException Error(string call, byte[] path) => new(call, LastErrno, path);
+    public static NativeIOException Error(string call, byte[] path) => new(call, LastErrno, path);
 
-    internal static void Check(int result, string call, byte[] path)
+    public static void Check(int result, string call, byte[] path)
     {
         if (result < 0) throw Error(call, path);
     }
 
     /// <summary><paramref name="text"/> followed by a NUL, in <paramref name="scratch"/> when it fits.</summary>
-    internal static Span<byte> CString(ReadOnlySpan<byte> text, Span<byte> scratch)
+    public static Span<byte> CString(ReadOnlySpan<byte> text, Span<byte> scratch)
     {
         var target = text.Length < scratch.Length ? scratch : new byte[text.Length + 1];
         text.CopyTo(target);
@@ -27,7 +27,7 @@ internal static unsafe class Posix
     }
 
     /// <summary><paramref name="directory"/>/<paramref name="name"/>, for the paths messages and children carry.</summary>
-    internal static byte[] Join(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
+    public static byte[] Join(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
     {
         if (directory.IsEmpty) return name.ToArray();
         if (name.IsEmpty) return directory.ToArray();

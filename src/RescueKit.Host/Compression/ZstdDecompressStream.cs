@@ -1,6 +1,6 @@
 using RescueKit.Core.IO;
 
-namespace RescueKit.Core.Compression;
+namespace RescueKit.Host.Compression;
 
 /// <summary>
 /// A read-only stream that decompresses zstd frames (one or several, concatenated) from another stream through the

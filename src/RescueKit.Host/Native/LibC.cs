@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 // The libc calls the archiver and extractor make, on raw byte paths (Linux names need not be UTF-8, and the string
 // file APIs of .NET would mangle them). Values are x86-64 Linux ABI (glibc 2.36 headers: fcntl-linux.h, stat.h,

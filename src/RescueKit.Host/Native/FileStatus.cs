@@ -1,7 +1,7 @@
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 /// <summary>The file type bits of st_mode (S_IFMT, sys/stat.h).</summary>
-internal enum FileKind : uint
+public enum FileKind : uint
 {
     Fifo = 0x1000,
     CharacterDevice = 0x2000,
@@ -16,7 +16,7 @@ internal enum FileKind : uint
 /// What statx(2) says about one inode, without following a final symlink. <see cref="Mode"/> holds the permission,
 /// set-id and sticky bits (07777) only; the type is <see cref="Kind"/>. Times are nanoseconds since the Unix epoch.
 /// </summary>
-internal readonly record struct FileStatus(
+public readonly record struct FileStatus(
     FileKind Kind,
     uint Mode,
     uint Uid,
@@ -64,4 +64,4 @@ internal readonly record struct FileStatus(
 }
 
 /// <summary>One extended attribute of any namespace (user., trusted., security., system.), name and value raw.</summary>
-internal sealed record Xattr(byte[] Name, byte[] Value);
+public sealed record Xattr(byte[] Name, byte[] Value);

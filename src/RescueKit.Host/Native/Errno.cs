@@ -1,7 +1,7 @@
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 /// <summary>The errno values the archiver and extractor act on (asm-generic/errno-base.h, errno.h).</summary>
-internal static class Errno
+public static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;

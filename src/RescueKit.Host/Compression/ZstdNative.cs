@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using RescueKit.Core;
 
-namespace RescueKit.Core.Compression;
+namespace RescueKit.Host.Compression;
 
 // A thin binding to the system libzstd (Debian package libzstd1), zstd.h v1.4+ "advanced streaming API".
 internal static unsafe partial class ZstdNative

@@ -1,11 +1,11 @@
-namespace RescueKit.Backup.Native;
+namespace RescueKit.Host.Native;
 
 /// <summary>An open file descriptor of a regular file, with the path its errors name.</summary>
-internal sealed unsafe class UnixFd : IDisposable
+public sealed unsafe class UnixFd : IDisposable
 {
     private int fd;
 
-    internal UnixFd(int fd, byte[] path)
+    public UnixFd(int fd, byte[] path)
     {
         this.fd = fd;
         Path = path;
