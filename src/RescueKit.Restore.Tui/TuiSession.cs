@@ -19,23 +19,34 @@ namespace RescueKit.Restore.Tui;
 /// </summary>
 public sealed class TuiSession
 {
-    private readonly IApplication _app;
-    private readonly Window _root;
-    private readonly Label _legend;
+    private IApplication _app = null!;
+    private Window _root = null!;
+    private Label _legend = null!;
     private View? _page;
+    private readonly string _title;
 
     /// <summary>What Esc does on the current page (back, or "leave?"); null: nothing.</summary>
     private Action? _onEscape;
 
-    private TuiSession(IApplication app, string title)
-    {
-        _app = app;
-        _root = new RootWindow(this) { Title = title, Width = Dim.Fill(), Height = Dim.Fill() };
-        _legend = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
-        _root.Add(_legend);
-    }
+    /// <summary>The current page, to be built again when the UI comes back after <see cref="Outside"/>.</summary>
+    private (string Legend, Func<View> Make, Action? Escape)? _current;
 
+    /// <summary>Work the worker wants done with the UI down (a shell), and its end.</summary>
+    private (Action Work, ManualResetEventSlim Done)? _outside;
+
+    private volatile bool _stopping;
+    private volatile bool _terminated;
+
+    private TuiSession(string title) => _title = title;
+
+    /// <summary>True once the UI is going down: a worker waiting on a page gives up.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>The application of the UI as it is now; for the pages, on the UI thread.</summary>
     public IApplication App => _app;
+
+    /// <summary>True when <paramref name="page"/> is the page on the screen.</summary>
+    public bool Showing(View page) => ReferenceEquals(_page, page);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker thread with the UI up, and returns what it returns once the UI is
@@ -44,66 +55,101 @@ public sealed class TuiSession
     public static int Run(string title, Func<TuiSession, int> work)
     {
         ConsoleSafeLook();
-        using var app = Application.Create();
-        app.Init(DriverRegistry.Names.ANSI);
-        var session = new TuiSession(app, title);
+        var session = new TuiSession(title);
         var result = 0;
         Exception? failure = null;
+        Thread? worker = null;
         // SIGTERM (init stopping, a kill) ends the UI through its own loop, so the terminal is reset on the way out.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
             session._terminated = true;
             session._stopping = true;
-            app.Invoke(() => app.RequestStop());
+            session._app.Invoke(() => session._app.RequestStop());
         });
-        session._root.IsRunningChanged += (_, e) =>
+        while (true)
         {
-            if (!e.Value) return;
-            var worker = new Thread(() =>
+            using (var app = Application.Create())
             {
+                app.Init(DriverRegistry.Names.ANSI);
+                session.Build(app);
+                session._root.IsRunningChanged += (_, e) =>
+                {
+                    if (!e.Value || worker is not null) return;
+                    worker = new Thread(() =>
+                    {
+                        try
+                        {
+                            result = work(session);
+                        }
+                        catch (Exception e2)
+                        {
+                            failure = e2;
+                        }
+                        finally
+                        {
+                            session._stopping = true;
+                            session._app.Invoke(() => session._app.RequestStop());
+                        }
+                    }) { IsBackground = true, Name = "restore" };
+                    worker.Start();
+                };
                 try
                 {
-                    result = work(session);
-                }
-                catch (Exception e2)
-                {
-                    failure = e2;
+                    app.Run(session._root, e =>
+                    {
+                        failure ??= e;
+                        session._stopping = true;
+                        return false;
+                    });
                 }
                 finally
                 {
-                    session._stopping = true;
-                    app.Invoke(() => app.RequestStop());
+                    session._root.Dispose();
+                    // The Linux console has no alternate screen: the last frame would stay behind what follows.
+                    Console.Out.Write("\e[0m\e[H\e[2J");
+                    Console.Out.Flush();
                 }
-            }) { IsBackground = true, Name = "restore" };
-            worker.Start();
-        };
-        try
-        {
-            app.Run(session._root, e =>
+            }
+            if (session._outside is not { } outside || session._stopping) break;
+            session._outside = null;
+            try
             {
-                failure ??= e;
-                session._stopping = true;
-                return false;
-            });
+                outside.Work();
+            }
+            finally
+            {
+                outside.Done.Set();
+            }
         }
-        finally
-        {
-            session._root.Dispose();
-            // The Linux console has no alternate screen: the last frame would stay behind the plain lines that follow.
-            Console.Out.Write("\e[0m\e[H\e[2J");
-            Console.Out.Flush();
-        }
+        session._outside?.Done.Set();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         if (session._terminated) throw new OperationCanceledException("the terminal UI was stopped (SIGTERM)");
         return result;
     }
 
-    private volatile bool _stopping;
-    private volatile bool _terminated;
+    /// <summary>The root window on a new application, with the page that was showing built again.</summary>
+    private void Build(IApplication app)
+    {
+        _app = app;
+        _root = new RootWindow(this) { Title = _title, Width = Dim.Fill(), Height = Dim.Fill() };
+        _legend = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
+        _root.Add(_legend);
+        _page = null;
+        if (_current is { } page) Place(page.Legend, page.Make, page.Escape);
+    }
 
-    /// <summary>True once the UI is going down: a worker waiting on a page gives up.</summary>
-    public bool Stopping => _stopping;
+    /// <summary>
+    /// Runs <paramref name="work"/> on the terminal with the UI down (a shell the person types in: the UI would read
+    /// their keys), then brings the UI back with the page it showed. Called from the worker thread.
+    /// </summary>
+    public void Outside(Action work)
+    {
+        using var done = new ManualResetEventSlim();
+        _outside = (work, done);
+        _app.Invoke(() => _app.RequestStop());
+        done.Wait();
+    }
 
     /// <summary>Glyphs every console font has, colours every terminal shows.</summary>
     private static void ConsoleSafeLook()
@@ -122,6 +168,32 @@ public sealed class TuiSession
         };
     }
 
+    /// <summary>Shows <paramref name="make"/>'s page until another replaces it (progress); from any thread.</summary>
+    public void Show(string legend, Func<View> make, Action? escape = null)
+    {
+        _current = (legend, make, escape);
+        _app.Invoke(() => Place(legend, make, escape));
+    }
+
+    private void Place(string legend, Func<View> make, Action? escape)
+    {
+        var page = make();
+        page.X = 0;
+        page.Y = 0;
+        page.Width = Dim.Fill();
+        page.Height = Dim.Fill(1);
+        if (_page is not null)
+        {
+            _root.Remove(_page);
+            _page.Dispose();
+        }
+        _page = page;
+        _root.Add(page);
+        _legend.Text = legend + "   ? help";
+        _onEscape = escape;
+        page.SetFocus();
+    }
+
     /// <summary>
     /// Shows the page <paramref name="make"/> builds (on the UI thread) and waits for it to call its completion with the
     /// person's answer. <paramref name="legend"/> is the key legend at the foot; <paramref name="escape"/> what Esc
@@ -130,27 +202,23 @@ public sealed class TuiSession
     public T Ask<T>(string legend, Func<Action<T>, View> make, Func<T>? escape = null)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _app.Invoke(() =>
-        {
-            var page = make(value => answer.TrySetResult(value));
-            page.X = 0;
-            page.Y = 0;
-            page.Width = Dim.Fill();
-            page.Height = Dim.Fill(1);
-            if (_page is not null)
-            {
-                _root.Remove(_page);
-                _page.Dispose();
-            }
-            _page = page;
-            _root.Add(page);
-            _legend.Text = legend + "   ? help";
-            _onEscape = escape is null ? null : () => _ = answer.TrySetResult(escape());
-            page.SetFocus();
-        });
-        while (!answer.Task.Wait(200))
+        Show(legend, () => make(value => answer.TrySetResult(value)), escape is null ? null : () => answer.TrySetResult(escape()));
+        return Wait(answer.Task);
+    }
+
+    private T Wait<T>(Task<T> task)
+    {
+        while (!task.Wait(200))
             if (_stopping) throw new OperationCanceledException("the terminal UI was stopped");
-        return answer.Task.Result;
+        return task.Result;
+    }
+
+    /// <summary>A question in a box over the page, asked from the worker thread: the button pressed, null for Esc.</summary>
+    public int? AskQuery(string title, string message, params string[] buttons)
+    {
+        var answer = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Invoke(() => answer.TrySetResult(MessageBox.Query(_app, title, message, buttons)));
+        return Wait(answer.Task);
     }
 
     /// <summary>Runs <paramref name="action"/> on the UI thread (a progress update).</summary>

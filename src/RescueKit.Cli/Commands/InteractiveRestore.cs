@@ -1,0 +1,106 @@
+using RescueKit.Backup.Sets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Restore;
+using RescueKit.Host;
+using RescueKit.Restore;
+using RescueKit.Restore.Modes;
+using RescueKit.Restore.Planning;
+using RescueKit.Restore.Tui;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace RescueKit.Cli.Commands;
+
+/// <summary>
+/// `rescuekit restore` in interactive mode, on the terminal UI: the start page (what was found, which mode), then the
+/// chosen mode on the same screen: the review (mapping, mountlist, sets, preview, typed confirmation) and nuke's run,
+/// or nuke with its countdown; compare and the expert shell run on the plain terminal and come back to the start page.
+/// </summary>
+internal static class InteractiveRestore
+{
+    public sealed record Request(NukeRequest Nuke, RescueEnvironment Environment, string? BackupDirectory, LogEventLevel LogLevel,
+        string? LogFile, Func<int> Compare);
+
+    public static int Run(Request request, CancellationToken cancellationToken)
+    {
+        if (TerminalCheck.WhyPlain(request.Nuke.Unattended) is { } why)
+            throw new BadInputException($"the interactive mode needs a terminal, but {why}: restore with --mode nuke " +
+                "(--unattended to be asked nothing), or run it on a terminal");
+        var summary = Summary(request);
+        Console.WriteLine("Starting the interactive screens...");
+        return TuiSession.Run($"RescueKit {GlobalOptions.Version} restore", session =>
+        {
+            var progress = new TuiProgress(session);
+            using var log = Logging.CreateForScreen(request.LogLevel, request.LogFile, new ScreenLogSink(progress));
+            var runner = new ToolRunner(log);
+            int Shell()
+            {
+                var code = 0;
+                session.Outside(() => code = ExpertShell.Start());
+                return code;
+            }
+            while (true)
+            {
+                var choice = TuiReviewer.Start(session, summary);
+                switch (choice)
+                {
+                    case StartChoice.Leave:
+                        return ExitCodes.Cancelled;
+                    case StartChoice.Shell:
+                        Shell();
+                        continue;
+                    case StartChoice.Compare:
+                        session.Outside(() =>
+                        {
+                            var code = request.Compare();
+                            Console.WriteLine($"Compare ended with exit code {code}. Press Enter to go back to the screens.");
+                            Console.In.ReadLine();
+                        });
+                        continue;
+                }
+                var nuke = new NukeRestore(AnsiConsole.Console, runner, request.Environment, new TuiOperator(session), log,
+                    GlobalOptions.Version, Shell) { Progress = progress };
+                var reviewer = choice == StartChoice.Review
+                    ? new TuiReviewer(session, new ReviewChoices("Restore", plan => RestorePlanScript.Render(plan, nuke.MarkerDirectory),
+                        plan => Save(plan, nuke.MarkerDirectory)))
+                    : null;
+                var result = nuke.Run(request.Nuke with { Reviewer = reviewer }, cancellationToken);
+                if (result == ExitCodes.Cancelled) continue;
+                session.AskQuery("The restore is over", result == ExitCodes.Ok
+                    ? "The restore is complete. Remove the rescue medium and reboot."
+                    : $"The restore is complete, with warnings: see {nuke.LogFile}.", "OK");
+                return result;
+            }
+        });
+    }
+
+    /// <summary>The plan as JSON and as the script beside the restore's markers, where a resume finds them.</summary>
+    private static string Save(RestorePlan plan, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var json = Path.Combine(directory, "restore-plan.json");
+        AtomicFile.WriteAllText(json, RestorePlanJson.Serialize(plan), "the plan");
+        return $"The plan is saved in {json} (and its script beside it when the restore starts).";
+    }
+
+    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain) and the disks here.</summary>
+    private static IReadOnlyList<string> Summary(Request request)
+    {
+        var lines = new List<string>();
+        var directory = request.Nuke.Backup ?? request.BackupDirectory;
+        if (directory is not null && File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+        {
+            var backup = BackupSet.Open(directory);
+            var m = backup.Manifest;
+            lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, at {directory}");
+            lines.Add($"{m.Sets.Count} sets ({string.Join(' ', m.Sets.Select(s => s.MountPoint))}); " +
+                $"{(m.Encryption is null ? "not encrypted" : "encrypted")}; {backup.Chain().Count} backup(s) in its chain");
+        }
+        else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
+        var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
+            TargetMachine.ProtectedDevices(request.Environment.Variables()));
+        lines.Add($"Disks here: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Take(4).Select(d => d.Refused is null ? d.Path + " " + ByteSize.Format(d.Size) : d.Path + " (not a target)")))}");
+        return lines;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.ObjectModel;
+using Terminal.Gui.App;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace RescueKit.Restore.Tui.Pages;
+
+/// <summary>A modal list to pick one line from: the index chosen with Enter, null for Esc.</summary>
+internal static class ListDialog
+{
+    public static int? Pick(IApplication app, string title, IReadOnlyList<string> choices)
+    {
+        var dialog = new Dialog { Title = title, Width = Dim.Percent(95), Height = Math.Min(choices.Count + 4, 20) };
+        var list = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(1) };
+        list.SetSource(new ObservableCollection<string>(choices));
+        list.Value = 0;
+        int? picked = null;
+        list.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            picked = list.Value;
+            dialog.RequestStop();
+        };
+        dialog.Add(list, new Label { X = 0, Y = Pos.AnchorEnd(1), Text = "Enter: choose   Esc: keep as it is" });
+        app.Run(dialog);
+        dialog.Dispose();
+        return picked;
+    }
+}
