@@ -32,7 +32,7 @@ public static class ReviewText
 
     /// <summary>A mountlist entry: device, what it holds, where it is mounted, its size and label.</summary>
     public static string MountlistRow(MountlistEntry entry) =>
-        Fit($"{entry.Device,-18} {entry.Format,-12} {entry.MountPoint ?? "-",-14} {(entry.Size is { } s ? ByteSize.Format(s) : "?"),10} {entry.Label}");
+        Fit($"{entry.Device,-12} {entry.Format,-16} {entry.MountPoint ?? "-",-12} {(entry.Size is { } s ? ByteSize.Format(s) : "?"),10} {entry.Label}");
 
     /// <summary>One line per flaw, errors marked so a person on a 16-colour console tells them from warnings.</summary>
     public static IReadOnlyList<string> FlawLines(IReadOnlyList<MountlistFlaw> flaws) => flaws.Count == 0
@@ -46,6 +46,9 @@ public static class ReviewText
     /// <summary>A step of the plan: its number, what it writes, what it does.</summary>
     public static string StepRow(RestoreStep step, int index) =>
         Fit($"{index + 1,3}. {(step.Writes.Count == 0 ? "-" : string.Join(' ', step.Writes)),-14} {step.Purpose}");
+
+    /// <summary>All of a step, for the lines under the list: what it does and the command it runs.</summary>
+    public static string StepDetail(RestoreStep step) => $"{step.Purpose}\n$ {string.Join(' ', step.Argv)}";
 
     /// <summary>A disk the plan erases, as the confirmation names it.</summary>
     public static string EraseRow(PlannedDisk disk) =>

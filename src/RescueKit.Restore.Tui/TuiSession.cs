@@ -158,6 +158,8 @@ public sealed class TuiSession
         WindowSettings.Current = WindowSettings.Current with { DefaultBorderStyle = LineStyle.Single, DefaultShadow = ShadowStyles.None };
         DialogSettings.Current = DialogSettings.Current with { DefaultBorderStyle = LineStyle.Single, DefaultShadow = ShadowStyles.None };
         FrameViewSettings.Current = FrameViewSettings.Current with { DefaultBorderStyle = LineStyle.Single };
+        // The half-block shadow is not in the Linux console's font either.
+        ButtonSettings.Current = ButtonSettings.Current with { DefaultShadow = ShadowStyles.None };
         MessageBoxSettings.Current = MessageBoxSettings.Current with { DefaultBorderStyle = LineStyle.Single };
         GlyphSettings.Current = GlyphSettings.Current with
         {

@@ -25,16 +25,16 @@ internal static class EntryDialog
         var mountPoint = swap ? null : Field("Mount point:", entry.MountPoint);
         var type = swap ? null : Field("Type:", entry.Format);
         var label = Field("Label:", entry.Label);
-        var drop = new CheckBox { X = 0, Y = y, Text = "Drop this entry (the device is left unformatted)" };
-        dialog.Add(drop);
-        dialog.Add(new Label { X = 0, Y = y + 2, Text = "An empty mount point leaves the filesystem unmounted." });
+        dialog.Add(new Label { X = 0, Y = y, Text = swap ? "Drop: the device is left as it is, no swap is made on it."
+            : "An empty mount point leaves it unmounted. Drop: the device is left\nunformatted." });
         dialog.AddButton(new Button { Text = "Cancel" });
+        dialog.AddButton(new Button { Text = "Drop" });
         dialog.AddButton(new Button { Text = "OK" });
         app.Run(dialog);
-        var ok = dialog.Result == 1;
+        var pressed = dialog.Result;
         dialog.Dispose();
-        if (!ok) return null;
-        if (drop.Value == Terminal.Gui.Views.CheckState.Checked) return new MountlistChange(entry.Device) { Drop = true };
+        if (pressed == 1) return new MountlistChange(entry.Device) { Drop = true };
+        if (pressed != 2) return null;
         static string? Changed(TextField? field, string? old) => field is null || field.Text == (old ?? "") ? null : field.Text.Trim();
         return new MountlistChange(entry.Device)
         {

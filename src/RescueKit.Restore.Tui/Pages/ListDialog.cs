@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using Terminal.Gui.App;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
@@ -11,17 +10,19 @@ internal static class ListDialog
     public static int? Pick(IApplication app, string title, IReadOnlyList<string> choices)
     {
         var dialog = new Dialog { Title = title, Width = Dim.Percent(95), Height = Math.Min(choices.Count + 4, 20) };
-        var list = new ListView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(1) };
-        list.SetSource(new ObservableCollection<string>(choices));
-        list.Value = 0;
+        var list = new MarkedList();
+        list.View.X = 0;
+        list.View.Y = 0;
+        list.View.Width = Dim.Fill();
+        list.View.Height = Dim.Fill(1);
+        list.SetRows(choices);
         int? picked = null;
-        list.Accepting += (_, e) =>
+        list.OnEnter(i =>
         {
-            e.Handled = true;
-            picked = list.Value;
+            picked = i;
             dialog.RequestStop();
-        };
-        dialog.Add(list, new Label { X = 0, Y = Pos.AnchorEnd(1), Text = "Enter: choose   Esc: keep as it is" });
+        });
+        dialog.Add(list.View, new Label { X = 0, Y = Pos.AnchorEnd(1), Text = "Enter: choose   Esc: keep as it is" });
         app.Run(dialog);
         dialog.Dispose();
         return picked;

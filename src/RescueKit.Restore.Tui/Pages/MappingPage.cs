@@ -15,8 +15,8 @@ internal static class MappingPage
     public static View Make(IApplication app, PlanDraft draft, Action<PageExit> done)
     {
         var page = new PageLayout(
-            "Disk mapping: where each disk of the backup goes. Everything on a target disk is erased.\n" +
-            "Enter on a disk to choose another target, or to leave it out.",
+            "Disk mapping: where each disk of the backup goes. Everything on a target\n" +
+            "disk is erased. Enter on a disk to choose another target, or to leave it out.",
             4, ("Next", () => done(PageExit.Next)));
         void Refresh()
         {

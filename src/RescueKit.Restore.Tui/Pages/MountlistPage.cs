@@ -17,8 +17,9 @@ internal static class MountlistPage
         IReadOnlyList<MountlistEntry> entries = [];
         PageLayout page = null!;
         page = new PageLayout(
-            "Mountlist: what each device holds and where it is mounted. Enter on a filesystem or swap to change\n" +
-            "its mount point, type or label, or to drop it. The problems below update as you edit.",
+            "Mountlist: what each device holds and where it is mounted. Enter on a\n" +
+            "filesystem or swap to change its mount point, type or label, or to drop it.\n" +
+            "The problems below update as you edit.",
             5, ("Next", () => done(PageExit.Next)), ("Undo all edits", () =>
             {
                 draft.ResetMountlist();

@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 
@@ -7,16 +5,14 @@ namespace RescueKit.Restore.Tui.Pages;
 
 /// <summary>
 /// The shape every page has: a heading, a list filling the middle, a few lines of detail under it, and a row of
-/// buttons at the foot. The line under the cursor and the focused button carry a '>' as well as a colour: on a
-/// monochrome serial terminal the colour alone shows nothing.
+/// buttons at the foot. The focused button carries a '>' as well as a colour, as the list's line does.
 /// </summary>
 internal sealed class PageLayout
 {
-    private readonly ObservableCollection<string> _shown = [];
-    private IReadOnlyList<string> _rows = [];
+    private readonly MarkedList _list = new();
 
     public View Page { get; }
-    public ListView List { get; }
+    public ListView List => _list.View;
     public Label Heading { get; }
     public Label Detail { get; }
 
@@ -24,9 +20,10 @@ internal sealed class PageLayout
     {
         Page = new View { CanFocus = true };
         Heading = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Auto(), Text = heading };
-        List = new ListView { X = 0, Y = Pos.Bottom(Heading) + 1, Width = Dim.Fill(), Height = Dim.Fill(detailHeight + 2) };
-        List.SetSource(_shown);
-        List.ValueChanged += (_, _) => Mark();
+        List.X = 0;
+        List.Y = Pos.Bottom(Heading) + 1;
+        List.Width = Dim.Fill();
+        List.Height = Dim.Fill(detailHeight + 2);
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(detailHeight + 1), Width = Dim.Fill(), Height = detailHeight };
         Page.Add(Heading, List, Detail);
         View? previous = null;
@@ -45,33 +42,11 @@ internal sealed class PageLayout
         }
     }
 
-    /// <summary>The index of the line under the cursor, or null for an empty list.</summary>
-    public int? Selected => List.Value is int i && i < _rows.Count ? i : null;
+    public int? Selected => _list.Selected;
 
-    /// <summary>Replaces the lines, keeping the cursor where it was when it still has a line.</summary>
-    public void SetRows(IReadOnlyList<string> rows)
-    {
-        var keep = Selected ?? 0;
-        _rows = rows;
-        _shown.Clear();
-        foreach (var row in rows) _shown.Add("  " + row);
-        if (rows.Count > 0) List.Value = Math.Min(keep, rows.Count - 1);
-        Mark();
-    }
+    public void SetRows(IReadOnlyList<string> rows) => _list.SetRows(rows);
 
-    /// <summary>Calls <paramref name="chosen"/> with the line's index when Enter is pressed on it.</summary>
-    public void OnEnter(Action<int> chosen) => List.Accepting += (_, e) =>
-    {
-        e.Handled = true;
-        if (Selected is { } i) chosen(i);
-    };
+    public void OnEnter(Action<int> chosen) => _list.OnEnter(chosen);
 
-    private void Mark()
-    {
-        for (var i = 0; i < _rows.Count && i < _shown.Count; i++)
-        {
-            var line = (i == Selected ? "> " : "  ") + _rows[i];
-            if (_shown[i] != line) _shown[i] = line;
-        }
-    }
+    public void OnMove(Action<int> moved) => _list.OnMove(moved);
 }

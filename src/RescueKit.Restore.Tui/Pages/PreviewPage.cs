@@ -59,7 +59,10 @@ internal static class PreviewPage
         else
         {
             page.SetRows(plan.Steps.Select((s, i) => ReviewText.StepRow(s, i)).ToList());
-            page.Detail.Text = string.Join('\n', plan.Notes.Concat(draft.Flaws.Select(f => f.ToString())).Take(3));
+            var notes = plan.Notes.Concat(draft.Flaws.Select(f => f.ToString())).ToList();
+            page.Detail.Text = notes.Count == 0 ? (plan.Steps.Count == 0 ? "" : ReviewText.StepDetail(plan.Steps[0]))
+                : $"{notes.Count} note(s) on the plan, the first: {notes[0]}";
+            page.OnMove(i => page.Detail.Text = ReviewText.StepDetail(plan.Steps[i]));
         }
         return page.Page;
     }

@@ -11,8 +11,8 @@ internal static class SetsPage
     public static View Make(PlanDraft draft, Action<PageExit> done)
     {
         var page = new PageLayout(
-            "What to restore: each set of the backup goes back to its filesystem.\n" +
-            "Enter on a set to leave it out (its filesystem is still made, empty) or take it back in.",
+            "What to restore: each set of the backup goes back to its filesystem. Enter\n" +
+            "on a set to leave it out (its filesystem is still made, empty) or take it in.",
             3, ("Next", () => done(PageExit.Next)));
         void Refresh()
         {
