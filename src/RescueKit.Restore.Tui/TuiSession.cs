@@ -55,6 +55,8 @@ public sealed class TuiSession
     public static int Run(string title, Func<TuiSession, int> work)
     {
         ConsoleSafeLook();
+        // A serial console has no size until someone sets one: 80x24 is what every terminal on the line can show.
+        Host.Native.TerminalSize.SetWhenUnknown(80, 24);
         var session = new TuiSession(title);
         var result = 0;
         Exception? failure = null;
