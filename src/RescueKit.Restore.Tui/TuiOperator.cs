@@ -62,7 +62,6 @@ public sealed class TuiOperator(TuiSession session) : IOperator
             done(field.Text);
         };
         page.Add(new Label { X = 0, Y = 0, Width = Dim.Fill(), Text = prompt + " (not shown as you type)" }, field);
-        field.SetFocus();
         return page;
     }, () => null);
 

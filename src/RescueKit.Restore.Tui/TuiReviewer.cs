@@ -51,6 +51,15 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
         }
     }
 
+    /// <summary>The file picker over <paramref name="tree"/>: the --include globs of what was marked, or null when the
+    /// person went back without choosing.</summary>
+    public static IReadOnlyList<string>? PickFiles(TuiSession session, CatalogTree tree)
+    {
+        var picks = new FilePicks();
+        var exit = session.Ask(FilesPage.Legend, done => FilesPage.Make(session.App, tree, picks, done), () => PageExit.Back);
+        return exit == PageExit.Next ? picks.Includes(tree) : null;
+    }
+
     public bool ConfirmErase(IReadOnlyList<PlannedDisk> disks) =>
         session.Ask<bool>(ConfirmErasePage.Legend, done => ConfirmErasePage.Make(disks, done), () => false);
 }

@@ -66,9 +66,10 @@ public sealed class TuiSession
         {
             context.Cancel = true;
             session._terminated = true;
-            session._stopping = true;
-            session._app.Invoke(() => session._app.RequestStop());
+            session.StopUi();
         });
+        // Set once the UI is back after Outside: the worker waits on it, so it asks for no page before there is a screen.
+        ManualResetEventSlim? resumed = null;
         while (true)
         {
             using (var app = Application.Create())
@@ -77,7 +78,14 @@ public sealed class TuiSession
                 session.Build(app);
                 session._root.IsRunningChanged += (_, e) =>
                 {
-                    if (!e.Value || worker is not null) return;
+                    if (!e.Value) return;
+                    if (resumed is { } back)
+                    {
+                        resumed = null;
+                        back.Set();
+                        return;
+                    }
+                    if (worker is not null) return;
                     worker = new Thread(() =>
                     {
                         try
@@ -90,8 +98,7 @@ public sealed class TuiSession
                         }
                         finally
                         {
-                            session._stopping = true;
-                            session._app.Invoke(() => session._app.RequestStop());
+                            session.StopUi();
                         }
                     }) { IsBackground = true, Name = "restore" };
                     worker.Start();
@@ -119,11 +126,14 @@ public sealed class TuiSession
             {
                 outside.Work();
             }
-            finally
+            catch (Exception e)
             {
-                outside.Done.Set();
+                session._outsideFailure = e;
             }
+            resumed = outside.Done;
+            if (session._stopping) break;
         }
+        resumed?.Set();
         session._outside?.Done.Set();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         if (session._terminated) throw new OperationCanceledException("the terminal UI was stopped (SIGTERM)");
@@ -150,7 +160,26 @@ public sealed class TuiSession
         using var done = new ManualResetEventSlim();
         _outside = (work, done);
         _app.Invoke(() => _app.RequestStop());
-        done.Wait();
+        while (!done.Wait(200))
+            if (_stopping) throw new OperationCanceledException("the terminal UI was stopped");
+        if (Interlocked.Exchange(ref _outsideFailure, null) is { } failure)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    private Exception? _outsideFailure;
+
+    /// <summary>Ends the UI from any thread; between two applications (a shell running) the loop ends by itself.</summary>
+    private void StopUi()
+    {
+        _stopping = true;
+        try
+        {
+            _app.Invoke(() => _app.RequestStop());
+        }
+        catch (NotInitializedException)
+        {
+            // No UI up at this moment.
+        }
     }
 
     /// <summary>Glyphs every console font has, colours every terminal shows.</summary>
@@ -244,7 +273,7 @@ public sealed class TuiSession
         protected override bool OnIsRunningChanging(bool oldIsRunning, bool newIsRunning)
         {
             // Esc reaches the application's quit command as a stop request: here it means "back".
-            if (oldIsRunning && !newIsRunning && !session._stopping)
+            if (oldIsRunning && !newIsRunning && !session._stopping && session._outside is null)
             {
                 session._onEscape?.Invoke();
                 return true;

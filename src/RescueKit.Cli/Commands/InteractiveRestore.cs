@@ -93,9 +93,10 @@ internal static class InteractiveRestore
         {
             var backup = BackupSet.Open(directory);
             var m = backup.Manifest;
-            lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, at {directory}");
-            lines.Add($"{m.Sets.Count} sets ({string.Join(' ', m.Sets.Select(s => s.MountPoint))}); " +
-                $"{(m.Encryption is null ? "not encrypted" : "encrypted")}; {backup.Chain().Count} backup(s) in its chain");
+            lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, " +
+                $"{(m.Encryption is null ? "not encrypted" : "encrypted")}, {backup.Chain().Count} in its chain");
+            lines.Add($"At {directory}");
+            lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.MountPoint))}");
         }
         else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
         var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),

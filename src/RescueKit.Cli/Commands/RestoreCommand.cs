@@ -130,10 +130,33 @@ internal sealed class RestoreCommand : RescueCommand
                 log.Warning("{Message}", message);
             },
         };
+        var picking = result.GetResult(_mode) is { Implicit: false } && result.GetValue(_mode) == RestoreMode.Interactive;
+        if (picking && TerminalCheck.WhyPlain(unattended: false) is { } why)
+            throw new Core.BadInputException($"the file picker needs a terminal, but {why}: name the files with --include GLOB instead");
         return RescueKit.Backup.Targets.BackupLocation.Use(backup, Runner(log), log, cancellationToken, location =>
         {
+            IReadOnlyList<string> includes = result.GetValue(_includes) ?? [];
+            if (picking)
+            {
+                var set = location.Set;
+                Console.WriteLine($"Reading the catalog of {set.Name}...");
+                var tree = CatalogTree.Of(RescueKit.Backup.Sets.CatalogReader.Read(set, set.Key(_key.Source(result))),
+                    set.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+                IReadOnlyList<string>? globs = null;
+                TuiSession.Run($"RescueKit {GlobalOptions.Version}: files to restore into {to}", session =>
+                {
+                    globs = TuiReviewer.PickFiles(session, tree);
+                    return 0;
+                });
+                if (globs is null)
+                {
+                    Console.WriteLine("Left without restoring a file.");
+                    return Core.ExitCodes.Cancelled;
+                }
+                includes = [.. includes, .. globs];
+            }
             foreach (var (set, directory, members) in FilesOnlyRestore.Run(location.Set, result.GetValue(_sets) ?? [], to,
-                         _key.Source(result), options, log, cancellationToken, result.GetValue(_includes) ?? []))
+                         _key.Source(result), options, log, cancellationToken, includes))
                 Console.WriteLine($"Extracted set {set.Name} ({set.MountPoint}) into {directory}: {members} members");
             return warnings > 0 ? Core.ExitCodes.CompletedWithWarnings : Core.ExitCodes.Ok;
         });

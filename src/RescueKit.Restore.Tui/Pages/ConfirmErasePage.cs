@@ -38,7 +38,6 @@ internal static class ConfirmErasePage
             else Ask();
         };
         Ask();
-        field.SetFocus();
         return page.Page;
     }
 }

@@ -16,6 +16,9 @@ internal sealed class MarkedList
     public MarkedList()
     {
         View.SetSource(_shown);
+        // Its type-to-search would take the keys the pages give meaning to (digits, Space) and never find a line:
+        // every line starts with the cursor's mark.
+        View.KeystrokeNavigator = null;
         View.ValueChanged += (_, _) => Mark();
     }
 

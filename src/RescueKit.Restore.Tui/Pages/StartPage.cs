@@ -29,7 +29,6 @@ internal static class StartPage
             done(Choices[digit].Choice);
         };
         page.Detail.Text = "Nothing is written to a disk before you confirm it.";
-        page.List.SetFocus();
         return page.Page;
     }
 }
