@@ -60,6 +60,10 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
         return exit == PageExit.Next ? picks.Includes(tree) : null;
     }
 
+    /// <summary>Where picked files go: <paramref name="suggested"/> or a directory typed in; null when backed out.</summary>
+    public static string? AskDestination(TuiSession session, string suggested) =>
+        session.OnUi(() => DestinationDialog.Ask(session.App, suggested));
+
     public bool ConfirmErase(IReadOnlyList<PlannedDisk> disks) =>
         session.Ask<bool>(ConfirmErasePage.Legend, done => ConfirmErasePage.Make(disks, done), () => false);
 }

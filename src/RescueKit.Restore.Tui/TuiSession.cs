@@ -246,19 +246,20 @@ public sealed class TuiSession
         return task.Result;
     }
 
-    /// <summary>A question in a box over the page, asked from the worker thread: the button pressed, null for Esc.</summary>
-    public int? AskQuery(string title, string message, params string[] buttons)
+    /// <summary>Runs <paramref name="ask"/> on the UI thread (a dialog) and waits for its answer, from the worker.</summary>
+    public T OnUi<T>(Func<T> ask)
     {
-        var answer = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _app.Invoke(() => answer.TrySetResult(MessageBox.Query(_app, title, message, buttons)));
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Invoke(() => answer.TrySetResult(ask()));
         return Wait(answer.Task);
     }
+
+    /// <summary>A question in a box over the page, asked from the worker thread: the button pressed, null for Esc.</summary>
+    public int? AskQuery(string title, string message, params string[] buttons) => OnUi(() => MessageBox.Query(_app, title, message, buttons));
 
     /// <summary>Runs <paramref name="action"/> on the UI thread (a progress update).</summary>
     public void Post(Action action) => _app.Invoke(action);
 
-    /// <summary>A question in a box over the page, on the UI thread: the index of the button pressed, null for Esc.</summary>
-    public int? Query(string title, string message, params string[] buttons) => MessageBox.Query(_app, title, message, buttons);
 
     private const string HelpText =
         "Keys: Tab / Shift+Tab move between the list and the buttons, the arrows move in a list, Enter chooses or edits " +

@@ -80,6 +80,40 @@ public sealed class InteractiveScreensTests
     }
 
     [Test]
+    public void StartPageChoice5_RestoresPickedFilesIntoADirectory_AndComesBack()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc && printf 'wanted\\n' > etc/wanted && printf 'not\\n' > etc/unwanted");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var to = Path.Combine(scratch.Directory, "picked");
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {backup}");
+        tty.WaitFor("5  Restore some files");
+        tty.Send("5");
+        tty.WaitFor("Files of the backup: /");
+        tty.Send("Tab", "Tab", "Enter"); // Add a glob
+        tty.WaitFor("An absolute path or glob");
+        tty.Type($"{scratch.Source.MountPoint}/etc/wanted");
+        tty.Send("Enter");
+        tty.WaitFor("1 marked:");
+        tty.Send("BTab", "Enter"); // Restore marked
+        tty.WaitFor("Restore the files into");
+        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
+        tty.Type(to);
+        tty.Send("Enter");
+        tty.WaitFor("The files are restored into " + to);
+        tty.Send("Enter");
+        tty.WaitFor("4  Expert shell");
+        tty.Send("Escape");
+        tty.WaitFor("Leave without restoring?");
+        tty.Send("Enter");
+        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Cancelled), tty.Screen());
+
+        var restored = Path.Join(to, scratch.Source.MountPoint, "etc");
+        Assert.That(File.ReadAllText(Path.Combine(restored, "wanted")), Is.EqualTo("wanted\n"));
+        Assert.That(File.Exists(Path.Combine(restored, "unwanted")), Is.False);
+    }
+
+    [Test]
     public void TheFilePickerWithoutATerminal_IsRefused_NamingInclude()
     {
         var r = Rescuekit.Run("restore", "--files-only", "--mode", "interactive", "--backup", "/nonexistent", "--to", "/tmp/rk-nowhere");

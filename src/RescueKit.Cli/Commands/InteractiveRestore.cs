@@ -6,6 +6,8 @@ using RescueKit.Host;
 using RescueKit.Restore;
 using RescueKit.Restore.Modes;
 using RescueKit.Restore.Planning;
+using RescueKit.Restore.Review;
+using RescueKit.Core.Layout;
 using RescueKit.Restore.Tui;
 using Serilog.Events;
 using Spectre.Console;
@@ -50,6 +52,9 @@ internal static class InteractiveRestore
                     case StartChoice.Shell:
                         Shell();
                         continue;
+                    case StartChoice.Files:
+                        RestoreFiles(session, request, runner, log, progress, cancellationToken);
+                        continue;
                     case StartChoice.Compare:
                         session.Outside(() =>
                         {
@@ -73,6 +78,49 @@ internal static class InteractiveRestore
                 return result;
             }
         });
+    }
+
+    /// <summary>
+    /// Start page choice 5: files picked from the catalog, restored into the system on the disks (mounted under
+    /// /mnt/target as the layout has it, and unmounted after) or into another directory; no disk is partitioned.
+    /// </summary>
+    private static void RestoreFiles(TuiSession session, Request request, IToolRunner runner, Serilog.ILogger log, TuiProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var directory = request.Nuke.Backup ?? request.BackupDirectory;
+        if (directory is null || !File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+        {
+            session.AskQuery("No backup", "There is no backup here to restore files from.", "OK");
+            return;
+        }
+        try
+        {
+            var backup = BackupSet.Open(directory);
+            var tree = CatalogTree.Of(CatalogReader.Read(backup, backup.Key(request.Nuke.Key)),
+                backup.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+            if (TuiReviewer.PickFiles(session, tree) is not { } includes) return;
+            if (TuiReviewer.AskDestination(session, RescuePaths.TargetRoot) is not { } to) return;
+            var mounts = new TargetMounts(runner);
+            var onDisks = to == RescuePaths.TargetRoot;
+            if (onDisks) mounts.Mount(LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout)), to, readOnly: false);
+            var warnings = 0;
+            try
+            {
+                var options = new RescueKit.Backup.Archive.ExtractOptions { OnWarning = w => { warnings++; log.Warning("{Message}", w); } };
+                foreach (var (set, into, members) in FilesOnlyRestore.Run(backup, [], to, request.Nuke.Key, options, log, cancellationToken, includes))
+                    progress.Message($"Restored {members} entries of set {set.Name} into {into}");
+            }
+            finally
+            {
+                if (onDisks) mounts.Unmount(to);
+            }
+            session.AskQuery("Files restored", warnings == 0 ? $"The files are restored into {to}."
+                : $"The files are restored into {to}, with {warnings} warning(s) listed on the progress page.", "OK");
+        }
+        catch (RescueKitException e)
+        {
+            session.AskQuery("The files were not restored", e.Message, "OK");
+        }
     }
 
     /// <summary>The plan as JSON and as the script beside the restore's markers, where a resume finds them.</summary>

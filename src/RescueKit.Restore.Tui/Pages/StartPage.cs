@@ -6,7 +6,7 @@ namespace RescueKit.Restore.Tui.Pages;
 /// <summary>What the rescue system found, and what to do with it.</summary>
 internal static class StartPage
 {
-    public const string Legend = "Enter or 1-4: choose   Esc: leave";
+    public const string Legend = "Enter or 1-5: choose   Esc: leave";
 
     private static readonly (StartChoice Choice, string Text)[] Choices =
     [
@@ -14,6 +14,7 @@ internal static class StartPage
         (StartChoice.Nuke, "2  Nuke: restore everything as the backup has it, after a countdown"),
         (StartChoice.Compare, "3  Compare the disks here with the backup (writes nothing)"),
         (StartChoice.Shell, "4  Expert shell"),
+        (StartChoice.Files, "5  Restore some files: pick them, into the system on the disks or a directory"),
     ];
 
     public static View Make(IReadOnlyList<string> summary, Action<StartChoice> done)
