@@ -62,12 +62,15 @@ public sealed class TuiSession
         Exception? failure = null;
         Thread? worker = null;
         // SIGTERM (init stopping, a kill) ends the UI through its own loop, so the terminal is reset on the way out.
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
             session._terminated = true;
             session.StopUi();
-        });
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // A hang-up (the serial line or the ssh session gone) leaves no one to answer: the same as SIGTERM.
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         // Set once the UI is back after Outside: the worker waits on it, so it asks for no page before there is a screen.
         ManualResetEventSlim? resumed = null;
         while (true)
@@ -136,7 +139,7 @@ public sealed class TuiSession
         resumed?.Set();
         session._outside?.Done.Set();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-        if (session._terminated) throw new OperationCanceledException("the terminal UI was stopped (SIGTERM)");
+        if (session._terminated) throw new OperationCanceledException("the terminal UI was stopped (SIGTERM or a hang-up)");
         return result;
     }
 

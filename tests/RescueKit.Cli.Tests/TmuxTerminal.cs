@@ -80,6 +80,9 @@ internal sealed class TmuxTerminal : IDisposable
     {
         try
         {
+            // What the pane runs goes with it, even when a failed test left it waiting for a key.
+            foreach (var pid in Tmux("list-panes", "-a", "-F", "#{pane_pid}").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                ExternalTool.Run("pkill", "procps", ["-KILL", "-g", pid.Trim()]);
             Tmux("kill-server");
         }
         catch (AssertionException)

@@ -8,7 +8,7 @@ namespace RescueKit.Restore.Tui.Pages;
 /// colour alone shows nothing.</summary>
 internal sealed class MarkedList
 {
-    private readonly ObservableCollection<string> _shown = [];
+    private ObservableCollection<string> _shown = [];
     private IReadOnlyList<string> _rows = [];
 
     public ListView View { get; } = new();
@@ -30,8 +30,9 @@ internal sealed class MarkedList
     {
         var keep = Selected ?? 0;
         _rows = rows;
-        _shown.Clear();
-        foreach (var row in rows) _shown.Add("  " + row);
+        // A new collection in one go: each Add to a shown one costs the list a pass over all its lines.
+        _shown = new ObservableCollection<string>(rows.Select(r => "  " + r));
+        View.SetSource(_shown);
         if (rows.Count > 0) View.Value = Math.Min(keep, rows.Count - 1);
         Mark();
     }
