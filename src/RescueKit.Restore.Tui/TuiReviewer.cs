@@ -62,7 +62,9 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
 
     /// <summary>Where picked files go: <paramref name="suggested"/> or a directory typed in; null when backed out.</summary>
     public static string? AskDestination(TuiSession session, string suggested) =>
-        session.OnUi(() => DestinationDialog.Ask(session.App, suggested));
+        session.OnUi(() => FieldDialog.AskAbsolute(session.App, "Restore the files into",
+            $"{suggested}: the system on the disks, mounted there first as the layout has it;\nanother directory gets each file under its full path.",
+            suggested, "Restore"));
 
     public bool ConfirmErase(IReadOnlyList<PlannedDisk> disks) =>
         session.Ask<bool>(ConfirmErasePage.Legend, done => ConfirmErasePage.Make(disks, done), () => false);

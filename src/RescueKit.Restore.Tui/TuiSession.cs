@@ -1,3 +1,4 @@
+using RescueKit.Core;
 using System.Runtime.InteropServices;
 using System.Text;
 using Terminal.Gui.App;
@@ -71,6 +72,22 @@ public sealed class TuiSession
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         // A hang-up (the serial line or the ssh session gone) leaves no one to answer: the same as SIGTERM.
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        // A terminal closed without a hang-up reaching us (its emulator killed, the parent shell gone) leaves the UI
+        // reading nothing forever: when the process that started this one is gone, no one is at the terminal either.
+        // The UI's loop may not come back from a dead terminal, so once the restore is not in the middle of a step
+        // (it waits for the person, or it ended) the process ends here; a restore stopped so resumes from its markers.
+        var parent = ParentProcess();
+        using var orphaned = new Timer(_ =>
+        {
+            if (ParentProcess() == parent) return;
+            if (!session._terminated)
+            {
+                session._terminated = true;
+                session.StopUi();
+                return;
+            }
+            if (worker is null || !worker.IsAlive || session._waiting) Environment.Exit(ExitCodes.Cancelled);
+        }, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         // Set once the UI is back after Outside: the worker waits on it, so it asks for no page before there is a screen.
         ManualResetEventSlim? resumed = null;
         while (true)
@@ -141,6 +158,13 @@ public sealed class TuiSession
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         if (session._terminated) throw new OperationCanceledException("the terminal UI was stopped (SIGTERM or a hang-up)");
         return result;
+    }
+
+    /// <summary>The parent's pid (the 4th field of /proc/self/stat, after the parenthesised command name).</summary>
+    private static int ParentProcess()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
     }
 
     /// <summary>The root window on a new application, with the page that was showing built again.</summary>
@@ -244,10 +268,21 @@ public sealed class TuiSession
 
     private T Wait<T>(Task<T> task)
     {
-        while (!task.Wait(200))
-            if (_stopping) throw new OperationCanceledException("the terminal UI was stopped");
-        return task.Result;
+        _waiting = true;
+        try
+        {
+            while (!task.Wait(200))
+                if (_stopping) throw new OperationCanceledException("the terminal UI was stopped");
+            return task.Result;
+        }
+        finally
+        {
+            _waiting = false;
+        }
     }
+
+    /// <summary>True while the worker waits for the person (a page, a box).</summary>
+    private volatile bool _waiting;
 
     /// <summary>Runs <paramref name="ask"/> on the UI thread (a dialog) and waits for its answer, from the worker.</summary>
     public T OnUi<T>(Func<T> ask)

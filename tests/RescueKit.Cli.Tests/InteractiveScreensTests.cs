@@ -28,10 +28,7 @@ public sealed class InteractiveScreensTests
         tty.Send("Enter");
         tty.WaitFor("4  Expert shell");
 
-        tty.Send("Escape");
-        tty.WaitFor("Leave without restoring?");
-        tty.Send("Enter");
-        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Cancelled), tty.Screen());
+        LeaveFromTheStartPage(tty);
     }
 
     [Test]
@@ -103,14 +100,20 @@ public sealed class InteractiveScreensTests
         tty.WaitFor("The files are restored into " + to);
         tty.Send("Enter");
         tty.WaitFor("4  Expert shell");
-        tty.Send("Escape");
-        tty.WaitFor("Leave without restoring?");
-        tty.Send("Enter");
-        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Cancelled), tty.Screen());
+        LeaveFromTheStartPage(tty);
 
         var restored = Path.Join(to, scratch.Source.MountPoint, "etc");
         Assert.That(File.ReadAllText(Path.Combine(restored, "wanted")), Is.EqualTo("wanted\n"));
         Assert.That(File.Exists(Path.Combine(restored, "unwanted")), Is.False);
+    }
+
+    /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>
+    private static void LeaveFromTheStartPage(TmuxTerminal tty)
+    {
+        tty.Send("Escape");
+        tty.WaitFor("Leave without restoring?");
+        tty.Send("Enter");
+        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Cancelled), tty.Screen());
     }
 
     [Test]

@@ -28,7 +28,9 @@ internal static class FilesPage
             }),
             ("Add a glob", () =>
             {
-                if (GlobDialog.Ask(app) is { } glob) picks.Globs.Add(glob);
+                if (FieldDialog.AskAbsolute(app, "Add a glob", "An absolute path or glob; * also matches '/', e.g. /etc/ssh/*.pub",
+                        "/", "Add") is { } glob)
+                    picks.Globs.Add(glob);
                 Refresh();
             }));
         bool AtTop() => directory == CatalogTree.Root;
