@@ -20,4 +20,16 @@ internal static class Logging
             config = config.WriteTo.File(new JsonFormatter(renderMessage: true), logFile, restrictedToMinimumLevel: LogEventLevel.Debug);
         return config.CreateLogger();
     }
+
+    /// <summary>While a full-screen UI is up: warnings and errors to <paramref name="screen"/> instead of stderr, and
+    /// the file log as usual.</summary>
+    public static Logger CreateForScreen(LogEventLevel level, string? logFile, ILogEventSink screen)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(level < LogEventLevel.Information ? level : LogEventLevel.Debug)
+            .WriteTo.Sink(screen, restrictedToMinimumLevel: LogEventLevel.Warning);
+        if (logFile is not null)
+            config = config.WriteTo.File(new JsonFormatter(renderMessage: true), logFile, restrictedToMinimumLevel: LogEventLevel.Debug);
+        return config.CreateLogger();
+    }
 }

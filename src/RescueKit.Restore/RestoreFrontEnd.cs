@@ -7,11 +7,12 @@ namespace RescueKit.Restore;
 /// <summary>
 /// The restore front-end the rescue system hands over to. It finds the backup the stages located. In nuke and compare
 /// mode it hands that backup to <paramref name="nuke"/> or <paramref name="compare"/> once every driver is loaded (the
-/// disks must all be there); expert mode goes straight to the shell; the interactive mode is not built yet, so it
-/// says so plainly and offers the expert shell.
+/// disks must all be there), and in interactive mode to <paramref name="interactive"/> (the terminal UI); expert mode
+/// goes straight to the shell; without a backup it says so and offers the shell.
 /// </summary>
 public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment environment, string version, Func<int>? startShell = null,
-    TimeSpan? devicesLimit = null, Func<RestoreOptions, int>? nuke = null, Func<RestoreOptions, int>? compare = null)
+    TimeSpan? devicesLimit = null, Func<RestoreOptions, int>? nuke = null, Func<RestoreOptions, int>? compare = null,
+    Func<RestoreOptions, int>? interactive = null)
 {
     /// <summary>init's own settle limit (RK_SETTLE_SECONDS, 10 s) with room for the pass before it.</summary>
     public static readonly TimeSpan DefaultDevicesLimit = TimeSpan.FromSeconds(20);
@@ -38,9 +39,13 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         var backupDir = vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
 
         var found = !string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest));
-        var handOver = options.Mode switch { RestoreMode.Nuke => nuke, RestoreMode.Compare => compare, _ => null };
+        var handOver = options.Mode switch
+        {
+            RestoreMode.Nuke => nuke, RestoreMode.Compare => compare, RestoreMode.Interactive => interactive, _ => null,
+        };
         if ((found || options.Backup is not null) && handOver is not null)
         {
+            if (found) console.WriteLine($"A backup was found at {backupDir}.");
             WaitForDevices();
             return handOver(options);
         }
@@ -54,7 +59,7 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         }
         if (found)
         {
-            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}. This version of RescueKit restores it in nuke mode and compares it in compare mode (rk.mode=nuke or rk.mode=compare, or 'rescuekit restore --mode nuke|compare' in the expert shell); the interactive screens are still to come.[/]");
+            console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this front-end was given no {options.Mode.ToString().ToLowerInvariant()} mode to hand it to.[/]");
         }
         else
         {

@@ -26,9 +26,7 @@ public partial class BackupIsoBootTests
         var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
         var backupDir = found.Groups["dir"].Value;
         vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
-        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(1));
-        vm.SendLine("");
-        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+        RescueIsoBoot.OpenExpertShell(vm);
         vm.SendLine($"rescuekit verify {backupDir}; echo VERIFY-RC=$?");
 
         var rc = vm.WaitFor(new Regex(@"VERIFY-RC=(\d+)"), TimeSpan.FromMinutes(3));
@@ -81,9 +79,7 @@ public partial class BackupIsoBootTests
         using var vm = QemuMachine.Create("mkbackup-nuke").WithMemory(2048).WithCdrom(iso).WithVirtioDisk(disk).Build().Start();
         var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*backup at (?<dir>/\S+)\)"), TimeSpan.FromMinutes(4));
         var backupDir = found.Groups["dir"].Value;
-        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(2));
-        vm.SendLine("");
-        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+        RescueIsoBoot.OpenExpertShell(vm);
         vm.SendLine("rescuekit restore --mode nuke --unattended; echo NUKE-RC=$?");
         var rc = vm.WaitFor(new Regex(@"NUKE-RC=(\d+)"), TimeSpan.FromMinutes(5));
         Assert.That(rc.Groups[1].Value, Is.EqualTo("0"), vm.Transcript);

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using RescueKit.Restore;
 using RescueKit.Restore.Modes;
+using RescueKit.Restore.Review;
+using RescueKit.Restore.Tui;
+using RescueKit.Core.Restore;
 using Serilog;
 using Spectre.Console;
 
@@ -60,17 +63,20 @@ internal sealed class RestoreCommand : RescueCommand
                 throw new Core.BadInputException($"{filesOnly.Name} goes with --files-only");
         if (result.GetValue(_dryRun))
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
-                    Pairs(result), result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result)),
+                    Pairs(result), result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result),
+                    result.GetResult(_mode) is { Implicit: false } && result.GetValue(_mode) == RestoreMode.Interactive ? ReviewOnScreen : null),
                 AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
         foreach (var planningOnly in new Option[] { _layout, _disks, _out })
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
         var mode = result.GetValue(_mode);
-        var nukeOnly = new Option[] { _map, _mapping, _resume, _luksPassphraseFile };
-        if (mode != RestoreMode.Nuke && nukeOnly.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
-            throw new Core.BadInputException($"{option.Name} goes with --mode nuke or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
-        if (mode is not (RestoreMode.Nuke or RestoreMode.Compare) && result.GetResult(_backup) is { Implicit: false })
-            throw new Core.BadInputException($"--backup goes with --mode nuke, --mode compare or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        var restoring = new Option[] { _map, _mapping, _luksPassphraseFile };
+        if (mode is not (RestoreMode.Nuke or RestoreMode.Interactive) && restoring.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } option)
+            throw new Core.BadInputException($"{option.Name} goes with --mode nuke, --mode interactive or --dry-run: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        if (mode != RestoreMode.Nuke && result.GetResult(_resume) is { Implicit: false })
+            throw new Core.BadInputException($"--resume goes with --mode nuke: the {mode.ToString().ToLowerInvariant()} mode does not take it");
+        if (mode == RestoreMode.Expert && result.GetResult(_backup) is { Implicit: false })
+            throw new Core.BadInputException("--backup goes with --mode nuke, interactive, compare or --dry-run: the expert mode does not take it");
         // Nuke would partition all the same: refusing is the only honest answer until it can skip partitioning.
         if (mode == RestoreMode.Nuke && result.GetValue(_noPart))
             throw new Core.BadInputException("--no-part (rk.nopart) is not supported by nuke yet: it would repartition the disks anyway; leave it out, or restore with --files-only onto disks you partitioned");
@@ -84,7 +90,27 @@ internal sealed class RestoreCommand : RescueCommand
                 GlobalOptions.Version, ExpertShell.Start).Run(request, cancellationToken);
         int Compare(RestoreOptions o) =>
             new CompareRestore(AnsiConsole.Console, Runner(log), environment, log).Run(o.Backup, _key.Source(result), cancellationToken);
-        return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare).Run(options);
+        int Interactive(RestoreOptions o) => InteractiveRestore.Run(new InteractiveRestore.Request(request, environment,
+            environment.Variables().GetValueOrDefault(Core.RescuePaths.BackupDirectoryKey), result.GetValue(GlobalOptions.LogLevel),
+            result.GetValue(GlobalOptions.LogFile), () => Compare(o)), cancellationToken);
+        return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare,
+            interactive: Interactive).Run(options);
+    }
+
+    /// <summary>
+    /// The interactive dry run: the review pages over the draft, ending in "save the plan" instead of a restore. Without
+    /// a terminal it says why and the plan is shown as a plain dry run shows it.
+    /// </summary>
+    private static bool ReviewOnScreen(PlanDraft draft)
+    {
+        if (TerminalCheck.WhyPlain(unattended: false) is { } why)
+        {
+            Console.WriteLine($"Note: the interactive screens need a terminal, but {why}: the proposed plan follows instead.");
+            return true;
+        }
+        var choices = new ReviewChoices("Save plan and quit", plan => RestorePlanScript.Render(plan, Core.RescuePaths.RestoreMarkers));
+        return TuiSession.Run($"RescueKit {GlobalOptions.Version} restore (dry run: nothing is written to a disk)",
+            session => new TuiReviewer(session, choices).Review(draft) ? 1 : 0) == 1;
     }
 
     /// <summary>The disk pairs of --map and of the --mapping file together.</summary>
@@ -104,10 +130,33 @@ internal sealed class RestoreCommand : RescueCommand
                 log.Warning("{Message}", message);
             },
         };
+        var picking = result.GetResult(_mode) is { Implicit: false } && result.GetValue(_mode) == RestoreMode.Interactive;
+        if (picking && TerminalCheck.WhyPlain(unattended: false) is { } why)
+            throw new Core.BadInputException($"the file picker needs a terminal, but {why}: name the files with --include GLOB instead");
         return RescueKit.Backup.Targets.BackupLocation.Use(backup, Runner(log), log, cancellationToken, location =>
         {
+            IReadOnlyList<string> includes = result.GetValue(_includes) ?? [];
+            if (picking)
+            {
+                var set = location.Set;
+                Console.WriteLine($"Reading the catalog of {set.Name}...");
+                var tree = CatalogTree.Of(RescueKit.Backup.Sets.CatalogReader.Read(set, set.Key(_key.Source(result))),
+                    set.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+                IReadOnlyList<string>? globs = null;
+                TuiSession.Run($"RescueKit {GlobalOptions.Version}: files to restore into {to}", session =>
+                {
+                    globs = TuiReviewer.PickFiles(session, tree);
+                    return 0;
+                });
+                if (globs is null)
+                {
+                    Console.WriteLine("Left without restoring a file.");
+                    return Core.ExitCodes.Cancelled;
+                }
+                includes = [.. includes, .. globs];
+            }
             foreach (var (set, directory, members) in FilesOnlyRestore.Run(location.Set, result.GetValue(_sets) ?? [], to,
-                         _key.Source(result), options, log, cancellationToken, result.GetValue(_includes) ?? []))
+                         _key.Source(result), options, log, cancellationToken, includes))
                 Console.WriteLine($"Extracted set {set.Name} ({set.MountPoint}) into {directory}: {members} members");
             return warnings > 0 ? Core.ExitCodes.CompletedWithWarnings : Core.ExitCodes.Ok;
         });

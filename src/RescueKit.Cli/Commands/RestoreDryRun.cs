@@ -9,6 +9,7 @@ using RescueKit.Restore;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
+using RescueKit.Restore.Review;
 using Serilog;
 using Spectre.Console;
 
@@ -21,7 +22,7 @@ namespace RescueKit.Cli.Commands;
 internal static class RestoreDryRun
 {
     public sealed record Request(string? LayoutFile, string? DisksFile, IReadOnlyList<string> Map, string OutDirectory, string? Backup,
-        bool NoResize = false, BackupKey.Source? Key = null);
+        bool NoResize = false, BackupKey.Source? Key = null, Func<PlanDraft, bool>? Review = null);
 
     public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
         ILogger log, CancellationToken cancellationToken)
@@ -63,11 +64,24 @@ internal static class RestoreDryRun
         var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
         var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
         var options = new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets, SetData = data, NoResize = request.NoResize };
-        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), ParseMap(request.Map),
-            unshrunk: RestorePlanner.RequiredSize);
-        if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
-
-        var plan = RestorePlanner.Plan(layout, mapping, options);
+        RestorePlan plan;
+        if (request.Review is { } review)
+        {
+            var draft = new PlanDraft(layout, targets, options, ParseMap(request.Map));
+            if (!review(draft))
+            {
+                console.WriteLine("Dry run: left without saving a plan; nothing was written to any disk.");
+                return ExitCodes.Cancelled;
+            }
+            plan = draft.Plan();
+        }
+        else
+        {
+            var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.MinimumSize(layout, options), ParseMap(request.Map),
+                unshrunk: RestorePlanner.RequiredSize);
+            if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
+            plan = RestorePlanner.Plan(layout, mapping, options);
+        }
         Show(console, plan);
         foreach (var (program, package) in RestorePreflight.MissingPrograms(plan, runner))
             console.WriteLine($"Note: this machine has no {program} (Debian package {package}); the plan needs it where it runs");

@@ -120,6 +120,15 @@ public sealed class QemuMachine : IDisposable
         }
     }
 
+    /// <summary>Types <paramref name="keys"/> on the guest's serial console, with no Enter after them.</summary>
+    public void Send(string keys)
+    {
+        var process = _process ?? throw new InvalidOperationException($"machine '{Name}' is not started");
+        _transcriptWriter?.WriteLine($"# sent keys: {keys}");
+        process.StandardInput.Write(keys);
+        process.StandardInput.Flush();
+    }
+
     /// <summary>Types a line on the guest's serial console, ending it with Enter (CR, as a terminal sends it).</summary>
     public void SendLine(string line)
     {

@@ -65,11 +65,13 @@ public static partial class RescueIsoBoot
         Assert.That(vm.Transcript, Does.Not.Contain("kept on it are unavailable"));
     }
 
-    /// <summary>Waits for the front-end's prompt and takes it into the expert shell.</summary>
+    /// <summary>Waits for the front-end and takes it into the expert shell: Enter at the plain prompt when there is no
+    /// backup, choice 4 of the terminal UI's start page when there is one.</summary>
     public static void OpenExpertShell(QemuMachine vm)
     {
-        vm.WaitFor("Press Enter for the expert shell", BootTimeout);
-        vm.SendLine("");
+        var front = vm.WaitFor(new Regex("Press Enter for the expert shell|Expert shell"), BootTimeout);
+        if (front.Value == "Expert shell") vm.Send("4");
+        else vm.SendLine("");
         vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
     }
 

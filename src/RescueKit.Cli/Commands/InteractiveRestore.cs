@@ -1,0 +1,155 @@
+using RescueKit.Backup.Sets;
+using RescueKit.Core;
+using RescueKit.Core.Backup;
+using RescueKit.Core.Restore;
+using RescueKit.Host;
+using RescueKit.Restore;
+using RescueKit.Restore.Modes;
+using RescueKit.Restore.Planning;
+using RescueKit.Restore.Review;
+using RescueKit.Core.Layout;
+using RescueKit.Restore.Tui;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace RescueKit.Cli.Commands;
+
+/// <summary>
+/// `rescuekit restore` in interactive mode, on the terminal UI: the start page (what was found, which mode), then the
+/// chosen mode on the same screen: the review (mapping, mountlist, sets, preview, typed confirmation) and nuke's run,
+/// or nuke with its countdown; compare and the expert shell run on the plain terminal and come back to the start page.
+/// </summary>
+internal static class InteractiveRestore
+{
+    public sealed record Request(NukeRequest Nuke, RescueEnvironment Environment, string? BackupDirectory, LogEventLevel LogLevel,
+        string? LogFile, Func<int> Compare);
+
+    public static int Run(Request request, CancellationToken cancellationToken)
+    {
+        if (TerminalCheck.WhyPlain(request.Nuke.Unattended) is { } why)
+            throw new BadInputException($"the interactive mode needs a terminal, but {why}: restore with --mode nuke " +
+                "(--unattended to be asked nothing), or run it on a terminal");
+        var summary = Summary(request);
+        Console.WriteLine("Starting the interactive screens...");
+        return TuiSession.Run($"RescueKit {GlobalOptions.Version} restore", session =>
+        {
+            var progress = new TuiProgress(session);
+            using var log = Logging.CreateForScreen(request.LogLevel, request.LogFile, new ScreenLogSink(progress));
+            var runner = new ToolRunner(log);
+            int Shell()
+            {
+                var code = 0;
+                session.Outside(() => code = ExpertShell.Start());
+                return code;
+            }
+            while (true)
+            {
+                var choice = TuiReviewer.Start(session, summary);
+                switch (choice)
+                {
+                    case StartChoice.Leave:
+                        return ExitCodes.Cancelled;
+                    case StartChoice.Shell:
+                        Shell();
+                        continue;
+                    case StartChoice.Files:
+                        RestoreFiles(session, request, runner, log, progress, cancellationToken);
+                        continue;
+                    case StartChoice.Compare:
+                        session.Outside(() =>
+                        {
+                            var code = request.Compare();
+                            Console.WriteLine($"Compare ended with exit code {code}. Press Enter to go back to the screens.");
+                            Console.In.ReadLine();
+                        });
+                        continue;
+                }
+                var nuke = new NukeRestore(AnsiConsole.Console, runner, request.Environment, new TuiOperator(session), log,
+                    GlobalOptions.Version, Shell) { Progress = progress };
+                var reviewer = choice == StartChoice.Review
+                    ? new TuiReviewer(session, new ReviewChoices("Restore", plan => RestorePlanScript.Render(plan, nuke.MarkerDirectory),
+                        plan => Save(plan, nuke.MarkerDirectory)))
+                    : null;
+                var result = nuke.Run(request.Nuke with { Reviewer = reviewer }, cancellationToken);
+                if (result == ExitCodes.Cancelled) continue;
+                session.AskQuery("The restore is over", result == ExitCodes.Ok
+                    ? "The restore is complete. Remove the rescue medium and reboot."
+                    : $"The restore is complete, with warnings: see {nuke.LogFile}.", "OK");
+                return result;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Start page choice 5: files picked from the catalog, restored into the system on the disks (mounted under
+    /// /mnt/target as the layout has it, and unmounted after) or into another directory; no disk is partitioned.
+    /// </summary>
+    private static void RestoreFiles(TuiSession session, Request request, IToolRunner runner, Serilog.ILogger log, TuiProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var directory = request.Nuke.Backup ?? request.BackupDirectory;
+        if (directory is null || !File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+        {
+            session.AskQuery("No backup", "There is no backup here to restore files from.", "OK");
+            return;
+        }
+        try
+        {
+            var backup = BackupSet.Open(directory);
+            var tree = CatalogTree.Of(CatalogReader.Read(backup, backup.Key(request.Nuke.Key)),
+                backup.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+            if (TuiReviewer.PickFiles(session, tree) is not { } includes) return;
+            if (TuiReviewer.AskDestination(session, RescuePaths.TargetRoot) is not { } to) return;
+            var mounts = new TargetMounts(runner);
+            var onDisks = to == RescuePaths.TargetRoot;
+            if (onDisks) mounts.Mount(LayoutJson.Load(Path.Combine(backup.Directory, BackupSetNames.Layout)), to, readOnly: false);
+            var warnings = 0;
+            try
+            {
+                var options = new RescueKit.Backup.Archive.ExtractOptions { OnWarning = w => { warnings++; log.Warning("{Message}", w); } };
+                foreach (var (set, into, members) in FilesOnlyRestore.Run(backup, [], to, request.Nuke.Key, options, log, cancellationToken, includes))
+                    progress.Message($"Restored {members} entries of set {set.Name} into {into}");
+            }
+            finally
+            {
+                if (onDisks) mounts.Unmount(to);
+            }
+            session.AskQuery("Files restored", warnings == 0 ? $"The files are restored into {to}."
+                : $"The files are restored into {to}, with {warnings} warning(s) listed on the progress page.", "OK");
+        }
+        catch (RescueKitException e)
+        {
+            session.AskQuery("The files were not restored", e.Message, "OK");
+        }
+    }
+
+    /// <summary>The plan as JSON and as the script beside the restore's markers, where a resume finds them.</summary>
+    private static string Save(RestorePlan plan, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var json = Path.Combine(directory, "restore-plan.json");
+        AtomicFile.WriteAllText(json, RestorePlanJson.Serialize(plan), "the plan");
+        return $"The plan is saved in {json} (and its script beside it when the restore starts).";
+    }
+
+    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain) and the disks here.</summary>
+    private static IReadOnlyList<string> Summary(Request request)
+    {
+        var lines = new List<string>();
+        var directory = request.Nuke.Backup ?? request.BackupDirectory;
+        if (directory is not null && File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+        {
+            var backup = BackupSet.Open(directory);
+            var m = backup.Manifest;
+            lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, " +
+                $"{(m.Encryption is null ? "not encrypted" : "encrypted")}, {backup.Chain().Count} in its chain");
+            lines.Add($"At {directory}");
+            lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.MountPoint))}");
+        }
+        else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
+        var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
+            TargetMachine.ProtectedDevices(request.Environment.Variables()));
+        lines.Add($"Disks here: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Take(4).Select(d => d.Refused is null ? d.Path + " " + ByteSize.Format(d.Size) : d.Path + " (not a target)")))}");
+        return lines;
+    }
+}

@@ -1,0 +1,125 @@
+using RescueKit.Core;
+
+namespace RescueKit.Cli.Tests;
+
+/// <summary>
+/// The terminal UI's start page and file picker on a pseudo-terminal of 80x24 (tmux), as a person drives them. Only
+/// choices that write to no disk are taken here: the expert shell, leaving, and files restored into a directory.
+/// </summary>
+[TestFixture]
+public sealed class InteractiveScreensTests
+{
+    [Test]
+    public void TheStartPage_OpensTheShellOnKey4_ComesBackAfterIt_AndEscLeaves()
+    {
+        using var scratch = new BackupScratch("64M");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {backup}");
+        var start = tty.WaitFor("4  Expert shell");
+        Assert.That(start, Does.Contain("Backup of ").And.Contain(": full, made ").And.Contain("UTC, not encrypted, 1 in its chain"));
+        Assert.That(start, Does.Contain($"Sets: {scratch.Source.MountPoint}"));
+
+        tty.Send("4");
+        tty.WaitFor("\n#"); // the shell's prompt (the screen's lines come without their trailing blanks)
+        tty.Type("echo in-the-shell-$((6*7))");
+        tty.Send("Enter");
+        tty.WaitFor("in-the-shell-42");
+        tty.Type("exit");
+        tty.Send("Enter");
+        tty.WaitFor("4  Expert shell");
+
+        LeaveFromTheStartPage(tty);
+    }
+
+    [Test]
+    public void TheFilePicker_RestoresWhatWasMarked_AndNothingElse()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc/ssh home/alice && printf 'pub\\n' > etc/ssh/key.pub && printf 'secret\\n' > etc/ssh/key " +
+                             "&& printf 'notes\\n' > 'home/alice/notes [1].txt' && printf 'other\\n' > home/alice/other");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var to = Path.Combine(scratch.Directory, "restored");
+        var mount = scratch.Source.MountPoint;
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --files-only --mode interactive --backup {backup} --to {to}");
+
+        // Down from / to the set's mount point, one directory at a time.
+        var node = "/";
+        foreach (var part in mount.Split('/', StringSplitOptions.RemoveEmptyEntries).Append("home").Append("alice"))
+        {
+            var screen = tty.WaitFor($"Files of the backup: {node}");
+            var rows = screen.Split('\n').Select(l => l.Trim('│', ' ')).ToList();
+            var at = rows.FindIndex(r => r.EndsWith($"] {part}/", StringComparison.Ordinal));
+            var cursor = rows.FindIndex(r => r.StartsWith("> ", StringComparison.Ordinal));
+            Assert.That(at, Is.GreaterThanOrEqualTo(0), screen);
+            for (var i = cursor; i < at; i++) tty.Send("Down");
+            tty.Send("Enter");
+            node = node.TrimEnd('/') + "/" + part;
+        }
+        var alice = tty.WaitFor($"Files of the backup: {node}");
+        Assert.That(alice, Does.Contain("[ ] notes [1].txt").And.Contain("[ ] other"));
+        tty.Send("Down", "Space"); // the first line is [..]; then notes [1].txt, sorted before other
+        tty.WaitFor("[x] notes [1].txt");
+        tty.Send("Tab", "Tab"); // to "Add a glob"
+        tty.Send("Enter");
+        tty.WaitFor("An absolute path or glob");
+        tty.Type($"{mount.TrimEnd('/')}/etc/ssh/*.pub");
+        tty.Send("Enter");
+        var marked = tty.WaitFor("2 marked:");
+        Assert.That(marked, Does.Contain("notes [1].txt"));
+        tty.Send("BTab", "Enter"); // "Restore marked"
+        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Ok), tty.Screen());
+
+        var restored = Path.Join(to, mount);
+        Assert.That(File.ReadAllText(Path.Combine(restored, "home/alice/notes [1].txt")), Is.EqualTo("notes\n"));
+        Assert.That(File.ReadAllText(Path.Combine(restored, "etc/ssh/key.pub")), Is.EqualTo("pub\n"));
+        Assert.That(File.Exists(Path.Combine(restored, "home/alice/other")), Is.False);
+        Assert.That(File.Exists(Path.Combine(restored, "etc/ssh/key")), Is.False);
+    }
+
+    [Test]
+    public void StartPageChoice5_RestoresPickedFilesIntoADirectory_AndComesBack()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc && printf 'wanted\\n' > etc/wanted && printf 'not\\n' > etc/unwanted");
+        var backup = BackupScratch.BackupDirectory(scratch.Backup());
+        var to = Path.Combine(scratch.Directory, "picked");
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {backup}");
+        tty.WaitFor("5  Restore some files");
+        tty.Send("5");
+        tty.WaitFor("Files of the backup: /");
+        tty.Send("Tab", "Tab", "Enter"); // Add a glob
+        tty.WaitFor("An absolute path or glob");
+        tty.Type($"{scratch.Source.MountPoint}/etc/wanted");
+        tty.Send("Enter");
+        tty.WaitFor("1 marked:");
+        tty.Send("BTab", "Enter"); // Restore marked
+        tty.WaitFor("Restore the files into");
+        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
+        tty.Type(to);
+        tty.Send("Enter");
+        tty.WaitFor("The files are restored into " + to);
+        tty.Send("Enter");
+        tty.WaitFor("4  Expert shell");
+        LeaveFromTheStartPage(tty);
+
+        var restored = Path.Join(to, scratch.Source.MountPoint, "etc");
+        Assert.That(File.ReadAllText(Path.Combine(restored, "wanted")), Is.EqualTo("wanted\n"));
+        Assert.That(File.Exists(Path.Combine(restored, "unwanted")), Is.False);
+    }
+
+    /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>
+    private static void LeaveFromTheStartPage(TmuxTerminal tty)
+    {
+        tty.Send("Escape");
+        tty.WaitFor("Leave without restoring?");
+        tty.Send("Enter");
+        Assert.That(tty.ExitCode(), Is.EqualTo(ExitCodes.Cancelled), tty.Screen());
+    }
+
+    [Test]
+    public void TheFilePickerWithoutATerminal_IsRefused_NamingInclude()
+    {
+        var r = Rescuekit.Run("restore", "--files-only", "--mode", "interactive", "--backup", "/nonexistent", "--to", "/tmp/rk-nowhere");
+        BadInputTests.AssertOneLineError(r, ExitCodes.BadInput, "the file picker needs a terminal", "--include GLOB");
+    }
+}
