@@ -11,7 +11,7 @@ namespace RescueKit.Media.Pxe;
 /// and each menu is written to a temporary file and renamed, so a server reading the tree meanwhile sees the old entry
 /// or the new one, never half of one, and the other hosts' files are not touched.
 /// </summary>
-internal sealed partial class PxeTree(string root)
+public sealed partial class PxeTree(string root)
 {
     public const string HostsDirectory = "rescuekit";
     public const string LockFileName = ".rescuekit-pxe.lock";
@@ -74,7 +74,7 @@ internal sealed partial class PxeTree(string root)
     /// Adds <paramref name="entry"/> (or replaces the host's earlier entry), puts the boot loaders at the root (rewritten
     /// only when they differ) and regenerates every menu. A MAC another host has is refused before anything is written.
     /// </summary>
-    public PxeHostManifest Install(PxeHostEntry entry, PxeBootFiles boot, string grubImage, CancellationToken cancellationToken = default)
+    internal PxeHostManifest Install(PxeHostEntry entry, PxeBootFiles boot, string grubImage, CancellationToken cancellationToken = default)
     {
         CheckHostName(entry.Host);
         using var held = Lock();
