@@ -17,6 +17,8 @@ public class PxeBootTests
 {
     [TestCase(QemuFirmware.SeaBios, PxeTreeBootFixture.HostB, PxeTreeBootFixture.MacB, "pxelinux.0", TestName = "BiosPxelinuxBootsTheHostOfItsMac")]
     [TestCase(QemuFirmware.Ovmf, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA, "rk-grubx64.efi", TestName = "UefiGrubBootsTheHostOfItsMac")]
+    [TestCase(QemuFirmware.SeaBios, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA, "pxelinux.0", TestName = "BiosPxelinuxBootsTheOtherHostByItsMac")]
+    [TestCase(QemuFirmware.Ovmf, PxeTreeBootFixture.HostB, PxeTreeBootFixture.MacB, "rk-grubx64.efi", TestName = "UefiGrubBootsTheOtherHostByItsMac")]
     public void TheHostOfTheMacBootsThroughEveryStage(QemuFirmware firmware, string host, string mac, string bootFile)
     {
         var tree = PxeTreeBootFixture.Root;

@@ -86,6 +86,10 @@ public class PxeCommandTests
         Assert.That(lines[1], Does.StartWith("alpha ").And.Contain(PxeTreeFixture.MacA).And.EndWith(" yes"));
         Assert.That(lines[2], Does.StartWith("beta ").And.Contain(PxeTreeFixture.MacB));
         var alpha = PxeTreeFixture.Hashes(Root, "alpha");
+        // The GRUB image's prefix names the server of --http-url (binutils' strings reads it out of the PE image).
+        var strings = ExternalTool.RunOk("strings", "binutils", [Path.Combine(Root, "rk-grubx64.efi")]);
+        Assert.That(strings, Does.Contain("(tftp,127.0.0.1)/grub"));
+        Assert.That(File.ReadAllText(Path.Combine(Root, "grub", "tftp-server")), Is.EqualTo("127.0.0.1\n"));
 
         var r = Rescuekit.Run("pxe", "remove", "beta", "--root", Root);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);

@@ -98,6 +98,20 @@ public class PxeTreeTests
     }
 
     [Test]
+    public void TheGrubImagesTftpServerIsRecordedForLaterRuns()
+    {
+        using var host = new TempDirectory();
+        using var build = new TempDirectory();
+        using var root = new TempDirectory();
+        var tree = new PxeTree(root.Path);
+        Assert.That(tree.RecordedTftpServer(), Is.Null);
+        tree.Install(Entry(build, "alpha", [MacA]), FakeBootFiles(host), build.Write("g", "g"), tftpServer: "192.168.7.2");
+        Assert.That(tree.RecordedTftpServer(), Is.EqualTo("192.168.7.2"));
+        tree.Install(Entry(build, "beta", [MacB]), FakeBootFiles(host), build.Write("g", "g"), tftpServer: null);
+        Assert.That(tree.RecordedTftpServer(), Is.EqualTo("192.168.7.2"));
+    }
+
+    [Test]
     public void WithoutAnHttpUrlNoIpxeScriptIsWritten()
     {
         using var host = new TempDirectory();

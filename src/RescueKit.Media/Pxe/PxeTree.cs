@@ -25,6 +25,10 @@ public sealed partial class PxeTree(string root)
     /// <summary>The GRUB network image (grub-mkimage, <see cref="PxeBootFiles.GrubNetModules"/>), the UEFI clients' boot file.</summary>
     public const string GrubImage = "rk-grubx64.efi";
 
+    /// <summary>The address the GRUB image's prefix names (grub/tftp-server), kept so a later run without
+    /// --tftp-server builds the same image instead of changing it under the other hosts.</summary>
+    public const string TftpServerFile = "grub/tftp-server";
+
     /// <summary>How long a second writer waits for the first to finish with the tree.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(5);
 
@@ -59,6 +63,13 @@ public sealed partial class PxeTree(string root)
         }
     }
 
+    /// <summary>The TFTP server an earlier run built the GRUB image for, or null.</summary>
+    public string? RecordedTftpServer()
+    {
+        var path = Path.Combine(Root, TftpServerFile);
+        return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } s ? s : null : null;
+    }
+
     /// <summary>The hosts in the tree, by name.</summary>
     public IReadOnlyList<PxeHostManifest> Hosts()
     {
@@ -74,7 +85,8 @@ public sealed partial class PxeTree(string root)
     /// Adds <paramref name="entry"/> (or replaces the host's earlier entry), puts the boot loaders at the root (rewritten
     /// only when they differ) and regenerates every menu. A MAC another host has is refused before anything is written.
     /// </summary>
-    internal PxeHostManifest Install(PxeHostEntry entry, PxeBootFiles boot, string grubImage, CancellationToken cancellationToken = default)
+    internal PxeHostManifest Install(PxeHostEntry entry, PxeBootFiles boot, string grubImage, string? tftpServer = null,
+        CancellationToken cancellationToken = default)
     {
         CheckHostName(entry.Host);
         using var held = Lock();
@@ -117,6 +129,7 @@ public sealed partial class PxeTree(string root)
                 InstallFile(hostFile, Path.Combine(Root, treePath));
             InstallFile(grubImage, Path.Combine(Root, GrubImage));
             Regenerate();
+            if (tftpServer is not null) WriteAtomically(Path.Combine(Root, TftpServerFile), tftpServer + "\n");
             return manifest;
         }
         finally

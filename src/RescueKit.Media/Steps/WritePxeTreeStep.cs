@@ -17,20 +17,23 @@ public sealed class WritePxeTreeStep(PxeRequest request) : IBuildStep
     {
         var config = context.Config;
         var boot = context.PxeBootFiles!;
+        var tree = new PxeTree(config.OutputDirectory);
+        // The image is the tree's, not the host's: without --tftp-server, keep the server it was built for.
+        var tftpServer = request.TftpServer ?? tree.RecordedTftpServer();
         var image = Path.Combine(context.WorkDirectory, PxeTree.GrubImage);
         context.Runner.Run(
         [
             "grub-mkimage", "--format=x86_64-efi", "--directory=" + boot.GrubEfiModules,
-            "--prefix=" + GrubPrefix(request.TftpServer), "--output=" + image,
+            "--prefix=" + GrubPrefix(tftpServer), "--output=" + image,
             .. PxeBootFiles.GrubNetModules,
         ], cancellationToken: cancellationToken);
-        if (request.TftpServer is null)
+        if (tftpServer is null)
             context.Notes.Add("the GRUB image loads its menus from the DHCP server's next-server: under proxyDHCP give --tftp-server ADDR (or --http-url)");
         if (request.HttpUrl is null)
             context.Notes.Add("no --http-url: iPXE scripts (rescuekit/HOST/boot.ipxe) were not written");
 
         var commandLine = BootMenus.KernelCommandLine(config) + (request.Source is null ? "" : $" rk.source={request.Source}");
-        Written = new PxeTree(config.OutputDirectory).Install(new PxeHostEntry
+        Written = tree.Install(new PxeHostEntry
         {
             Host = config.HostName,
             Macs = request.Macs,
@@ -41,7 +44,7 @@ public sealed class WritePxeTreeStep(PxeRequest request) : IBuildStep
             HttpUrl = request.HttpUrl,
             Tool = $"rescuekit {config.Version}",
             Built = config.Timestamp,
-        }, boot, image, cancellationToken);
+        }, boot, image, tftpServer, cancellationToken);
         context.Log.Information("Host {Host} in {Root}: {Macs}", config.HostName, config.OutputDirectory,
             request.Macs.Count == 0 ? "no MAC (default menu only)" : string.Join(", ", request.Macs));
     }
