@@ -1,5 +1,3 @@
-using RescueKit.Core;
-
 namespace RescueKit.Media.Pxe;
 
 /// <summary>The network boot loaders a PXE tree serves, as the host's Debian packages install them.</summary>
@@ -28,13 +26,7 @@ internal sealed record PxeBootFiles(string PxelinuxDirectory, string SyslinuxMod
     /// <summary>Finds every file under <paramref name="root"/>; a missing one is named with the package that provides it.</summary>
     public static PxeBootFiles Locate(string root)
     {
-        string Need(string path, string what, string package)
-        {
-            var full = Path.Combine(root, path.TrimStart('/'));
-            if (!File.Exists(full) && !Directory.Exists(full))
-                throw new MissingPrerequisiteException(what, package, $"{path} not found");
-            return full;
-        }
+        string Need(string path, string what, string package) => HostFile.Need(root, path, what, package);
 
         var files = new PxeBootFiles(
             Need("/usr/lib/PXELINUX", "PXELINUX (the BIOS network boot loader)", "pxelinux"),
