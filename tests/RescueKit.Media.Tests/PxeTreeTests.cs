@@ -173,6 +173,34 @@ public class PxeTreeTests
     }
 
     [Test]
+    public void AWriterWaitsForTheLockAnotherHolds_AsFlockSeesIt()
+    {
+        using var host = new TempDirectory();
+        using var build = new TempDirectory();
+        using var root = new TempDirectory();
+        var boot = FakeBootFiles(host);
+        var entry = Entry(build, "alpha", [MacA]);
+        var lockFile = root.Combine(PxeTree.LockFileName);
+        // flock(1) holds the tree's lock until its stdin closes; "locked" on stdout says it has it.
+        var flock = ExternalTool.Require("flock", "util-linux");
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(flock, [lockFile, "sh", "-c", "echo locked; cat >/dev/null"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+        })!;
+        Assert.That(holder.StandardOutput.ReadLine(), Is.EqualTo("locked"));
+
+        var install = Task.Run(() => new PxeTree(root.Path).Install(entry, boot, build.Write("g", "g")));
+        Thread.Sleep(1000);
+        Assert.That(install.IsCompleted, Is.False, "Install ran while another process held the lock");
+        Assert.That(root.Combine("rescuekit", "alpha"), Does.Not.Exist);
+        holder.StandardInput.Close();
+        holder.WaitForExit();
+
+        Assert.That(install.Wait(TimeSpan.FromSeconds(30)), Is.True, "Install did not go on once the lock was free");
+        Assert.That(root.Combine("rescuekit", "alpha", "manifest.json"), Does.Exist);
+    }
+
+    [Test]
     public void RemovingAHostNotInTheTreeNamesTheHostsThatAre()
     {
         using var host = new TempDirectory();
