@@ -136,6 +136,8 @@ rk_parse_cmdline() {
 	noresize=
 	nopart=
 	after=
+	bootif=
+	initrd_sha=
 	set -f
 	for arg in $(cat); do
 		case "$arg" in
@@ -148,6 +150,10 @@ rk_parse_cmdline() {
 		rk.unattended) unattended=1 ;;
 		rk.noresize) noresize=1 ;;
 		rk.nopart) nopart=1 ;;
+		# The NIC that booted: pxelinux's IPAPPEND 2 and RescueKit's GRUB and iPXE entries pass BOOTIF=01-<MAC> (01: the
+		# ARP hardware type Ethernet), with dashes, or colons where GRUB fills in $net_default_mac.
+		BOOTIF=01-*) bootif=$(printf %s "${arg#BOOTIF=01-}" | tr 'A-F-' 'a-f:') ;;
+		rk.initrd_sha256=*) initrd_sha=${arg#rk.initrd_sha256=} ;;
 		rk.after=reboot | rk.after=poweroff) after=${arg#rk.after=} ;;
 		rk.after=*) echo "[rk] unknown ${arg}: give rk.after=reboot or rk.after=poweroff; ignored" >&2 ;;
 		esac
@@ -162,7 +168,7 @@ rk_parse_cmdline() {
 	esac
 	for kv in "RK_MODE=$mode" "RK_SOURCE=$source" "RK_SOURCE_GIVEN=$source_given" "RK_IP=$ip" \
 		"RK_BREAK=$brk" "RK_DEBUG=$debug" "RK_UNATTENDED=$unattended" "RK_NORESIZE=$noresize" "RK_NOPART=$nopart" \
-		"RK_AFTER=$after"; do
+		"RK_AFTER=$after" "RK_BOOTIF=$bootif" "RK_INITRD_SHA256=$initrd_sha"; do
 		printf "%s='%s'\n" "${kv%%=*}" "$(printf %s "${kv#*=}" | tr -d "'")"
 	done
 }

@@ -1,13 +1,17 @@
 # Stage 40-media: find the rescue media and the backup on it.
 # auto / cdrom / label:L: the block device whose volume label is RK_LABEL (or L), found with blkid -L or
 # busybox findfs, retried for RK_MEDIA_WAIT seconds (default 8) while coldplugging devices that appear late;
-# mounted read-only at /run/rescuekit/media (iso9660, then vfat). http:// and tftp:// are only recorded (the
-# front-end fetches the backup); nfs: is mounted by 70-nfs.
+# mounted read-only at /run/rescuekit/media (iso9660, then vfat). After a network boot (BOOTIF=) with no rk.source
+# there is normally no medium: auto then looks once and does not wait. http:// and tftp:// are recorded as
+# RK_BACKUP_URL for the front-end, which downloads and verifies with `rescuekit fetch`; a rescuekit without that verb
+# cannot, and the stage fails saying so. nfs: is mounted by 70-nfs.
 
 case "$RK_SOURCE" in
 http://* | tftp://*)
 	rk_set RK_BACKUP_URL "$RK_SOURCE"
-	rk_ok "backup at $RK_SOURCE, fetched by the front-end"
+	rk_have rescuekit && rescuekit fetch --help >/dev/null 2>&1 ||
+		rk_fail "rk.source=$RK_SOURCE needs 'rescuekit fetch' to download the backup, and this rescuekit has no fetch verb: use rk.source=nfs:HOST:/PATH or a medium"
+	rk_ok "backup at $RK_SOURCE, fetched by the front-end with rescuekit fetch"
 	;;
 nfs:*) rk_ok "skipped: backup on NFS, see 70-nfs" ;;
 label:*) label=${RK_SOURCE#label:} ;;
@@ -28,6 +32,8 @@ else
 	rk_have blkid || rk_have findfs || rk_fail "neither blkid nor findfs in the image"
 	echo "looking for a device labelled $label (blkid -L or findfs LABEL=)"
 	limit=$((${RK_MEDIA_WAIT:-8} * 2))
+	# Booted from the network and told of no backup: a medium is not expected, so one look.
+	[ -n "$RK_BOOTIF" ] && [ "$RK_SOURCE_GIVEN" != 1 ] && limit=1
 	# 20-modules has already waited that long for this very medium (it holds the drivers kept off the initramfs).
 	[ "$label" = "$RK_LABEL" ] && [ -n "$RK_RESCUE_MEDIA_MISSING" ] && limit=1
 	i=0
@@ -44,6 +50,8 @@ else
 		echo "block devices seen:"
 		awk 'NR > 2 { print "  /dev/" $4 ", " $3 " KiB" }' /proc/partitions
 	fi
+	[ -z "$dev" ] && [ -n "$RK_BOOTIF" ] && [ "$RK_SOURCE_GIVEN" != 1 ] &&
+		rk_ok "booted from the network without rk.source and no medium labelled $label: no backup"
 	[ -n "$dev" ] || rk_fail "no device with label $label after ${RK_MEDIA_WAIT:-8} s"
 	rk_mount_media "$dev" "$RK_MEDIA_DIR" ||
 		rk_fail "cannot mount $dev (label $label) read-only as iso9660 or vfat"

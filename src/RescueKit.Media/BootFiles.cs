@@ -1,5 +1,3 @@
-using RescueKit.Core;
-
 namespace RescueKit.Media;
 
 /// <summary>The boot loader files a hybrid BIOS+UEFI medium is made from, as the host's Debian packages install them.</summary>
@@ -23,13 +21,7 @@ internal sealed record BootFiles(
     /// <summary>Finds every file under <paramref name="root"/>; a missing one is named with the package that provides it.</summary>
     public static BootFiles Locate(string root)
     {
-        string Need(string path, string what, string package)
-        {
-            var full = Path.Combine(root, path.TrimStart('/'));
-            if (!File.Exists(full) && !Directory.Exists(full))
-                throw new MissingPrerequisiteException(what, package, $"{path} not found");
-            return full;
-        }
+        string Need(string path, string what, string package) => HostFile.Need(root, path, what, package);
 
         var files = new BootFiles(
             Need("/usr/lib/ISOLINUX/isolinux.bin", "ISOLINUX (BIOS CD boot loader)", "isolinux"),

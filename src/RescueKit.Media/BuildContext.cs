@@ -17,6 +17,7 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
 
     public KernelImage? Kernel { get; set; }
     internal BootFiles? BootFiles { get; set; }
+    internal Pxe.PxeBootFiles? PxeBootFiles { get; set; }
     public ModuleSet? ModuleSet { get; set; }
 
     /// <summary>The part of <see cref="ModuleSet"/> the initramfs holds; the rest is in <see cref="MediaFiles"/>.</summary>

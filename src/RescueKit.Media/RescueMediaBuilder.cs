@@ -30,6 +30,22 @@ public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
     public static IReadOnlyList<IBuildStep> BackupIsoSteps(WriteBackupIsoSeriesStep series) =>
         [.. IsoSteps.Select(s => s is WriteIsoStep ? series : s)];
 
+    /// <summary>
+    /// The steps of `mkrescue --output pxe`: those of <see cref="IsoSteps"/> up to the initramfs, with the network boot
+    /// loaders in place of the ISO's and every module in the initramfs (there is no medium), then
+    /// <paramref name="tree"/>, which adds the host to the PXE tree (docs/pxe.md).
+    /// </summary>
+    public static IReadOnlyList<IBuildStep> PxeSteps(WritePxeTreeStep tree) =>
+    [
+        .. IsoSteps.TakeWhile(s => s is not BuildEfiImageStep).Select(s => s switch
+        {
+            LocateBootFilesStep => new LocatePxeBootFilesStep(),
+            ResolveModulesStep => new ResolveModulesStep(allInInitramfs: true),
+            _ => s,
+        }),
+        tree,
+    ];
+
     /// <summary>Runs every step; the scratch directory is removed and no output is left behind on failure.</summary>
     public BuildContext Build(RescueConfig config, IReadOnlyList<IBuildStep> steps, IBuildProgress? progress = null,
         CancellationToken cancellationToken = default)

@@ -40,8 +40,21 @@ public sealed class InitFunctionsTests
             RK_NORESIZE='1'
             RK_NOPART='1'
             RK_AFTER='poweroff'
+            RK_BOOTIF=''
+            RK_INITRD_SHA256=''
 
             """));
+    }
+
+    [TestCase("BOOTIF=01-52-54-00-AB-cd-0e", "52:54:00:ab:cd:0e")]
+    [TestCase("BOOTIF=01-52:54:00:ab:cd:0e", "52:54:00:ab:cd:0e")]
+    [TestCase("BOOTIF=06-52-54-00-ab-cd-0e", "")]
+    public void TheNicThatBootedIsRecordedAsAMacWithColons(string arg, string expected)
+    {
+        var env = ParseCmdline($"console=ttyS0 {arg} rk.initrd_sha256=ab12");
+
+        Assert.That(env, Does.Contain($"RK_BOOTIF='{expected}'\n"));
+        Assert.That(env, Does.Contain("RK_INITRD_SHA256='ab12'\n"));
     }
 
     [Test]

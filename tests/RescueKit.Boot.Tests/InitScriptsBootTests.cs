@@ -149,8 +149,12 @@ public sealed class InitScriptsBootTests
         using var vm = Boot("dhcp", $"rk.source={url} ip=dhcp", withCdrom: true, network: NetworkKind.Open);
 
         vm.WaitFor("[rk] stage 20-modules: ok", FirstLine);
-        vm.WaitFor("[rk] stage 30-network: ok (eth0 dhcp 10.0.2.15)", Step);
-        vm.WaitFor($"[rk] stage 40-media: ok (backup at {url}, fetched by the front-end)", Step);
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 (52:54:00:12:34:56) dhcp 10.0.2.15)", Step);
+        // The URL is recorded, but without a fetch verb nothing can download it: the stage says so, not "ok".
+        vm.WaitFor($"[rk] stage 40-media: failed (rk.source={url} needs 'rescuekit fetch' to download the backup, and this rescuekit has no fetch verb", Step);
+        vm.WaitFor("Stage 40-media failed.", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        vm.SendLine("exit");
         vm.WaitFor($"stub args: restore --mode interactive --source {url}", Step);
         vm.WaitFor($"stub backup: none {url}", Step);
         vm.WaitFor("Type 'exit' to reboot.", Step);
@@ -168,7 +172,7 @@ public sealed class InitScriptsBootTests
         const string share = "10.0.2.2:/srv/backup";
         using var vm = Boot("nfs", $"rk.mode=compare rk.source=nfs:{share} ip=dhcp", withCdrom: false, network: NetworkKind.Restricted);
 
-        vm.WaitFor("[rk] stage 30-network: ok (eth0 dhcp 10.0.2.15)", FirstLine);
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 (52:54:00:12:34:56) dhcp 10.0.2.15)", FirstLine);
         vm.WaitFor("[rk] stage 40-media: ok (skipped: backup on NFS, see 70-nfs)", Step);
         // The image has neither mdadm nor lvm: compare mode wants them, so the stages say why they did nothing.
         vm.WaitFor("[rk] stage 50-raid: ok (skipped: no mdadm in the image)", Step);
@@ -187,8 +191,10 @@ public sealed class InitScriptsBootTests
         using var vm = Boot("static", "rk.source=tftp://10.0.2.2/rk ip=10.0.2.77::10.0.2.2:255.255.255.0:rkhost::off:10.0.2.3",
             withCdrom: false, network: NetworkKind.Restricted);
 
-        vm.WaitFor("[rk] stage 30-network: ok (eth0 static 10.0.2.77 via 10.0.2.2)", FirstLine);
-        vm.WaitFor("[rk] stage 40-media: ok (backup at tftp://10.0.2.2/rk, fetched by the front-end)", Step);
+        vm.WaitFor("[rk] stage 30-network: ok (eth0 (52:54:00:12:34:56) static 10.0.2.77 via 10.0.2.2)", FirstLine);
+        vm.WaitFor("[rk] stage 40-media: failed (rk.source=tftp://10.0.2.2/rk needs 'rescuekit fetch'", Step);
+        vm.WaitFor(new Regex("# "), Step);
+        vm.SendLine("exit");
         vm.WaitFor("Type 'exit' to reboot.", Step);
         vm.WaitFor(new Regex("# "), Step);
         vm.SendLine("hostname; ifconfig eth0 | grep 'inet '; cat /etc/resolv.conf");

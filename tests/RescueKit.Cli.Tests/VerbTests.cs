@@ -17,9 +17,12 @@ public class VerbTests
     [TestCase("mkiso", "--efi-boot")]
     [TestCase("restore", "--mode")]
     [TestCase("selftest", "--log-level")]
+    [TestCase("mkrescue", "--http-url")]
+    [TestCase("pxe list", "--root")]
+    [TestCase("pxe config", "--interface")]
     public void EveryVerb_HasHelp(string verb, string anOption)
     {
-        var r = Rescuekit.Run(verb, "--help");
+        var r = Rescuekit.Run([.. verb.Split(' '), "--help"]);
 
         Assert.That(r.ExitCode, Is.Zero);
         Assert.That(r.Stdout, Does.Contain(anOption));

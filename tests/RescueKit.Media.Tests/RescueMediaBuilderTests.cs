@@ -115,6 +115,39 @@ public class RescueMediaBuilderTests
         Assert.That(Directory.EnumerateFiles(output.Path), Has.Exactly(1).Items);
     }
 
+    [TestCase("usr/lib/PXELINUX", "pxelinux")]
+    [TestCase("usr/lib/ipxe", "ipxe")]
+    public void PxeWithoutANetworkBootLoader_NamesItsPackage_AndWritesNoTree(string removed, string package)
+    {
+        using var host = new TempDirectory();
+        using var output = new TempDirectory();
+        AddKernel(host);
+        foreach (var f in Pxe.PxeBootFiles.Pxelinux) host.Write($"usr/lib/PXELINUX/{f}", "x");
+        foreach (var m in Pxe.PxeBootFiles.PxelinuxModules) host.Write($"usr/lib/syslinux/modules/bios/{m}", "x");
+        foreach (var f in Pxe.PxeBootFiles.Ipxe) host.Write($"usr/lib/ipxe/{f}", "x");
+        foreach (var m in Pxe.PxeBootFiles.GrubNetModules) host.Write($"usr/lib/grub/x86_64-efi/{m}.mod", "x");
+        Directory.Delete(host.Combine(removed), recursive: true);
+        var builder = new RescueMediaBuilder(new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None);
+        var steps = RescueMediaBuilder.PxeSteps(new WritePxeTreeStep(new Pxe.PxeRequest { Macs = [] }));
+
+        var e = Assert.Throws<MissingPrerequisiteException>(() => builder.Build(Config(host, output), steps))!;
+
+        Assert.That(e.Message, Does.Contain($"apt-get install {package}"));
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.MissingPrerequisite));
+        Assert.That(Directory.EnumerateFileSystemEntries(output.Path), Is.Empty);
+    }
+
+    [Test]
+    public void PxeSteps_AreTheIsoStepsToTheInitramfs_WithTheNetworkBootLoadersAndEveryModuleInTheInitramfs()
+    {
+        var tree = new WritePxeTreeStep(new Pxe.PxeRequest { Macs = [] });
+        var pxe = RescueMediaBuilder.PxeSteps(tree);
+        Assert.That(pxe[^1], Is.SameAs(tree));
+        Assert.That(pxe.Any(s => s is LocateBootFilesStep or BuildEfiImageStep or WriteIsoStep), Is.False);
+        Assert.That(pxe.Select(s => s.GetType().Name), Is.EqualTo(RescueMediaBuilder.IsoSteps.TakeWhile(s => s is not BuildEfiImageStep)
+            .Select(s => s is LocateBootFilesStep ? nameof(LocatePxeBootFilesStep) : s.GetType().Name).Append(nameof(WritePxeTreeStep))));
+    }
+
     [Test]
     public void NoGrubEfi_NamesGrubEfiPackage()
     {

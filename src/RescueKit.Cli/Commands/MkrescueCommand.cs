@@ -22,13 +22,15 @@ internal sealed class MkrescueCommand : RescueCommand
         DefaultValueFactory = _ => "/var/lib/rescuekit/output",
     };
     private readonly RescueMediaOptions _media = new();
+    private readonly PxeOutputOptions _pxe = new();
 
-    public MkrescueCommand() : base("mkrescue", "Build a bootable rescue medium (BIOS and UEFI, CD and USB) from this host's kernel, modules and tools")
+    public MkrescueCommand() : base("mkrescue", "Build a bootable rescue medium (BIOS and UEFI, CD and USB, or a host in a PXE tree) from this host's kernel, modules and tools")
     {
-        _output.AcceptOnlyFromAmong("iso");
+        _output.AcceptOnlyFromAmong("iso", "pxe");
         Options.Add(_output);
         Options.Add(_out);
         _media.AddTo(this);
+        _pxe.AddTo(this);
     }
 
     protected override bool QuietConsole => !Console.IsOutputRedirected;
@@ -36,6 +38,8 @@ internal sealed class MkrescueCommand : RescueCommand
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
         var runner = Runner(log);
+        if (result.GetValue(_output) == "pxe") return _pxe.Execute(result, _media, CaptureLayout, runner, log, QuietConsole, cancellationToken);
+        _pxe.RefuseWithoutPxe(result);
         var config = _media.Config(result, result.GetValue(_out)!, CaptureLayout(runner, log));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var context = RescueMediaOptions.Build(config, RescueMediaBuilder.IsoSteps, runner, log, QuietConsole, cancellationToken);
@@ -51,7 +55,7 @@ internal sealed class MkrescueCommand : RescueCommand
     /// This host's layout for the medium. A rescue system without one still boots into the expert shell, so a host
     /// whose layout cannot be read (a container without lsblk, say) gets its medium with a warning, not an error.
     /// </summary>
-    private static string? CaptureLayout(IToolRunner runner, ILogger log)
+    internal static string? CaptureLayout(IToolRunner runner, ILogger log)
     {
         try
         {

@@ -35,6 +35,7 @@ public sealed class QemuMachineBuilder
     private string? _monitorSocket;
     private string? _bootDisk;
     private (string Kernel, string Initrd, string Append)? _kernel;
+    private (string TftpRoot, string BootFile, string Mac)? _pxe;
     private int _memoryMiB = 1024;
     private bool _vga;
     private string? _transcriptFile;
@@ -154,6 +155,22 @@ public sealed class QemuMachineBuilder
         return this;
     }
 
+    /// <summary>
+    /// A PXE boot through QEMU's user network (reference pxe-initramfs.md B.6): its DHCP names <paramref name="bootFile"/>
+    /// and its built-in TFTP server (10.0.2.2) serves <paramref name="tftpRoot"/>; restrict=on, so the guest reaches nothing
+    /// else. The virtio NIC has <paramref name="mac"/>. Under SeaBIOS the NIC's iPXE ROM does the PXE boot; under OVMF the
+    /// ROM is left out (romfile=), so OVMF's own PXE does it, as on UEFI hardware (with iPXE's EFI ROM, GRUB stalled:
+    /// reference B.4).
+    /// </summary>
+    public QemuMachineBuilder WithPxeBoot(string tftpRoot, string bootFile, string mac)
+    {
+        if (!Directory.Exists(tftpRoot)) throw new DirectoryNotFoundException($"no TFTP root {tftpRoot}");
+        foreach (var value in new[] { tftpRoot, bootFile, mac })
+            if (value.Contains(',', StringComparison.Ordinal)) throw new ArgumentException($"a QEMU option value cannot contain ',': {value}");
+        _pxe = (Path.GetFullPath(tftpRoot), bootFile, mac);
+        return this;
+    }
+
     /// <summary>Raw QEMU arguments appended last (a -netdev/-device pair, -virtfs, ...).</summary>
     public QemuMachineBuilder WithArguments(params string[] arguments)
     {
@@ -190,7 +207,10 @@ public sealed class QemuMachineBuilder
             args.AddRange(["-drive", $"if=none,id=nvme{i},file={_nvmeDisks[i].Image},format=raw",
                            "-device", $"nvme,drive=nvme{i},serial={_nvmeDisks[i].Serial}"]);
         if (_kernel is null && _firmware == QemuFirmware.SeaBios)
-            args.AddRange(["-boot", _cdrom is not null ? "d" : "c"]);
+            args.AddRange(["-boot", _cdrom is not null ? "d" : _pxe is not null && _bootDisk is null ? "n" : "c"]);
+        if (_pxe is { } pxe)
+            args.AddRange(["-netdev", $"user,id=pxe0,restrict=on,tftp={pxe.TftpRoot},bootfile={pxe.BootFile}",
+                           "-device", $"virtio-net-pci,netdev=pxe0,mac={pxe.Mac}{(_firmware == QemuFirmware.Ovmf ? ",romfile=" : "")}"]);
         args.AddRange(_extra);
         return args;
     }
@@ -200,8 +220,8 @@ public sealed class QemuMachineBuilder
         // Without a kernel, CD or IDE boot disk the firmware boots the virtio or NVMe disks: SeaBIOS the first with a
         // boot sector, OVMF what its NVRAM names or else each disk's removable-media loader.
         var diskBoot = _virtioDisks.Count + _nvmeDisks.Count > 0;
-        if (_kernel is null && _cdrom is null && _bootDisk is null && !diskBoot)
-            throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM or a boot disk");
+        if (_kernel is null && _cdrom is null && _bootDisk is null && !diskBoot && _pxe is null)
+            throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM, a boot disk or a PXE boot");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
             $"{Sanitize(TestContext.CurrentContext.Test.Name)}-{Sanitize(_name)}.log");

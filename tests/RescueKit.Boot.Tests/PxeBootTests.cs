@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using RescueKit.Boot.Tests.Harness;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>
+/// A PXE tree of this host with two hosts (docs/pxe.md), booted through QEMU's user network (its DHCP and TFTP
+/// server, restrict=on) the way a NIC boots it: under SeaBIOS the NIC's PXE ROM loads pxelinux.0, under OVMF the
+/// firmware's own PXE loads the GRUB network image, whose prefix names the TFTP server (the proxyDHCP-safe form). Each
+/// time the host chosen by the NIC's MAC boots (its name on the console), every init stage reports ok, the network
+/// stage brings up the NIC that booted, and the front-end starts.
+/// Not here: iPXE over HTTP and the proxyDHCP path in a network namespace, which need `rescuekit serve`.
+/// </summary>
+[Category("Boot")]
+[NonParallelizable]
+public class PxeBootTests
+{
+    [TestCase(QemuFirmware.SeaBios, PxeTreeBootFixture.HostB, PxeTreeBootFixture.MacB, "pxelinux.0", TestName = "BiosPxelinuxBootsTheHostOfItsMac")]
+    [TestCase(QemuFirmware.Ovmf, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA, "rk-grubx64.efi", TestName = "UefiGrubBootsTheHostOfItsMac")]
+    [TestCase(QemuFirmware.SeaBios, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA, "pxelinux.0", TestName = "BiosPxelinuxBootsTheOtherHostByItsMac")]
+    [TestCase(QemuFirmware.Ovmf, PxeTreeBootFixture.HostB, PxeTreeBootFixture.MacB, "rk-grubx64.efi", TestName = "UefiGrubBootsTheOtherHostByItsMac")]
+    public void TheHostOfTheMacBootsThroughEveryStage(QemuFirmware firmware, string host, string mac, string bootFile)
+    {
+        var tree = PxeTreeBootFixture.Root;
+        using var vm = QemuMachine.Create($"pxe-{firmware}-{host}").WithFirmware(firmware).WithMemory(2048)
+            .WithPxeBoot(tree, bootFile, mac).Build().Start();
+
+        var booted = vm.WaitFor(new Regex(@"\[rk\] rescue system of (\S+), booted from the network by (\S+)\n"), RescueIsoBoot.BootTimeout);
+        Assert.That(booted.Groups[1].Value, Is.EqualTo(host), "the per-MAC file of another host was used");
+        Assert.That(booted.Groups[2].Value, Is.EqualTo(mac), "BOOTIF names the NIC that booted");
+        RescueIsoBoot.WaitForFrontEnd(vm);
+
+        var transcript = vm.Transcript;
+        Assert.That(transcript, Does.Contain($"[rk] stage 30-network: ok (eth0 (the NIC that booted, {mac}) dhcp 10.0.2.15)"));
+        Assert.That(transcript, Does.Contain("[rk] stage 40-media: ok (booted from the network without rk.source and no medium labelled RESCUEKIT: no backup)"));
+        TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
+    }
+}
