@@ -25,6 +25,14 @@ public class SecureBootIsoBootTests
         RescueIsoBoot.WaitForFrontEnd(vm);
 
         Assert.That(vm.Transcript, Does.Contain("Secure Boot: on, kernel lockdown: integrity"));
+        if (asDisk) return;
+        // Under lockdown only modules with an intact signature load: selftest modprobes every essential one.
+        RescueIsoBoot.OpenExpertShell(vm);
+        var (output, exitCode) = vm.RunShell("rescuekit selftest", TimeSpan.FromMinutes(3));
+        Assert.That(output, Does.Contain("ok    Secure Boot: on, kernel lockdown: integrity"));
+        Assert.That(output, Does.Contain("ok    module sr_mod").Or.Contain("ok    module isofs"));
+        Assert.That(output, Does.Contain("RescueKit selftest: PASS"));
+        Assert.That(exitCode, Is.EqualTo(0));
     }
 
     [Test]
