@@ -18,6 +18,8 @@ internal static class ModuleFamilies
         "kernel/fs/ext4/", "kernel/fs/jbd2/", "kernel/fs/xfs/", "kernel/fs/btrfs/", "kernel/fs/fat/", "kernel/fs/isofs/",
         "kernel/fs/nls/", "kernel/fs/nfs/", "kernel/fs/nfs_common/", "kernel/fs/lockd/", "kernel/net/sunrpc/",
         "kernel/fs/9p/", "kernel/net/9p/",
+        // The firmware's variables: efibootmgr on restore, the Secure Boot state (SecureBoot-* in efivarfs).
+        "kernel/fs/efivarfs/",
     ];
 
     public static readonly IReadOnlyList<string> RaidAndDeviceMapper = ["kernel/drivers/md/"];

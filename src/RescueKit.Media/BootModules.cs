@@ -34,6 +34,8 @@ internal static class BootModules
         "kernel/drivers/net/virtio_net.ko", "kernel/drivers/char/virtio_console.ko",
         "kernel/drivers/hid/hid.ko", "kernel/drivers/hid/hid-generic.ko", "kernel/drivers/hid/usbhid/",
         "kernel/fs/isofs/", "kernel/fs/fat/", "kernel/fs/nls/",
+        // /init mounts efivarfs beside sysfs, so the Secure Boot state is there before any stage (SecureBootState).
+        "kernel/fs/efivarfs/",
     ];
 
     /// <summary>

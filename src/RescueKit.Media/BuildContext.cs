@@ -18,6 +18,9 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     public KernelImage? Kernel { get; set; }
     internal BootFiles? BootFiles { get; set; }
     internal Pxe.PxeBootFiles? PxeBootFiles { get; set; }
+
+    /// <summary>Debian's signed shim and GRUB when the medium boots through them (Secure Boot); null for unsigned GRUB.</summary>
+    internal SecureBootFiles? SecureBootFiles { get; set; }
     public ModuleSet? ModuleSet { get; set; }
 
     /// <summary>The part of <see cref="ModuleSet"/> the initramfs holds; the rest is in <see cref="MediaFiles"/>.</summary>
@@ -38,7 +41,10 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
 
     public string? InitramfsPath { get; set; }
     public string? EfiImagePath { get; set; }
-    public string? EfiApplicationPath { get; set; }
+
+    /// <summary>The files of the EFI system partition (path on it → file here), the same on the FAT image and on the
+    /// ISO 9660 tree (firmware and GRUB may read either).</summary>
+    public SortedDictionary<string, string> EspFiles { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Messages worth repeating to the user at the end (fallbacks taken, optional tools missing).</summary>
     public List<string> Notes { get; } = [];

@@ -28,6 +28,12 @@ public sealed record RescueConfig
     /// <summary>The time stamped into every file of the medium (SOURCE_DATE_EPOCH when set), so builds are reproducible.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// UEFI boot through Debian's signed shim and GRUB where the host has them and its kernel is signed (docs/mkrescue.md
+    /// "Secure Boot"); false (--secure-boot off) builds the unsigned GRUB path, which Secure Boot firmware refuses.
+    /// </summary>
+    public bool SecureBoot { get; init; } = true;
+
     /// <summary>The rescuekit binary copied into the rescue system (the native build, which needs no .NET runtime).</summary>
     public required string RescueBinary { get; init; }
 

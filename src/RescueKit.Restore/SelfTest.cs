@@ -34,7 +34,11 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
         foreach (var (name, path) in tools)
             Report(name, CheckRuns(name, Path.Combine(environment.Root, path.TrimStart('/'))));
 
-        foreach (var (check, problem) in CheckModules()) Report(check, problem);
+        // Reported, not judged: a medium boots with Secure Boot on or off. Under lockdown the module checks below are
+        // what proves the modules still load (their signatures intact).
+        var secureBoot = SecureBootState.Read(environment.Root);
+        Report(secureBoot.Describe(), null);
+        foreach (var (check, problem) in CheckModules(secureBoot.Lockdown)) Report(check, problem);
         // init waited for it before the self-test: still there, the drivers kept on the medium never finished loading.
         Report("drivers kept on the medium", File.Exists(environment.DevicesPending)
             ? $"still loading ({environment.DevicesPending} exists; see /run/rescuekit/init.log)"
@@ -76,9 +80,10 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
     /// <summary>
     /// modprobe (for real: loading a module twice is a no-op) of each essential module, each its own check: exit 0 is
     /// not enough, the kernel must then have it (/sys/module, or modules.builtin). A medium whose modules kmod cannot
-    /// read fails here by module name.
+    /// read fails here by module name. Under the kernel's lockdown (Secure Boot) only modules with a valid signature
+    /// load, so a failure there says so.
     /// </summary>
-    private IEnumerable<(string Check, string? Problem)> CheckModules()
+    private IEnumerable<(string Check, string? Problem)> CheckModules(string? lockdown)
     {
         var release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
         if (release is null) { yield return ("kernel modules", "/proc is not mounted"); yield break; }
@@ -97,7 +102,8 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
             var (code, output) = Execute(Path.Combine(environment.Root, "usr/sbin/modprobe"), [module]);
             string? problem = null;
             if (code != 0)
-                problem = $"modprobe {module} failed: {output.Trim().Split('\n')[0]}";
+                problem = $"modprobe {module} failed: {output.Trim().Split('\n')[0]}" +
+                          (lockdown is null or "none" ? "" : $" (kernel lockdown: {lockdown}: only modules with an intact signature load)");
             else if (!Directory.Exists(Path.Combine(environment.Root, "sys/module", name)) && !builtin.Contains(name))
                 problem = $"modprobe {module} exited 0 but the kernel has no module {name}";
             yield return ($"module {module}", problem);

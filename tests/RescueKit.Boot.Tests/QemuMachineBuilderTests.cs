@@ -108,4 +108,15 @@ public sealed class QemuMachineBuilderTests
             Throws.TypeOf<FileNotFoundException>().With.Message.Contains("isoPath"));
         Assert.That(() => QemuMachine.Create("t").WithMemory(16), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
+
+    [Test]
+    public void SecureBoot_IsQ35WithSmm_SecureFlash_AndTheSecbootCode()
+    {
+        var args = QemuMachine.Create("sb").WithSecureBoot(_file).WithCdrom(_file).Arguments().ToList();
+
+        Assert.That(args[args.IndexOf("-machine") + 1], Is.EqualTo("q35,smm=on"));
+        Assert.That(string.Join(' ', args), Does.Contain("-global driver=cfi.pflash01,property=secure,value=on")
+            .And.Contain($"file={QemuMachineBuilder.OvmfSecureBootCodePath}").And.Contain($"unit=1,file={Path.GetFullPath(_file)}"));
+        Assert.That(args, Does.Not.Contain("-bios"));
+    }
 }

@@ -33,6 +33,60 @@ public class RescueIsoContentTests
         }));
     }
 
+    /// <summary>
+    /// The UEFI path is Debian's signed chain, byte for byte as Debian ships it, on the El Torito FAT image (read with
+    /// mtools) and on the ISO 9660 tree: shim as the removable-media loader, signed GRUB beside it, and the config
+    /// where signed GRUB's built-in prefix /EFI/debian points.
+    /// </summary>
+    [Test]
+    public void UefiPathIsShimThenSignedGrubThenItsConfig()
+    {
+        var work = TestContext.CurrentContext.WorkDirectory;
+        var tree = Path.Combine(work, "iso-efi");
+        Directory.CreateDirectory(tree);
+        ExternalTool.RunOk("bsdtar", "libarchive-tools", ["-x", "-f", RescueIsoFixture.IsoPath, "-C", tree, "boot/grub/efiboot.img", "EFI"]);
+        var image = Path.Combine(tree, "boot/grub/efiboot.img");
+        var expected = new Dictionary<string, string>
+        {
+            ["EFI/BOOT/BOOTX64.EFI"] = "/usr/lib/shim/shimx64.efi.signed",
+            ["EFI/BOOT/grubx64.efi"] = "/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed",
+            ["EFI/BOOT/mmx64.efi"] = "/usr/lib/shim/mmx64.efi.signed",
+        };
+        foreach (var (path, host) in expected)
+        {
+            var fromFat = Path.Combine(work, "fat-" + Path.GetFileName(path));
+            ExternalTool.RunOk("mcopy", "mtools", ["-n", "-i", image, "::/" + path, fromFat]);
+            Assert.That(File.ReadAllBytes(fromFat), Is.EqualTo(File.ReadAllBytes(host)), $"{path} on the FAT image");
+            Assert.That(File.ReadAllBytes(Path.Combine(tree, path)), Is.EqualTo(File.ReadAllBytes(host)), $"{path} on the ISO tree");
+        }
+        var config = ExternalTool.RunOk("mtype", "mtools", ["-i", image, "::/EFI/debian/grub.cfg"]);
+        Assert.That(config, Does.Contain("search --no-floppy --set=root --label RESCUEKIT").And.Contain("configfile ($root)/boot/grub/grub.cfg"));
+        Assert.That(File.ReadAllText(Path.Combine(tree, "EFI/debian/grub.cfg")), Is.EqualTo(config));
+    }
+
+    /// <summary>
+    /// Under lockdown the kernel loads only modules whose appended signature matches: a module in the initramfs,
+    /// decompressed, is the host's file byte for byte, signature trailer included (nothing stripped).
+    /// </summary>
+    [Test]
+    public void ModulesKeepTheirSignatures()
+    {
+        var cpio = ExtractInitramfs();
+        var work = TestContext.CurrentContext.WorkDirectory;
+        var listing = ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -it --quiet < '{cpio}'"]).Split('\n');
+        var stored = listing.Single(l => l.EndsWith("/isofs.ko.zst", StringComparison.Ordinal));
+        var host = Directory.GetFiles(InstalledKernel.ModulesDirectory, "isofs.ko*", SearchOption.AllDirectories).Single();
+        Assert.That(host, Does.EndWith(".ko"), "this test reads an uncompressed host module (Debian 12)");
+        var extracted = Path.Combine(work, "isofs.ko.zst");
+        ExternalTool.RunOk("sh", "dash", ["-c", $"cpio -i --quiet --to-stdout '{stored}' < '{cpio}' > '{extracted}'"]);
+        var module = Path.Combine(work, "isofs.ko");
+        ExternalTool.RunOk("zstd", "zstd", ["-d", "-q", "-f", extracted, "-o", module]);
+
+        var bytes = File.ReadAllBytes(module);
+        Assert.That(bytes, Is.EqualTo(File.ReadAllBytes(host)));
+        Assert.That(System.Text.Encoding.ASCII.GetString(bytes[^28..]), Is.EqualTo("~Module signature appended~\n"));
+    }
+
     [Test]
     public void InitramfsCarriesInitStagesToolsAndModules()
     {

@@ -9,9 +9,14 @@ namespace RescueKit.Boot.Tests;
 /// </summary>
 public static class RescueIsoFixture
 {
-    private static readonly Lazy<(string Path, string Output)> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string Path, string Output)> Built = new(() => Build("rescue-iso"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string Path, string Output)> BuiltUnsigned =
+        new(() => Build("rescue-iso-unsigned", "--secure-boot", "off"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string IsoPath => Built.Value.Path;
+
+    /// <summary>The same ISO built with `--secure-boot off`: UEFI boots grub-mkimage's unsigned BOOTX64.EFI.</summary>
+    public static string UnsignedIsoPath => BuiltUnsigned.Value.Path;
 
     /// <summary>What mkrescue printed (stdout and stderr) while building it.</summary>
     public static string BuildOutput => Built.Value.Output;
@@ -27,12 +32,12 @@ public static class RescueIsoFixture
         }
     }
 
-    private static (string, string) Build()
+    private static (string, string) Build(string directory, params string[] options)
     {
-        var outDir = Path.Combine(RepoPaths.VmCache, "rescue-iso");
+        var outDir = Path.Combine(RepoPaths.VmCache, directory);
         if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
         Directory.CreateDirectory(outDir);
-        var (exitCode, output) = RunBinary("mkrescue", "--output", "iso", "--out", outDir, "--log-level", "Debug");
+        var (exitCode, output) = RunBinary(["mkrescue", "--output", "iso", "--out", outDir, "--log-level", "Debug", .. options]);
         File.WriteAllText(Path.Combine(outDir, "mkrescue.log"), output);
         if (exitCode != 0) Assert.Fail($"mkrescue failed with exit code {exitCode}:\n{output}");
         var iso = Directory.GetFiles(outDir, "rescuekit-*.iso").SingleOrDefault()

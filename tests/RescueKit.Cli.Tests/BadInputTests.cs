@@ -39,6 +39,16 @@ public class BadInputTests
     }
 
     [Test]
+    public void AnUnknownSecureBootChoice_IsRefused_AndWritesNothing()
+    {
+        var r = Rescuekit.Run("mkrescue", "--output", "iso", "--out", _out, "--secure-boot", "on");
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage), r.Stderr);
+        Assert.That(r.Stderr, Does.Contain("'on'").And.Contain("'auto'").And.Contain("'off'"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_out), Is.Empty);
+    }
+
+    [Test]
     public void AKernelThatIsNotInstalled_NamesItsPackage_AndWritesNothing()
     {
         var r = Rescuekit.Run("mkrescue", "--output", "iso", "--out", _out, "--kernel", "9.9.9-nope");

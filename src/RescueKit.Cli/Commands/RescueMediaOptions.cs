@@ -26,6 +26,11 @@ internal sealed partial class RescueMediaOptions
         Description = "Serial console as DEVICE,SPEED, or 'none' for VGA only",
         DefaultValueFactory = _ => "ttyS0,115200",
     };
+    private readonly Option<string> _secureBoot = new("--secure-boot")
+    {
+        Description = "auto: UEFI boot through Debian's signed shim and GRUB when the host has them (shim-signed, grub-efi-amd64-signed) and a signed kernel; off: unsigned GRUB",
+        DefaultValueFactory = _ => "auto",
+    };
     private readonly Option<string?> _rescueBinary = new("--rescue-binary")
     {
         Description = "The native rescuekit binary to put in the rescue system (default: this program)",
@@ -38,6 +43,7 @@ internal sealed partial class RescueMediaOptions
         _compression = new Option<string>(compressionOption) { Description = "Initramfs compression", DefaultValueFactory = _ => "zstd" };
         _modules.AcceptOnlyFromAmong("host", "all");
         _compression.AcceptOnlyFromAmong("zstd", "gzip");
+        _secureBoot.AcceptOnlyFromAmong("auto", "off");
     }
 
     public void AddTo(Command command)
@@ -47,6 +53,7 @@ internal sealed partial class RescueMediaOptions
         command.Options.Add(_compression);
         command.Options.Add(_label);
         command.Options.Add(_serial);
+        command.Options.Add(_secureBoot);
         command.Options.Add(_rescueBinary);
     }
 
@@ -69,6 +76,7 @@ internal sealed partial class RescueMediaOptions
             Compression = result.GetValue(_compression) == "gzip" ? InitramfsCompression.Gzip : InitramfsCompression.Zstd,
             Label = label,
             SerialConsole = serialConsole,
+            SecureBoot = result.GetValue(_secureBoot) == "auto",
             Timestamp = GlobalOptions.BuildTime(),
             RescueBinary = result.GetValue(_rescueBinary) ?? SelfBinary(),
             Version = GlobalOptions.Version,

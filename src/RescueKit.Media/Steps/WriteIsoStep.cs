@@ -46,13 +46,17 @@ internal sealed class WriteIsoStep : IBuildStep
         iso.AddFile("boot/initrd.img", context.InitramfsPath!, file);
         iso.AddFile("boot/grub/grub.cfg", Encoding.UTF8.GetBytes(BootMenus.Grub(config)), file);
         iso.AddFile("boot/grub/efiboot.img", context.EfiImagePath!, file);
-        // Firmware that reads the ISO 9660 tree directly (some UEFI CD stacks) looks for the removable-media path.
-        iso.AddFile("EFI/BOOT/BOOTX64.EFI", context.EfiApplicationPath!, file);
+        // Firmware that reads the ISO 9660 tree directly (some UEFI CD stacks) looks for the removable-media path; GRUB
+        // started from the El Torito image sees the CD as a whole, so its prefix /EFI/debian is on this tree (SecureBootFiles).
+        foreach (var (path, host) in context.EspFiles)
+        {
+            AddParents(iso, path, dir);
+            iso.AddFile(path, host, file);
+        }
         iso.AddFile("rescuekit/build.json", Encoding.UTF8.GetBytes(BuildInfo(context)), file);
         foreach (var (path, host) in context.MediaFiles)
         {
-            for (var parent = Path.GetDirectoryName(path); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
-                iso.AddDirectory(parent, dir);
+            AddParents(iso, path, dir);
             iso.AddFile(path, host, file);
         }
 
@@ -68,6 +72,12 @@ internal sealed class WriteIsoStep : IBuildStep
         return iso;
     }
 
+    private static void AddParents(IsoBuilder iso, string path, UnixMetadata dir)
+    {
+        for (var parent = Path.GetDirectoryName(path); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+            iso.AddDirectory(parent, dir);
+    }
+
     private static string BuildInfo(BuildContext context)
     {
         var c = context.Config;
@@ -75,6 +85,7 @@ internal sealed class WriteIsoStep : IBuildStep
                $"  \"formatVersion\": 1,\n  \"tool\": \"rescuekit {c.Version}\",\n  \"host\": \"{c.HostName}\",\n" +
                $"  \"kernel\": \"{context.Kernel!.Version}\",\n  \"built\": \"{c.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\",\n" +
                $"  \"label\": \"{c.Label}\",\n  \"modules\": {context.ModuleSet!.Modules.Count},\n" +
-               $"  \"modulesInInitramfs\": {context.BootModuleSet!.Modules.Count}\n}}\n";
+               $"  \"modulesInInitramfs\": {context.BootModuleSet!.Modules.Count},\n" +
+               $"  \"secureBoot\": {(context.SecureBootFiles is null ? "false" : "true")}\n}}\n";
     }
 }

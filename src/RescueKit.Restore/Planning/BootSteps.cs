@@ -27,6 +27,7 @@ internal static class BootSteps
             ? boot.InstallDevices.Select(d => names.Translate(d)).OfType<string>().ToList()
             : [];
         var efi = boot?.Kind == BootLoaderInfo.Uefi ? EfiEntries(layout, boot, names) : [];
+        var shim = boot?.Kind == BootLoaderInfo.Uefi ? SecureBootChain(layout, boot, names) : null;
         // The initramfs is the restored system's when it restores / (a data disk has none); lsblk's transport (sata,
         // nvme, usb; none for virtio) tells which controllers the disks sit behind.
         var restoresRoot = layout.Filesystems.Any(f => f.MountPoint == "/" && names.Translate(f.Device) is not null);
@@ -37,7 +38,7 @@ internal static class BootSteps
             return source.Transport != target.Transport;
         }).ToList() : [];
         if (boot is null) plan.Notes.Add("the layout names no boot loader: none is installed, and the restored system may not boot on its own");
-        if (bios.Count == 0 && efi.Count == 0 && newDrivers.Count == 0) return [];
+        if (bios.Count == 0 && efi.Count == 0 && shim is null && newDrivers.Count == 0) return [];
 
         // A backup holds these as empty directories; a layout without / restores none.
         plan.Add("mkdir-binds", RestoreStepKinds.Directory, $"the mount points of {string.Join(", ", Binds)} in {root}",
@@ -60,6 +61,18 @@ internal static class BootSteps
         foreach (var disk in bios)
             plan.Add($"grub-{PlanBuilder.IdOf(disk)}", RestoreStepKinds.BootLoader, $"BIOS GRUB on {disk}",
                 ["chroot", root, "grub-install", "--target=i386-pc", disk], reads: [], makes: [], writes: [disk], after: afterBinds);
+        if (shim is { } chain)
+        {
+            // The ESP's files came back from the backup, but GRUB is put there again from the restored system's own
+            // packages (shim-signed, grub-efi-amd64-signed), as Debian's grub-install does with --uefi-secure-boot:
+            // shim, MOK manager and signed GRUB in EFI/<id>, so the restored machine boots with Secure Boot on. The
+            // firmware's entries are made by the efibootmgr steps below, in their old order: --no-nvram.
+            plan.Add("grub-efi-secure-boot", RestoreStepKinds.BootLoader,
+                $"shim and Debian's signed GRUB in \\EFI\\{chain.BootloaderId} of the ESP {chain.Partition} (the source booted through {chain.Loader}: Secure Boot)",
+                ["chroot", root, "grub-install", "--target=x86_64-efi", $"--efi-directory={chain.MountPoint}",
+                 $"--bootloader-id={chain.BootloaderId}", "--uefi-secure-boot", "--no-nvram"],
+                reads: [], makes: [], writes: [chain.Partition], after: afterBinds);
+        }
         if (efi.Count > 0)
         {
             // efibootmgr writes the firmware's variables through efivarfs, which is not always mounted (nor loaded).
@@ -75,10 +88,28 @@ internal static class BootSteps
                     $"UEFI boot entry \"{entry.Label}\" for {entry.LoaderPath} on {DeviceNames.Partition(disk, partition)}{(ordered ? "" : ", outside BootOrder as it was")}",
                     ["efibootmgr", "--quiet", ordered ? "--create" : "--create-only", "--disk", disk,
                      "--part", partition.ToString(System.Globalization.CultureInfo.InvariantCulture), "--label", entry.Label, "--loader", entry.LoaderPath!],
-                    reads: [], makes: [], writes: [], after: ["efivarfs"]);
+                    reads: [], makes: [], writes: [], after: shim is null ? ["efivarfs"] : ["efivarfs", "grub-efi-secure-boot"]);
             }
         }
         return binds;
+    }
+
+    /// <summary>Where the source's ESP was booted through shim (an entry's loader is \EFI\ID\shimx64.efi) and that
+    /// ESP is restored and mounted in the target: its partition there, mount point and the EFI/ID directory.</summary>
+    private static (string Partition, string MountPoint, string BootloaderId, string Loader)? SecureBootChain(
+        HostLayout layout, BootLoaderInfo boot, DeviceTranslation names)
+    {
+        const string shim = "shimx64.efi";
+        var loader = boot.EfiBootEntries.Select(e => e.LoaderPath)
+            .FirstOrDefault(p => p is not null && p.Replace('/', '\\').EndsWith("\\" + shim, StringComparison.OrdinalIgnoreCase));
+        if (loader is null || boot.Esp is null) return null;
+        var parts = loader.Replace('/', '\\').Split('\\', StringSplitOptions.RemoveEmptyEntries);
+        // \EFI\debian\shimx64.efi: grub-install puts its files in EFI/<bootloader-id>.
+        if (parts.Length != 3 || !parts[0].Equals("EFI", StringComparison.OrdinalIgnoreCase)) return null;
+        var mountPoint = layout.Filesystems.FirstOrDefault(f => f.Device == boot.Esp)?.MountPoint;
+        var partition = names.Translate(boot.Esp);
+        if (mountPoint is null || !mountPoint.StartsWith('/') || partition is null) return null;
+        return (partition, mountPoint, parts[1], loader);
     }
 
     /// <summary>The hard-drive entries on a partition of the layout that is restored, in BootOrder order (the rest after

@@ -24,12 +24,20 @@ public sealed class QemuMachineBuilder
     public const string OvmfCodePath = "/usr/share/OVMF/OVMF_CODE_4M.fd";
     public const string OvmfVarsTemplatePath = "/usr/share/OVMF/OVMF_VARS_4M.fd";
 
+    /// <summary>
+    /// OVMF built with Secure Boot and SMM (it stops when QEMU lacks SMM), and Debian's variable store template that
+    /// has Microsoft's KEK and db certificates enrolled and Secure Boot enforcing (Debian's ovmf README).
+    /// </summary>
+    public const string OvmfSecureBootCodePath = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd";
+    public const string OvmfSecureBootVarsTemplatePath = "/usr/share/OVMF/OVMF_VARS_4M.ms.fd";
+
     private readonly string _name;
     private readonly List<string> _virtioDisks = [];
     private readonly List<(string Image, string Serial)> _nvmeDisks = [];
     private readonly List<string> _extra = [];
     private QemuFirmware _firmware = QemuFirmware.SeaBios;
     private string? _ovmfVariables;
+    private bool _secureBoot;
     private string? _cdrom;
     private string? _secondCdrom;
     private string? _monitorSocket;
@@ -60,6 +68,19 @@ public sealed class QemuMachineBuilder
     public QemuMachineBuilder WithOvmfVariableStore(string variableStore)
     {
         _firmware = QemuFirmware.Ovmf;
+        _ovmfVariables = RequireFile(variableStore, nameof(variableStore));
+        return this;
+    }
+
+    /// <summary>
+    /// OVMF with Secure Boot enforcing: <paramref name="variableStore"/> is a copy of
+    /// <see cref="OvmfSecureBootVarsTemplatePath"/>. The machine becomes a q35 with SMM, and the flash is writable only
+    /// from SMM (cfi.pflash01 secure=on), as the secboot build requires so the guest OS cannot rewrite the keys.
+    /// </summary>
+    public QemuMachineBuilder WithSecureBoot(string variableStore)
+    {
+        _firmware = QemuFirmware.Ovmf;
+        _secureBoot = true;
         _ovmfVariables = RequireFile(variableStore, nameof(variableStore));
         return this;
     }
@@ -190,11 +211,15 @@ public sealed class QemuMachineBuilder
     {
         var args = new List<string>
         {
-            "-accel", "tcg", "-machine", "pc", "-m", _memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-accel", "tcg", "-machine", _secureBoot ? "q35,smm=on" : "pc", "-m", _memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-display", "none", "-no-reboot", "-nodefaults", "-vga", _vga ? "std" : "none",
             "-serial", "stdio", "-monitor", _monitorSocket is null ? "none" : $"unix:{_monitorSocket},server=on,wait=off",
         };
-        if (_firmware == QemuFirmware.Ovmf && _ovmfVariables is not null)
+        if (_secureBoot)
+            args.AddRange(["-global", "driver=cfi.pflash01,property=secure,value=on",
+                           "-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfSecureBootCodePath}",
+                           "-drive", $"if=pflash,format=raw,unit=1,file={_ovmfVariables}"]);
+        else if (_firmware == QemuFirmware.Ovmf && _ovmfVariables is not null)
             args.AddRange(["-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfCodePath}",
                            "-drive", $"if=pflash,format=raw,unit=1,file={_ovmfVariables}"]);
         else if (_firmware == QemuFirmware.Ovmf) args.AddRange(["-bios", OvmfPath]);

@@ -25,10 +25,21 @@ public static partial class RescueIsoBoot
         return stages;
     }
 
-    /// <summary>Starts a 2 GiB machine booting <paramref name="iso"/> as a CD, or as its only disk.</summary>
-    public static QemuMachine Start(string name, string iso, QemuFirmware firmware, bool asDisk)
+    /// <summary>
+    /// Starts a 2 GiB machine booting <paramref name="iso"/> as a CD, or as its only disk; with
+    /// <paramref name="secureBoot"/>, under OVMF with Microsoft's keys and Secure Boot enforcing (its own copy of the
+    /// variable store, so no test sees another's boot entries).
+    /// </summary>
+    public static QemuMachine Start(string name, string iso, QemuFirmware firmware, bool asDisk, bool secureBoot = false)
     {
         var builder = QemuMachine.Create(name).WithFirmware(firmware).WithMemory(2048);
+        if (secureBoot)
+        {
+            VmLab.RequireOvmf();
+            var variables = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"ovmf-vars-{name}.fd");
+            File.Copy(QemuMachineBuilder.OvmfSecureBootVarsTemplatePath, variables, overwrite: true);
+            builder.WithSecureBoot(variables);
+        }
         if (asDisk)
         {
             // A copy, as a stick is: the guest gets a writable disk and must still leave it alone.
@@ -87,5 +98,5 @@ public static partial class RescueIsoBoot
     private static partial Regex StageName();
 
     [GeneratedRegex(@"RescueKit \S+ restore \(mode: (?<mode>[a-z]+)\)")]
-    private static partial Regex BannerPattern();
+    public static partial Regex BannerPattern();
 }

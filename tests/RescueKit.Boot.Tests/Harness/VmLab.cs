@@ -84,7 +84,11 @@ public sealed class VmLab : IDisposable
     /// <summary>Fails the test naming the package when the OVMF firmware is not installed.</summary>
     public static void RequireOvmf()
     {
-        foreach (var file in new[] { QemuMachineBuilder.OvmfPath, QemuMachineBuilder.OvmfCodePath, QemuMachineBuilder.OvmfVarsTemplatePath })
+        foreach (var file in new[]
+                 {
+                     QemuMachineBuilder.OvmfPath, QemuMachineBuilder.OvmfCodePath, QemuMachineBuilder.OvmfVarsTemplatePath,
+                     QemuMachineBuilder.OvmfSecureBootCodePath, QemuMachineBuilder.OvmfSecureBootVarsTemplatePath,
+                 })
             if (!File.Exists(file)) Assert.Fail($"{file} not found: apt-get install ovmf");
     }
 

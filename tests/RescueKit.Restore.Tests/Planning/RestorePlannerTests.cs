@@ -212,6 +212,46 @@ public class RestorePlannerTests
         Assert.That(ids.Where(i => i.StartsWith("restore-")).Max(ids.IndexOf), Is.LessThan(ids.IndexOf("bind-dev")));
     }
 
+    /// <summary>The source booted through \EFI\debian\shimx64.efi: Debian's grub-install puts shim and signed GRUB
+    /// back in the chroot before the boot entries point at them.</summary>
+    [Test]
+    public void Uefi_ThroughShim_ReinstallsShimAndSignedGrub_BeforeTheBootEntries()
+    {
+        var plan = Plan(Layout("uefi"), Blank("/dev/vda 256"));
+
+        var step = Step(plan, "grub-efi-secure-boot");
+        Assert.That(step.Argv, Is.EqualTo(new[]
+        {
+            "chroot", "/mnt/target", "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--bootloader-id=debian",
+            "--uefi-secure-boot", "--no-nvram",
+        }));
+        Assert.That(step.Writes, Is.EqualTo(new[] { "/dev/vda1" }));
+        Assert.That(step.DependsOn, Is.SupersetOf(new[] { "bind-dev", "bind-proc", "bind-sys" }));
+        Assert.That(Step(plan, "efi-boot-0001").DependsOn, Does.Contain("grub-efi-secure-boot"));
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+        Assert.That(ids.IndexOf("grub-efi-secure-boot"), Is.LessThan(ids.IndexOf("efi-boot-0011")));
+    }
+
+    [Test]
+    public void Uefi_WithoutShim_InstallsNoGrub_TheRestoredEspFilesAreKept()
+    {
+        var captured = Layout("uefi");
+        var boot = captured.BootLoader!;
+        var layout = captured with
+        {
+            BootLoader = boot with
+            {
+                EfiBootEntries = [.. boot.EfiBootEntries.Select(e => e.LoaderPath is null ? e : e with { LoaderPath = e.LoaderPath.Replace("shimx64.efi", "grubx64.efi") })],
+            },
+        };
+
+        var plan = Plan(layout, Blank("/dev/vda 256"));
+
+        Assert.That(plan.Steps.Select(s => s.Id), Does.Not.Contain("grub-efi-secure-boot"));
+        Assert.That(plan.Steps.Select(s => s.Id), Does.Contain("efi-boot-0001"));
+        Assert.That(Step(plan, "efi-boot-0001").DependsOn, Is.EqualTo(new[] { "efivarfs" }));
+    }
+
     [Test]
     public void BiosGrub_OnEveryDiskThatHadIt()
     {
