@@ -156,12 +156,12 @@ public sealed class TftpServerTests
         // Warm up once so lazily created runtime descriptors are in the baseline.
         new TestTftpClient(server.Port).Get("f", ("blksize", "1468"));
         ServedScratch.Eventually(() => server.Counter.Active == 0, "the warm-up ending");
-        var baseline = ServedScratch.OpenDescriptors();
+        var baseline = _scratch.ServerDescriptors();
         var results = new byte[50][];
         Parallel.For(0, 50, new ParallelOptions { MaxDegreeOfParallelism = 50 }, i =>
             results[i] = new TestTftpClient(server.Port) { Timeout = TimeSpan.FromSeconds(1) }.Get("f", ("blksize", "1468"), ("windowsize", "4")));
         Assert.That(results.All(r => r.AsSpan().SequenceEqual(content)), "every client got the whole file");
         ServedScratch.Eventually(() => server.Counter.Active == 0 && server.Threads == 0, "every transfer ending");
-        ServedScratch.Eventually(() => ServedScratch.OpenDescriptors() <= baseline, $"descriptors back to {baseline}");
+        ServedScratch.Eventually(() => _scratch.ServerDescriptors() <= baseline, $"descriptors back to {baseline}");
     }
 }
