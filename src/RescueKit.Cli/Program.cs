@@ -20,6 +20,7 @@ root.Subcommands.Add(new CompareCommand());
 root.Subcommands.Add(new MountTargetCommand());
 root.Subcommands.Add(new UnmountTargetCommand());
 root.Subcommands.Add(new MkbackupCommand());
+root.Subcommands.Add(new ServeCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
