@@ -73,8 +73,8 @@ public sealed class ServeCommandTests
             Process.Start("kill", ["-TERM", serve.Id.ToString()])!.WaitForExit();
             Assert.That(serve.WaitForExit(TimeSpan.FromSeconds(20)), "serve stops on SIGTERM");
             Assert.That(serve.ExitCode, Is.EqualTo(0), stderr.Result);
-            Assert.That(stderr.Result, Does.Match(@"http 127\.0\.0\.1:\d+ /boot\.ipxe: 40 bytes in .* s \(.* MB/s\): ok"));
-            Assert.That(stderr.Result, Does.Match(@"tftp 127\.0\.0\.1:\d+ boot\.ipxe: 40 bytes in .* s \(.* MB/s\): ok"));
+            Assert.That(stderr.Result, Does.Match(@"http 127\.0\.0\.1:\d+ /boot\.ipxe: 37 bytes in .* s \(.* MB/s\): ok"));
+            Assert.That(stderr.Result, Does.Match(@"tftp 127\.0\.0\.1:\d+ boot\.ipxe: 37 bytes in .* s \(.* MB/s\): ok"));
             Assert.That(stdout.Result, Is.Empty, "no status line when stdout is not a terminal");
         }
         finally { Directory.Delete(root, true); }
