@@ -21,6 +21,7 @@ root.Subcommands.Add(new MountTargetCommand());
 root.Subcommands.Add(new UnmountTargetCommand());
 root.Subcommands.Add(new MkbackupCommand());
 root.Subcommands.Add(new PxeCommand());
+root.Subcommands.Add(new ServeCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

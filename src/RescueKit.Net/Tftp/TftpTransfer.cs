@@ -1,0 +1,155 @@
+using System.Net.Sockets;
+
+namespace RescueKit.Net.Tftp;
+
+/// <summary>
+/// Sends one file to one client over the transfer's own socket (RFC 1350 §4: a new TID per transfer), in windows of
+/// <see cref="TftpOptions.WindowSize"/> blocks (RFC 7440; 1 is RFC 1350's lock-step). The block number is the low 16
+/// bits of the block's index, so a file longer than 65535 blocks rolls over to 0 and goes on, as tftp-hpa, atftp and
+/// curl expect. A window is sent again only when its ACK times out, never because of a duplicate ACK in lock-step (the
+/// Sorcerer's Apprentice bug, RFC 1123 §4.2.3.1); with windows, an ACK of a block inside the window is RFC 7440 §4's
+/// "resume from the next one".
+/// </summary>
+internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions options, int retries)
+{
+    public long BytesAcknowledged { get; private set; }
+
+    /// <summary>Runs to the end; returns "ok" or why it stopped.</summary>
+    public string Run(CancellationToken cancellationToken)
+    {
+        var receive = new byte[Math.Max(516, 4 + options.BlockSize)];
+        if (options.Acknowledged.Count > 0)
+        {
+            // RFC 2347: after an OACK the client's ACK of block 0 opens the transfer.
+            var oack = TftpPackets.Oack(options.Acknowledged);
+            var opened = Exchange(() => socket.Send(oack), receive, cancellationToken, packet =>
+                TftpPackets.Opcode(packet) == TftpOpcode.Ack && TftpPackets.Block(packet) == 0);
+            if (opened != "ok") return opened;
+        }
+
+        var window = options.WindowSize;
+        var blockSize = options.BlockSize;
+        var slots = new byte[window][];
+        var lengths = new int[window];
+        for (var i = 0; i < window; i++) slots[i] = new byte[TftpPackets.HeaderSize + blockSize];
+        long first = 1;        // index of the first block not yet acknowledged
+        var inFlight = 0;      // blocks read into the window, from `first` on
+        long last = -1;        // index of the final (short) block, once read
+        long resentFor = -1;   // the `first` for which a windowed duplicate ACK already caused a resend
+        var sendFrom = 0;      // offset in the window from which the next send goes out
+        var tries = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            while (inFlight < window && (last < 0 || first + inFlight <= last))
+            {
+                var index = first + inFlight;
+                var slot = slots[index % window];
+                var n = ReadBlock(slot.AsSpan(TftpPackets.HeaderSize));
+                TftpPackets.WriteDataHeader(slot, (ushort)index);
+                lengths[index % window] = TftpPackets.HeaderSize + n;
+                if (n < blockSize) last = index;
+                inFlight++;
+            }
+            for (var k = sendFrom; k < inFlight; k++)
+            {
+                var index = first + k;
+                socket.Send(slots[index % window], 0, lengths[index % window], SocketFlags.None);
+            }
+            sendFrom = inFlight;
+
+            var deadline = Environment.TickCount64 + (long)options.Timeout.TotalMilliseconds;
+            var advanced = false;
+            while (!advanced)
+            {
+                var got = Receive(receive, deadline, cancellationToken);
+                if (got == Gone) return "client went away (port unreachable)";
+                if (got < 0)
+                {
+                    if (++tries > retries) return $"timed out: no ACK after {retries} resends";
+                    sendFrom = 0; // the whole window again
+                    break;
+                }
+                var packet = receive.AsSpan(0, got);
+                var opcode = TftpPackets.Opcode(packet);
+                if (opcode == TftpOpcode.Error)
+                    return $"client error: {TftpPackets.ReadError(packet).Message}";
+                if (opcode != TftpOpcode.Ack || got < 4) continue;
+                var block = TftpPackets.Block(packet);
+                var delta = (ushort)(block - (ushort)first);
+                if (delta < inFlight)
+                {
+                    var acked = delta + 1;
+                    for (var k = 0; k < acked; k++) BytesAcknowledged += lengths[(first + k) % window] - TftpPackets.HeaderSize;
+                    if (last >= 0 && first + delta == last) return "ok";
+                    var partial = acked < inFlight;
+                    first += acked;
+                    inFlight -= acked;
+                    // RFC 7440 §4: an ACK short of the window's end says the rest was lost; send it again from there.
+                    sendFrom = partial ? 0 : inFlight;
+                    tries = 0;
+                    advanced = true;
+                }
+                else if (window > 1 && block == (ushort)(first - 1) && resentFor != first)
+                {
+                    // The client lost the window's first block and says so by acknowledging the one before; once.
+                    resentFor = first;
+                    sendFrom = 0;
+                    advanced = true;
+                }
+                // Any other ACK (a duplicate in lock-step, a stale one) is ignored: the timer alone resends.
+            }
+        }
+    }
+
+    /// <summary>Sends with <paramref name="send"/> until a packet <paramref name="accept"/>s, resending on timeouts.</summary>
+    private string Exchange(Action send, byte[] receive, CancellationToken cancellationToken, Func<ReadOnlySpan<byte>, bool> accept)
+    {
+        for (var tries = 0; tries <= retries; tries++)
+        {
+            send();
+            var deadline = Environment.TickCount64 + (long)options.Timeout.TotalMilliseconds;
+            int got;
+            while ((got = Receive(receive, deadline, cancellationToken)) >= 0 || got == Gone)
+            {
+                if (got == Gone) return "client went away (port unreachable)";
+                var packet = receive.AsSpan(0, got);
+                if (TftpPackets.Opcode(packet) == TftpOpcode.Error)
+                    return $"client error: {TftpPackets.ReadError(packet).Message}";
+                if (accept(packet)) return "ok";
+            }
+        }
+        return $"timed out: no ACK after {retries} resends";
+    }
+
+    private const int TimedOut = -1, Gone = -2;
+
+    /// <summary>One datagram, <see cref="TimedOut"/> when the deadline passes first, <see cref="Gone"/> when the client's
+    /// port is closed.</summary>
+    private int Receive(byte[] buffer, long deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0) return -1;
+            // Slices of at most 250 ms so a stopping server is noticed.
+            if (!socket.Poll((int)Math.Min(left, 250) * 1000, SelectMode.SelectRead)) continue;
+            try { return socket.Receive(buffer); }
+            // ICMP port unreachable from a client that went away surfaces as ConnectionRefused on a connected socket.
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused) { return Gone; }
+        }
+    }
+
+    private int ReadBlock(Span<byte> block)
+    {
+        var n = 0;
+        while (n < block.Length)
+        {
+            var r = source.Read(block[n..]);
+            if (r == 0) break;
+            n += r;
+        }
+        return n;
+    }
+}
