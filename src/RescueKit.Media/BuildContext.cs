@@ -39,6 +39,9 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     public string? EfiImagePath { get; set; }
     public string? EfiApplicationPath { get; set; }
 
+    /// <summary>The files of the UEFI boot image (path in the FAT → host file), which a USB stick's ESP carries too.</summary>
+    public SortedDictionary<string, string> EfiFiles { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Messages worth repeating to the user at the end (fallbacks taken, optional tools missing).</summary>
     public List<string> Notes { get; } = [];
 

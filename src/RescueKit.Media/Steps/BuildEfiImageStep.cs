@@ -2,7 +2,7 @@ using RescueKit.Formats.Fat;
 
 namespace RescueKit.Media.Steps;
 
-/// <summary>Builds BOOTX64.EFI with grub-mkimage and the FAT image the UEFI El Torito entry and the USB ESP point at.</summary>
+/// <summary>Builds BOOTX64.EFI with grub-mkimage and the FAT image the UEFI El Torito entry points at; a USB ESP gets the same files.</summary>
 internal sealed class BuildEfiImageStep : IBuildStep
 {
     /// <summary>The FAT volume label; distinct from the ISO label so GRUB's search by label finds the ISO tree, not this.</summary>
@@ -23,9 +23,10 @@ internal sealed class BuildEfiImageStep : IBuildStep
             .. BootFiles.GrubModules,
         ], cancellationToken: cancellationToken);
 
+        // The USB writer puts the same files on the stick's ESP (UsbEspImage), so the two media boot UEFI alike.
+        context.EfiFiles["EFI/BOOT/BOOTX64.EFI"] = efi;
         var fat = new FatImageBuilder(EfiVolumeLabel, VolumeId(context), context.Config.Timestamp.UtcDateTime);
-        fat.AddDirectory("EFI/BOOT");
-        fat.AddFile("EFI/BOOT/BOOTX64.EFI", efi);
+        foreach (var (path, host) in context.EfiFiles) fat.AddFile(path, host);
         var image = Path.Combine(work, "efiboot.img");
         using (var output = new FileStream(image, FileMode.Create, FileAccess.Write))
             fat.WriteTo(output);
