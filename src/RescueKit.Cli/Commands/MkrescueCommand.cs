@@ -4,6 +4,7 @@ using RescueKit.Core.Layout;
 using RescueKit.Discovery.Layout;
 using RescueKit.Host;
 using RescueKit.Media;
+using RescueKit.Media.Usb;
 using Serilog;
 
 namespace RescueKit.Cli.Commands;
@@ -22,13 +23,15 @@ internal sealed class MkrescueCommand : RescueCommand
         DefaultValueFactory = _ => "/var/lib/rescuekit/output",
     };
     private readonly RescueMediaOptions _media = new();
+    private readonly UsbOptions _usb = new();
 
     public MkrescueCommand() : base("mkrescue", "Build a bootable rescue medium (BIOS and UEFI, CD and USB) from this host's kernel, modules and tools")
     {
-        _output.AcceptOnlyFromAmong("iso");
+        _output.AcceptOnlyFromAmong("iso", "usb");
         Options.Add(_output);
         Options.Add(_out);
         _media.AddTo(this);
+        _usb.AddTo(this);
     }
 
     protected override bool QuietConsole => !Console.IsOutputRedirected;
@@ -36,14 +39,25 @@ internal sealed class MkrescueCommand : RescueCommand
     protected override int Execute(ParseResult result, ILogger log, CancellationToken cancellationToken)
     {
         var runner = Runner(log);
+        var output = result.GetValue(_output)!;
+        // The target is checked (and a device confirmed) before the layout capture and the build.
+        UsbTarget? usb = null;
+        if (output == "usb") usb = _usb.Target(result, runner);
+        else _usb.RefuseUnlessUsb(result, output);
         var config = _media.Config(result, result.GetValue(_out)!, CaptureLayout(runner, log));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var context = RescueMediaOptions.Build(config, RescueMediaBuilder.IsoSteps, runner, log, QuietConsole, cancellationToken);
+        var context = RescueMediaOptions.Build(config, usb is null ? RescueMediaBuilder.IsoSteps : RescueMediaBuilder.UsbSteps(usb),
+            runner, log, QuietConsole, cancellationToken);
 
         foreach (var note in context.Notes) log.Warning("Note: {Note}", note);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (usb is not null)
+        {
+            Console.WriteLine($"Rescue USB stick: {usb.Path} (kernel {context.Kernel!.Version}, {seconds:F1} s)");
+            return ExitCodes.Ok;
+        }
         var size = new FileInfo(config.IsoPath).Length;
-        Console.WriteLine($"Rescue ISO: {config.IsoPath} ({size / 1048576.0:F1} MiB, kernel {context.Kernel!.Version}, " +
-                          $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)");
+        Console.WriteLine($"Rescue ISO: {config.IsoPath} ({size / 1048576.0:F1} MiB, kernel {context.Kernel!.Version}, {seconds:F1} s)");
         return ExitCodes.Ok;
     }
 

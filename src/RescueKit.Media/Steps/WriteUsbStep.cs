@@ -15,40 +15,15 @@ internal sealed class WriteUsbStep(UsbTarget target) : IBuildStep
 
     public void Run(BuildContext context, CancellationToken cancellationToken)
     {
-        var exists = target.IsDevice || File.Exists(target.Path);
-        var bytes = target.IsDevice ? DeviceBytes(target.Path) : target.ImageBytes ?? (exists ? new FileInfo(target.Path).Length : 0);
-        if (bytes == 0)
-            throw new BadInputException($"--image {target.Path} does not exist: give its size with --size SIZE (e.g. --size 2G)");
-
-        GptDisk? table = null;
-        (UsbLayout Layout, int Active)? stick = null;
-        var blank = true;
-        if (exists && (target.IsDevice || new FileInfo(target.Path).Length > 0))
+        var probe = UsbStickProbe.Probe(target);
+        if (probe.Stick is { } s)
         {
-            using var probe = new FileStream(target.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var current = target.IsDevice ? bytes : probe.Length;
-            table = GptDisk.Read(probe, current);
-            if (table is not null) stick = UsbLayout.Recognise(table, current);
-            var head = new byte[GptDisk.TableBytes + GptDisk.SectorSize];
-            probe.Seek(0, SeekOrigin.Begin);
-            probe.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            blank = head.All(b => b == 0);
-        }
-        var what = target.IsDevice ? $"--device {target.Path}" : $"--image {target.Path}";
-        if (stick is { } s && !target.Wipe)
-        {
-            if (target.ImageBytes is { } asked && asked != s.Layout.DiskBytes)
-                throw new BadInputException($"{what} is a RescueKit stick of {s.Layout.DiskBytes} bytes, not --size {asked}: " +
-                                            "leave --size out to update it, or give --wipe to make it anew (its backups are lost)");
             if (target.DataBytes is not null)
-                context.Log.Warning("--data-size is ignored: {Target} keeps its data partition ({Size})", what, UsbLayout.Size(s.Layout.DataBytes));
-            Update(context, table!, s.Layout, s.Active, what, cancellationToken);
+                context.Log.Warning("--data-size is ignored: {Target} keeps its data partition ({Size})", probe.What, UsbLayout.Size(s.Layout.DataBytes));
+            Update(context, probe.Table!, s.Layout, s.Active, probe.What, cancellationToken);
             return;
         }
-        if (!blank && !target.Wipe)
-            throw new BadInputException($"{what} is not a RescueKit stick ({(table is null ? "no GPT" : $"a GPT with {table.Partitions.Count} partitions")}" +
-                                        " of other names): give --wipe to overwrite it (everything on it is lost)");
-        WriteNew(context, bytes, what, cancellationToken);
+        WriteNew(context, probe.Bytes, probe.What, cancellationToken);
     }
 
     private void Update(BuildContext context, GptDisk table, UsbLayout layout, int active, string what, CancellationToken cancellationToken)
@@ -85,12 +60,5 @@ internal sealed class WriteUsbStep(UsbTarget target) : IBuildStep
         {
             if (!done && !target.IsDevice) File.Delete(path);
         }
-    }
-
-    private static long DeviceBytes(string device)
-    {
-        using var stream = new FileStream(device, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        // lseek(SEEK_END) gives a block device's size (st_size is 0 for one).
-        return stream.Seek(0, SeekOrigin.End);
     }
 }
