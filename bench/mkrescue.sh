@@ -44,6 +44,7 @@ WORK=""
 QEMU_PID=""
 FAILED=0
 RK_ISO=""
+RK_USB=""
 REAR_ISO=""
 DEB13_ISO=""
 DEB13_KERNEL=""
@@ -232,12 +233,43 @@ build_rear() { # build_rear KERNEL_VERSION HOST: sets REAR_ISO
 # Boots ISO under QEMU TCG and polls the serial log every 0.2 s for PATTERN; sets BOOT_S[NAME] (and KERNEL_S[NAME]
 # when the kernel's banner appears). QEMU is always stopped afterwards.
 boot_iso() { # boot_iso NAME ISO PATTERN
-    local name=$1 iso=$2 pattern=$3 log=$WORK/logs/$1-serial.log t0 elapsed limit=$((BOOT_TIMEOUT * 1000000))
+    boot_media "$1" "$3" -cdrom "$2" -boot d
+}
+
+build_usb() { # build_usb KERNEL_VERSION: the same rescue system as a USB stick image; sets RK_USB
+    local image=$WORK/rescuekit/rescuekit-usb.img log=$WORK/logs/rescuekit-usb-mkrescue.log
+    mkdir -p "$WORK/rescuekit"
+    echo "building the USB stick image with rescuekit (log: $log)"
+    if ! run_timed usb "$log" rescuekit mkrescue --output usb --image "$image" --size 1G --out "$WORK/rescuekit" --kernel "$1"; then
+        warn "rescuekit mkrescue --output usb failed; last lines of its output:"
+        tail -n 20 "$log" >&2
+        FAILED=1
+        return 1
+    fi
+    # The blocks written (the image is sparse): what a dd of it to a stick writes that matters.
+    ISO_MIB[usb]=$(mib $(($(stat -c %b "$image") * 512)))
+    RK_USB=$image
+}
+
+boot_usb() { # boot_usb NAME IMAGE FIRMWARE(bios|ovmf): the image as a USB disk (xHCI usb-storage)
+    local firmware=()
+    if [[ $3 == ovmf ]]; then
+        cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/$1-vars.fd"
+        firmware=(-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+            -drive "if=pflash,format=raw,unit=1,file=$WORK/$1-vars.fd")
+    fi
+    boot_media "$1" "$RESCUEKIT_READY" "${firmware[@]}" -device qemu-xhci,id=xhci \
+        -drive "if=none,id=stick,format=raw,file=$2" -device usb-storage,bus=xhci.0,drive=stick,bootindex=0
+}
+
+boot_media() { # boot_media NAME PATTERN QEMU-ARGS...: seconds from QEMU start to PATTERN on the serial console
+    local name=$1 pattern=$2 log=$WORK/logs/$1-serial.log t0 elapsed limit=$((BOOT_TIMEOUT * 1000000))
+    shift 2
     : >"$log"
-    echo "booting the $name ISO under QEMU TCG (serial log: $log)"
+    echo "booting $name under QEMU TCG (serial log: $log)"
     t0=$(now_us)
     timeout --kill-after=5 $((BOOT_TIMEOUT + 30)) qemu-system-x86_64 -accel tcg -m 2048 -display none -no-reboot \
-        -serial "file:$log" -cdrom "$iso" -boot d </dev/null >"$WORK/logs/$name-qemu.log" 2>&1 &
+        -serial "file:$log" "$@" </dev/null >"$WORK/logs/$name-qemu.log" 2>&1 &
     QEMU_PID=$!
     while :; do
         elapsed=$(($(now_us) - t0))
@@ -312,9 +344,12 @@ main() {
 
     cd "$WORK" || die 2 "cannot enter $WORK"
     wants rescuekit && build_rescuekit "$kver" "$host"
+    wants rescuekit && build_usb "$kver"
     wants rescuekit && build_debian13
     wants rear && build_rear "$kver" "$host"
     [[ -n $RK_ISO ]] && boot_iso rescuekit "$RK_ISO" "$RESCUEKIT_READY"
+    [[ -n $RK_USB ]] && boot_usb usb-bios "$RK_USB" bios
+    [[ -n $RK_USB ]] && boot_usb usb-ovmf "$RK_USB" ovmf
     [[ -n $DEB13_ISO ]] && boot_iso debian13 "$DEB13_ISO" "$RESCUEKIT_READY"
     [[ -n $REAR_ISO ]] && boot_iso rear "$REAR_ISO" "(^|[^[:alnum:]-])$host login:"
 
@@ -342,6 +377,12 @@ main() {
         printf '%-24s %10s %10s\n' "build (s)" "${BUILD_S[rescuekit]:-n/a}" "${BUILD_S[debian13]:-n/a}"
         printf '%-24s %10s %10s\n' "ISO size (MiB)" "${ISO_MIB[rescuekit]:-n/a}" "${ISO_MIB[debian13]:-n/a}"
         printf '%-24s %10s %10s\n' "boot to front-end (s)" "${BOOT_S[rescuekit]:-n/a}" "${BOOT_S[debian13]:-n/a}"
+        echo
+        echo "rescuekit USB stick image (1G, mkrescue --output usb) beside the ISO of the same run; no target"
+        printf '%-24s %10s %10s %10s\n' "" "ISO (CD)" "USB BIOS" "USB OVMF"
+        printf '%-24s %10s %10s %10s\n' "build (s)" "${BUILD_S[rescuekit]:-n/a}" "${BUILD_S[usb]:-n/a}" "${BUILD_S[usb]:-n/a}"
+        printf '%-24s %10s %10s %10s\n' "size written (MiB)" "${ISO_MIB[rescuekit]:-n/a}" "${ISO_MIB[usb]:-n/a}" "${ISO_MIB[usb]:-n/a}"
+        printf '%-24s %10s %10s %10s\n' "boot to front-end (s)" "${BOOT_S[rescuekit]:-n/a}" "${BOOT_S[usb-bios]:-n/a}" "${BOOT_S[usb-ovmf]:-n/a}"
     fi
     ((FAILED == 0)) || { warn "some figures could not be measured (see the messages above)"; exit 1; }
     exit 0
