@@ -255,7 +255,7 @@ boot_usb() { # boot_usb NAME IMAGE FIRMWARE(bios|ovmf): the image as a USB disk 
     local firmware=()
     if [[ $3 == ovmf ]]; then
         cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/$1-vars.fd"
-        firmware=(-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+        firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
             -drive "if=pflash,format=raw,unit=1,file=$WORK/$1-vars.fd")
     fi
     boot_media "$1" "$RESCUEKIT_READY" "${firmware[@]}" -device qemu-xhci,id=xhci \
