@@ -46,6 +46,7 @@ WORK=""
 QEMU_PID=""
 FAILED=0
 RK_ISO=""
+RK_USB=""
 REAR_ISO=""
 DEB13_ISO=""
 DEB13_KERNEL=""
@@ -236,25 +237,54 @@ build_rear() { # build_rear KERNEL_VERSION HOST: sets REAR_ISO
 # (UEFI on q35, Secure Boot off) or secboot (the same q35 with SMM, OVMF's secboot build and Debian's variable store
 # with Microsoft's keys enrolled: Secure Boot enforcing), so ovmf and secboot differ only by Secure Boot.
 boot_iso() { # boot_iso NAME ISO PATTERN [FIRMWARE]
-    local name=$1 iso=$2 pattern=$3 firmware=${4:-bios} log=$WORK/logs/$1-serial.log t0 elapsed limit=$((BOOT_TIMEOUT * 1000000))
-    local -a machine
-    case $firmware in
-        bios) machine=(-machine pc -boot d) ;;
+    firmware_args "$1" "${4:-bios}"
+    boot_media "$1" "$3" "${FW_ARGS[@]}" -cdrom "$2"
+}
+
+firmware_args() { # firmware_args NAME FIRMWARE: the machine and firmware options of one boot, in FW_ARGS
+    case $2 in
+        bios) FW_ARGS=(-machine pc -boot d) ;;
         ovmf)
-            cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/$name-vars.fd"
-            machine=(-machine q35 -drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
-                -drive "if=pflash,format=raw,unit=1,file=$WORK/$name-vars.fd") ;;
+            cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/$1-vars.fd"
+            FW_ARGS=(-machine q35 -drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+                -drive "if=pflash,format=raw,unit=1,file=$WORK/$1-vars.fd") ;;
         secboot)
-            cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$WORK/$name-vars.fd"
-            machine=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+            cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$WORK/$1-vars.fd"
+            FW_ARGS=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
                 -drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
-                -drive "if=pflash,format=raw,unit=1,file=$WORK/$name-vars.fd") ;;
+                -drive "if=pflash,format=raw,unit=1,file=$WORK/$1-vars.fd") ;;
     esac
+}
+
+build_usb() { # build_usb KERNEL_VERSION: the same rescue system as a USB stick image; sets RK_USB
+    local image=$WORK/rescuekit/rescuekit-usb.img log=$WORK/logs/rescuekit-usb-mkrescue.log
+    mkdir -p "$WORK/rescuekit"
+    echo "building the USB stick image with rescuekit (log: $log)"
+    if ! run_timed usb "$log" rescuekit mkrescue --output usb --image "$image" --size 1G --out "$WORK/rescuekit" --kernel "$1"; then
+        warn "rescuekit mkrescue --output usb failed; last lines of its output:"
+        tail -n 20 "$log" >&2
+        FAILED=1
+        return 1
+    fi
+    # The blocks written (the image is sparse): what a dd of it to a stick writes that matters.
+    ISO_MIB[usb]=$(mib $(($(stat -c %b "$image") * 512)))
+    RK_USB=$image
+}
+
+boot_usb() { # boot_usb NAME IMAGE FIRMWARE(bios|ovmf): the image as a USB disk (xHCI usb-storage)
+    firmware_args "$1" "$3"
+    boot_media "$1" "$RESCUEKIT_READY" "${FW_ARGS[@]}" -device qemu-xhci,id=xhci \
+        -drive "if=none,id=stick,format=raw,file=$2" -device usb-storage,bus=xhci.0,drive=stick,bootindex=0
+}
+
+boot_media() { # boot_media NAME PATTERN QEMU-ARGS...: seconds from QEMU start to PATTERN on the serial console
+    local name=$1 pattern=$2 log=$WORK/logs/$1-serial.log t0 elapsed limit=$((BOOT_TIMEOUT * 1000000))
+    shift 2
     : >"$log"
-    echo "booting the $name ISO under QEMU TCG, $firmware (serial log: $log)"
+    echo "booting $name under QEMU TCG (serial log: $log)"
     t0=$(now_us)
     timeout --kill-after=5 $((BOOT_TIMEOUT + 30)) qemu-system-x86_64 -accel tcg -m 2048 -display none -no-reboot \
-        -serial "file:$log" "${machine[@]}" -cdrom "$iso" </dev/null >"$WORK/logs/$name-qemu.log" 2>&1 &
+        -serial "file:$log" "$@" </dev/null >"$WORK/logs/$name-qemu.log" 2>&1 &
     QEMU_PID=$!
     while :; do
         elapsed=$(($(now_us) - t0))
@@ -264,7 +294,7 @@ boot_iso() { # boot_iso NAME ISO PATTERN [FIRMWARE]
         if grep -aqE "$pattern" "$log"; then
             BOOT_S[$name]=$(secs "$elapsed")
             # The front-end's next line is the Secure Boot state the summary checks: give it time to cross the serial line.
-            if [[ $firmware == secboot ]]; then
+            if [[ $name == *secboot* ]]; then
                 for _ in $(seq 50); do grep -aq 'Secure Boot:' "$log" && break; sleep 0.2; done
             fi
             break
@@ -333,11 +363,14 @@ main() {
 
     cd "$WORK" || die 2 "cannot enter $WORK"
     wants rescuekit && build_rescuekit "$kver" "$host"
+    wants rescuekit && build_usb "$kver"
     wants rescuekit && [[ $DEBIAN13 != 0 ]] && build_debian13
     wants rear && build_rear "$kver" "$host"
     [[ -n $RK_ISO ]] && boot_iso rescuekit "$RK_ISO" "$RESCUEKIT_READY"
     [[ -n $RK_ISO ]] && boot_iso rescuekit-ovmf "$RK_ISO" "$RESCUEKIT_READY" ovmf
     [[ -n $RK_ISO ]] && boot_iso rescuekit-secboot "$RK_ISO" "$RESCUEKIT_READY" secboot
+    [[ -n $RK_USB ]] && boot_usb usb-bios "$RK_USB" bios
+    [[ -n $RK_USB ]] && boot_usb usb-ovmf "$RK_USB" ovmf
     [[ -n $DEB13_ISO ]] && boot_iso debian13 "$DEB13_ISO" "$RESCUEKIT_READY"
     [[ -n $REAR_ISO ]] && boot_iso rear "$REAR_ISO" "(^|[^[:alnum:]-])$host login:"
 
@@ -373,6 +406,12 @@ main() {
             "$(ratio "${BOOT_S[rescuekit-secboot]:-}" "${BOOT_S[rescuekit-ovmf]:-}")"
         grep -aq "Secure Boot: on" "$WORK/logs/rescuekit-secboot-serial.log" 2>/dev/null ||
             { warn "the Secure Boot boot did not say 'Secure Boot: on'"; FAILED=1; }
+        echo
+        echo "rescuekit USB stick image (1G, mkrescue --output usb) beside the ISO of the same run; no target"
+        printf '%-24s %10s %10s %10s\n' "" "ISO (CD)" "USB BIOS" "USB OVMF"
+        printf '%-24s %10s %10s %10s\n' "build (s)" "${BUILD_S[rescuekit]:-n/a}" "${BUILD_S[usb]:-n/a}" "${BUILD_S[usb]:-n/a}"
+        printf '%-24s %10s %10s %10s\n' "size written (MiB)" "${ISO_MIB[rescuekit]:-n/a}" "${ISO_MIB[usb]:-n/a}" "${ISO_MIB[usb]:-n/a}"
+        printf '%-24s %10s %10s %10s\n' "boot to front-end (s)" "${BOOT_S[rescuekit]:-n/a}" "${BOOT_S[usb-bios]:-n/a}" "${BOOT_S[usb-ovmf]:-n/a}"
     fi
     ((FAILED == 0)) || { warn "some figures could not be measured (see the messages above)"; exit 1; }
     exit 0

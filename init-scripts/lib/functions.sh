@@ -7,6 +7,8 @@ RK_LOG=$RK_RUN/init.log
 RK_STATE=$RK_RUN/state.env
 RK_MEDIA_DIR=$RK_RUN/media
 RK_NFS_DIR=$RK_RUN/backup-nfs
+# Where 40-media mounts a RescueKit USB stick's data partition (read-only).
+RK_DATA_DIR=$RK_RUN/data
 # Exists while the drivers kept on the medium are still loading in the background (20-modules): the devices they bring
 # may not be there yet. Whatever needs every device calls rk_wait_devices first; the front-end reads the same file.
 RK_DEVICES_PENDING=$RK_RUN/devices.pending

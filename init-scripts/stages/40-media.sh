@@ -5,6 +5,7 @@
 # there is normally no medium: auto then looks once and does not wait. http:// and tftp:// are recorded as
 # RK_BACKUP_URL for the front-end, which downloads and verifies with `rescuekit fetch`; a rescuekit without that verb
 # cannot, and the stage fails saying so. nfs: is mounted by 70-nfs.
+# Then the data partition of a RescueKit USB stick, by its label (RK_DATA_LABEL, default RESCUEKIT-DATA): see below.
 
 case "$RK_SOURCE" in
 http://* | tftp://*)
@@ -58,8 +59,35 @@ else
 fi
 rk_set RK_MEDIA_DEV "$dev"
 
+note="$dev, no backup on the media"
 if [ -f "$RK_MEDIA_DIR/backup/manifest.json" ]; then
 	rk_set RK_BACKUP_DIR "$RK_MEDIA_DIR/backup"
-	rk_ok "$dev, backup at $RK_MEDIA_DIR/backup"
+	note="$dev, backup at $RK_MEDIA_DIR/backup"
 fi
-rk_ok "$dev, no backup on the media"
+
+# A RescueKit USB stick's data partition (docs/usb.md), found by its label: mounted read-only on RK_DATA_DIR, its backups
+# (HOST/ID/manifest.json, newest first by ID, a UTC time stamp) recorded in RK_DATA_BACKUPS; the newest becomes
+# RK_BACKUP_DIR when the medium carries none. Its partitions appeared with the medium's, so one look suffices.
+data_label=${RK_DATA_LABEL:-RESCUEKIT-DATA}
+if data_dev=$(rk_find_label "$data_label") && [ -b "$data_dev" ]; then
+	[ -d /sys/module/ext4 ] || modprobe -q ext4 2>/dev/null
+	mkdir -p "$RK_DATA_DIR"
+	# noload: no journal replay, so not one block of the stick is written; a journal that needs it mounts with replay.
+	if grep -q " $RK_DATA_DIR " /proc/mounts || mount -o ro,noload "$data_dev" "$RK_DATA_DIR" 2>/dev/null ||
+		mount -o ro "$data_dev" "$RK_DATA_DIR"; then
+		rk_set RK_DATA_DEV "$data_dev"
+		backups=$(for m in "$RK_DATA_DIR"/*/*/manifest.json; do
+			[ -f "$m" ] && d=${m%/manifest.json} && printf '%s\t%s\n' "${d##*/}" "$d"
+		done | sort -r | cut -f2 | tr '\n' ' ')
+		backups=${backups% }
+		rk_set RK_DATA_BACKUPS "$backups"
+		# shellcheck disable=SC2086 # one argument per backup
+		set -- $backups
+		echo "data partition $data_dev (label $data_label) on $RK_DATA_DIR: $# backups${1:+, newest $1}"
+		[ -z "$RK_BACKUP_DIR" ] && [ -n "$1" ] && rk_set RK_BACKUP_DIR "$1"
+		note="$note; data partition $data_dev (label $data_label), $# backups${1:+, newest $1}"
+	else
+		note="$note; data partition $data_dev (label $data_label) does not mount"
+	fi
+fi
+rk_ok "$note"

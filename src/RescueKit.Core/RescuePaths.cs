@@ -64,6 +64,9 @@ public static class RescuePaths
     public const string RescueMediaDeviceKey = "RK_RESCUE_MEDIA_DEV";
     public const string BackupDirectoryKey = "RK_BACKUP_DIR";
     public const string BackupUrlKey = "RK_BACKUP_URL";
+    /// <summary>The data partition of a RescueKit USB stick (40-media) and its backups, space-separated, newest first.</summary>
+    public const string DataDeviceKey = "RK_DATA_DEV";
+    public const string DataBackupsKey = "RK_DATA_BACKUPS";
 
     /// <summary><paramref name="path"/> (one of the paths above) under <paramref name="root"/>, a rescue system's root
     /// seen from outside it (a test's staged tree, a mounted image).</summary>

@@ -4,6 +4,7 @@ namespace RescueKit.Media;
 internal sealed record BootFiles(
     string IsolinuxBin,
     string IsohybridMbr,
+    string GptMbr,
     string SyslinuxModules,
     string GrubEfiModules)
 {
@@ -26,6 +27,7 @@ internal sealed record BootFiles(
         var files = new BootFiles(
             Need("/usr/lib/ISOLINUX/isolinux.bin", "ISOLINUX (BIOS CD boot loader)", "isolinux"),
             Need("/usr/lib/ISOLINUX/isohdpfx.bin", "the isohybrid MBR (USB boot code)", "isolinux"),
+            Need("/usr/lib/syslinux/mbr/gptmbr.bin", "the SYSLINUX GPT MBR (USB stick boot code)", "syslinux-common"),
             Need("/usr/lib/syslinux/modules/bios", "the syslinux BIOS modules", "syslinux-common"),
             Need("/usr/lib/grub/x86_64-efi", "GRUB for UEFI (x86_64-efi modules)", "grub-efi-amd64-bin"));
         foreach (var m in IsolinuxModules)

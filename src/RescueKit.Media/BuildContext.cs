@@ -42,8 +42,8 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     public string? InitramfsPath { get; set; }
     public string? EfiImagePath { get; set; }
 
-    /// <summary>The files of the EFI system partition (path on it → file here), the same on the FAT image and on the
-    /// ISO 9660 tree (firmware and GRUB may read either).</summary>
+    /// <summary>The files of the EFI system partition (path on it → file here), the same on the FAT image, on the
+    /// ISO 9660 tree (firmware and GRUB may read either) and on a USB stick's ESP.</summary>
     public SortedDictionary<string, string> EspFiles { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Messages worth repeating to the user at the end (fallbacks taken, optional tools missing).</summary>

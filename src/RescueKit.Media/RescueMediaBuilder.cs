@@ -1,6 +1,7 @@
 using RescueKit.Core;
 using RescueKit.Host;
 using RescueKit.Media.Steps;
+using RescueKit.Media.Usb;
 using Serilog;
 
 namespace RescueKit.Media;
@@ -45,6 +46,16 @@ public sealed class RescueMediaBuilder(IToolRunner runner, ILogger log)
         }),
         tree,
     ];
+
+    /// <summary>The steps of `mkrescue --output usb`: those of <see cref="IsoSteps"/>, the USB tools checked first and the
+    /// stick written to <paramref name="target"/> instead of the ISO (docs/usb.md).</summary>
+    public static IReadOnlyList<IBuildStep> UsbSteps(UsbTarget target) =>
+        [.. IsoSteps.SelectMany<IBuildStep, IBuildStep>(s => s switch
+        {
+            CheckPrerequisitesStep => [s, new CheckUsbToolsStep()],
+            WriteIsoStep => [new WriteUsbStep(target)],
+            _ => [s],
+        })];
 
     /// <summary>Runs every step; the scratch directory is removed and no output is left behind on failure.</summary>
     public BuildContext Build(RescueConfig config, IReadOnlyList<IBuildStep> steps, IBuildProgress? progress = null,

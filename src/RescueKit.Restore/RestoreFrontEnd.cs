@@ -58,6 +58,12 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
             WaitForDevices();
             return _startShell();
         }
+        // A RescueKit USB stick's data partition (40-media): the newest is offered above, the older ones listed.
+        var older = (vars.GetValueOrDefault(RescuePaths.DataBackupsKey) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(b => b != backupDir).ToList();
+        if (older.Count > 0)
+            console.WriteLine($"Other backups on the USB data partition {vars.GetValueOrDefault(RescuePaths.DataDeviceKey)}, newest first " +
+                              $"('rescuekit restore --mode nuke --backup DIR' restores one):\n  {string.Join("\n  ", older)}");
         if (found)
         {
             console.MarkupLineInterpolated($"[yellow]A backup was found at {backupDir}, but this front-end was given no {options.Mode.ToString().ToLowerInvariant()} mode to hand it to.[/]");

@@ -35,6 +35,27 @@ public class RestoreFrontEndTests
     }
 
     [Test]
+    public void ABackupOnTheUsbDataPartition_IsOffered_AndTheOlderOnesListed()
+    {
+        using var rescue = new FakeRescueSystem();
+        const string newest = "/run/rescuekit/data/web1/20261207T070000Z", older = "/run/rescuekit/data/web1/20261201T070000Z";
+        rescue.Write($"{newest.TrimStart('/')}/manifest.json", "{}");
+        rescue.Write($"{older.TrimStart('/')}/manifest.json", "{}");
+        rescue.Write("run/rescuekit/state.env", $"RK_MEDIA_DEV='/dev/sda1'\nRK_DATA_DEV='/dev/sda3'\nRK_DATA_BACKUPS='{newest} {older}'\nRK_BACKUP_DIR='{newest}'\n");
+        var (console, output) = TestConsoles.Create();
+
+        var code = RunWithEnter(() => new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => 0)
+            .Run(new RestoreOptions(RestoreMode.Interactive)));
+
+        Assert.That(code, Is.Zero);
+        var text = output.ToString();
+        Assert.That(text, Does.Contain($"A backup was found at {newest}"));
+        Assert.That(text, Does.Contain($"Other backups on the USB data partition /dev/sda3, newest first"));
+        Assert.That(text, Does.Contain($"\n  {older}"));
+        Assert.That(text.Split(newest).Length - 1, Is.EqualTo(1), "the newest is offered, not listed again");
+    }
+
+    [Test]
     public void TheShellWaitsUntilInitHasLoadedTheMediumsDrivers()
     {
         using var rescue = new FakeRescueSystem();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Host;
 using Serilog;
@@ -13,16 +13,12 @@ namespace RescueKit.Backup.Nfs;
 /// </summary>
 internal sealed class NfsMount : IDisposable
 {
-    public const string MountRoot = "/run/rescuekit";
-
     /// <summary>
     /// How long mount may take before it counts as "the server does not answer" and is killed (a kernel NFS mount
     /// waits in a killable sleep). A live server answers in well under a second; an address that drops packets
     /// would otherwise keep mount.nfs retrying for its own two minutes.
     /// </summary>
     public static readonly TimeSpan MountTimeout = TimeSpan.FromSeconds(60);
-
-    private static readonly TimeSpan UnmountTimeout = TimeSpan.FromSeconds(30);
 
     // soft, not hard: with hard a dead server blocks the backup (and cron's next run, behind the lock) forever, and
     // umount with it. soft turns ~150 s of silence (timeo=150 tenths of a second, growing by that much with each of
@@ -58,7 +54,7 @@ internal sealed class NfsMount : IDisposable
     {
         if (runner.Find("mount.nfs") is null)
             throw new MissingPrerequisiteException("mount.nfs (the NFS client, needed for " + url + ")", DebianPackages.For("mount.nfs"));
-        var path = CreateMountPoint(url);
+        var path = PrivateMountPoint.Create("nfs", url.ToString());
         try
         {
             var port = url.Port is { } p ? ",port=" + p.ToString(CultureInfo.InvariantCulture) : "";
@@ -76,7 +72,7 @@ internal sealed class NfsMount : IDisposable
         }
         catch
         {
-            RemoveMountPoint(path, log);
+            PrivateMountPoint.Remove(path, log);
             throw;
         }
     }
@@ -91,38 +87,13 @@ internal sealed class NfsMount : IDisposable
         : localPath;
 
     /// <summary>The same error with the mount point in its message replaced by the URL the user gave.</summary>
-    public RescueKitException Translate(RescueKitException e) =>
-        e.Message.Contains(Path, StringComparison.Ordinal)
-            ? new RescueKitException(e.Message.Replace(Path, Url.ToString(), StringComparison.Ordinal), e.ExitCode, e)
-            : e;
+    public RescueKitException Translate(RescueKitException e) => PrivateMountPoint.Translate(Path, e, Url.ToString());
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        // Its own deadline and no caller token: this runs after Ctrl+C too.
-        using var deadline = new CancellationTokenSource(UnmountTimeout);
-        try
-        {
-            _runner.Run(["umount", Path], cancellationToken: deadline.Token);
-        }
-        catch (Exception e) when (e is ToolFailedException or OperationCanceledException)
-        {
-            // A dead server (or a process still in the mount): force the outstanding RPCs to fail and detach it now,
-            // the kernel finishes the unmount when the last user lets go.
-            _log.Warning("umount {MountPoint} failed ({Error}); forcing a lazy unmount", Path, e.Message);
-            using var forced = new CancellationTokenSource(UnmountTimeout);
-            try
-            {
-                _runner.Run(["umount", "-f", "-l", Path], cancellationToken: forced.Token);
-            }
-            catch (Exception again) when (again is ToolFailedException or OperationCanceledException)
-            {
-                _log.Warning("umount -f -l {MountPoint} failed too ({Error}): unmount it by hand", Path, again.Message);
-                return;
-            }
-        }
-        RemoveMountPoint(Path, _log);
+        PrivateMountPoint.Unmount(Path, _runner, _log);
     }
 
     /// <summary>Runs one mount; null when it mounted, the failure otherwise. A mount that outlives <see cref="MountTimeout"/> is killed.</summary>
@@ -142,35 +113,6 @@ internal sealed class NfsMount : IDisposable
         catch (ToolFailedException e)
         {
             return e;
-        }
-    }
-
-    private static string CreateMountPoint(NfsUrl url)
-    {
-        var path = System.IO.Path.Combine(MountRoot,
-            $"nfs-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
-        try
-        {
-            Directory.CreateDirectory(MountRoot);
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BadInputException($"cannot mount {url}: no mount point can be made in {MountRoot} ({e.Message}): mounting NFS needs root; run rescuekit as root", e);
-        }
-        return path;
-    }
-
-    // Never recursive: if the unmount did not happen, the directory is the server's export, and rmdir fails instead.
-    private static void RemoveMountPoint(string path, ILogger log)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: false);
-        }
-        catch (IOException e)
-        {
-            log.Warning("Could not remove the mount point {MountPoint}: {Error}", path, e.Message);
         }
     }
 }

@@ -1,4 +1,5 @@
 using RescueKit.Backup.Nfs;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Host;
 using Serilog;
@@ -8,19 +9,32 @@ namespace RescueKit.Backup.Sets;
 /// <summary>
 /// One backup run, resolved and ready to write: the request, how many backups of the host to keep after it, and with
 /// <see cref="Nfs"/> the export the request's target (and an nfs:// <see cref="BackupRequest.Since"/>) are relative
-/// to once it is mounted.
+/// to once it is mounted; with <see cref="UsbLabel"/> the USB stick data partition of that label the target is (docs/usb.md).
 /// </summary>
-public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs)
+public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, string? UsbLabel = null)
 {
     /// <summary>
     /// Writes and publishes the set, then prunes to <see cref="Keep"/>; an NFS target is mounted for that and unmounted
-    /// after, whatever happens. <paramref name="withProgress"/> runs the write, handing it the progress to report to (a
+    /// after, whatever happens, and so is a USB stick's data partition. <paramref name="withProgress"/> runs the write, handing it the progress to report to (a
     /// bar the caller draws around it, or log lines). Returns the set and where it is as the user names it (an nfs://
     /// URL for an NFS target: the set's local path is gone with the mount).
     /// </summary>
     public (BackupSet Set, string Where) Run(IToolRunner runner, ILogger log,
         Func<Func<IBackupProgress, BackupSet>, BackupSet> withProgress, CancellationToken cancellationToken)
     {
+        if (UsbLabel is { } label)
+        {
+            using var stick = UsbDataMount.Mount(label, runner, log, cancellationToken);
+            try
+            {
+                var set = Write(Request with { Target = stick.Path }, log, withProgress, cancellationToken);
+                return (set, stick.Describe(set.Directory));
+            }
+            catch (RescueKitException e)
+            {
+                throw stick.Translate(e);
+            }
+        }
         if (Nfs is not { } url)
         {
             var local = Write(Request, log, withProgress, cancellationToken);

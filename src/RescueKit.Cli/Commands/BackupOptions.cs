@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RescueKit.Backup.Nfs;
+using RescueKit.Backup.Targets;
 using RescueKit.Backup.Sets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
@@ -19,7 +20,7 @@ internal sealed class BackupOptions
 
     private readonly Option<string?> _to = new("--to")
     {
-        Description = $"Target directory or nfs://HOST[:PORT]/EXPORT/PATH (default {DefaultTarget}, or the config file's target)",
+        Description = $"Target directory, nfs://HOST[:PORT]/EXPORT/PATH or usb:[LABEL] (a RescueKit stick's data partition, label {UsbDataLabel.DefaultLabel}) (default {DefaultTarget}, or the config file's target)",
     };
     private readonly Option<string?> _compression = new("--compression") { Description = "zstd (default), gzip or none" };
     private readonly Option<int?> _level = new("--level") { Description = "Compression level (zstd 1-19, default 3; gzip 1-9, default 6)" };
@@ -69,6 +70,7 @@ internal sealed class BackupOptions
         var targetSource = target is not null || result.GetValue(_to) is not null ? "--to" : $"the target of {configPath ?? BackupConfigFile.DefaultPath}";
         target ??= result.GetValue(_to) ?? config.Target ?? DefaultTarget;
         var nfs = NfsUrl.IsNfs(target) ? NfsUrl.Parse(target, targetSource) : null;
+        var usb = UsbDataLabel.IsUsb(target) ? UsbDataLabel.Parse(target, targetSource) : null;
         var since = result.GetValue(_since);
         if (since is not null && NfsUrl.IsNfs(since) && nfs?.RelativePathOf(NfsUrl.Parse(since, "--since")) is null)
             throw new BadInputException(
@@ -103,7 +105,7 @@ internal sealed class BackupOptions
             LayoutJson = sources.LayoutJson,
             ToolVersion = GlobalOptions.Version,
         };
-        return new BackupJob(request, keep, nfs);
+        return new BackupJob(request, keep, nfs, usb);
     }
 
     /// <summary>Runs <paramref name="job"/> with a progress bar on a terminal, log lines otherwise.</summary>

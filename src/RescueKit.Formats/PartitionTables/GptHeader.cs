@@ -50,6 +50,27 @@ internal readonly record struct GptHeader(
         BinaryPrimitives.WriteUInt32LittleEndian(sector[HeaderCrc32Offset..], Crc32.Compute(sector[..HeaderSize]));
     }
 
+    /// <summary>
+    /// Parses a header sector; null unless the signature, HeaderSize, HeaderCRC32 and the 128-byte entry size all are
+    /// what UEFI 2.x 5.3.2 requires (the caller still checks the entry array against PartitionEntryArrayCRC32).
+    /// </summary>
+    public static GptHeader? Read(ReadOnlySpan<byte> sector)
+    {
+        if (sector.Length < MbrLayout.SectorSize || !sector.StartsWith(Signature)) return null;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(sector[HeaderSizeOffset..]) != HeaderSize) return null;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(sector[SizeOfPartitionEntryOffset..]) != GptPartitionEntry.Length) return null;
+        Span<byte> copy = stackalloc byte[HeaderSize];
+        sector[..HeaderSize].CopyTo(copy);
+        copy[HeaderCrc32Offset..(HeaderCrc32Offset + 4)].Clear();
+        if (Crc32.Compute(copy) != BinaryPrimitives.ReadUInt32LittleEndian(sector[HeaderCrc32Offset..])) return null;
+        return new GptHeader(
+            BinaryPrimitives.ReadUInt64LittleEndian(sector[MyLbaOffset..]), BinaryPrimitives.ReadUInt64LittleEndian(sector[AlternateLbaOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(sector[FirstUsableLbaOffset..]), BinaryPrimitives.ReadUInt64LittleEndian(sector[LastUsableLbaOffset..]),
+            new Guid(sector.Slice(DiskGuidOffset, 16)), BinaryPrimitives.ReadUInt64LittleEndian(sector[PartitionEntryLbaOffset..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(sector[NumberOfPartitionEntriesOffset..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(sector[PartitionEntryArrayCrc32Offset..]));
+    }
+
     /// <summary>The backup copy of this header: MyLBA and AlternateLBA swapped, entries at <paramref name="backupEntryLba"/>.</summary>
     public GptHeader ToBackup(ulong backupEntryLba) =>
         this with { MyLba = AlternateLba, AlternateLba = MyLba, PartitionEntryLba = backupEntryLba };

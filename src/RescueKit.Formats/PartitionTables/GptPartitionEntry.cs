@@ -3,17 +3,8 @@ using System.Text;
 
 namespace RescueKit.Formats.PartitionTables;
 
-/// <summary>Well-known GPT partition type GUIDs (UEFI 2.x 5.3.3 and the Microsoft/freedesktop registries).</summary>
-internal static class GptPartitionTypes
-{
-    public static readonly Guid EfiSystem = new("C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
-    public static readonly Guid BasicData = new("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7");
-    public static readonly Guid LinuxFilesystem = new("0FC63DAF-8483-4772-8E79-3D69D8477DE4");
-    public static readonly Guid BiosBoot = new("21686148-6449-6E6F-744E-656564454649");
-}
-
 /// <summary>One 128-byte GPT partition entry (UEFI 2.x table 5-6). LBAs are 512-byte sectors; LastLba is inclusive.</summary>
-internal readonly record struct GptPartitionEntry(
+public readonly record struct GptPartitionEntry(
     Guid PartitionTypeGuid, Guid UniquePartitionGuid, ulong StartingLba, ulong EndingLba, ulong Attributes, string PartitionName)
 {
     public const int Length = 128;
@@ -21,6 +12,8 @@ internal readonly record struct GptPartitionEntry(
 
     /// <summary>Attribute bit 0: the platform requires the partition.</summary>
     public const ulong RequiredPartition = 1UL << 0;
+    /// <summary>Attribute bit 2: legacy BIOS bootable, the partition syslinux's gptmbr.bin boots (UEFI 2.x table 5-7).</summary>
+    public const ulong LegacyBiosBootable = 1UL << 2;
     /// <summary>Basic Data attribute bit 60: read-only.</summary>
     public const ulong BasicDataReadOnly = 1UL << 60;
 
@@ -30,6 +23,20 @@ internal readonly record struct GptPartitionEntry(
     private const int EndingLbaOffset = StartingLbaOffset + 8;
     private const int AttributesOffset = EndingLbaOffset + 8;
     private const int PartitionNameOffset = AttributesOffset + 8;
+
+    /// <summary>True for an unused slot of the entry array (type GUID all zero).</summary>
+    public bool IsUnused => PartitionTypeGuid == Guid.Empty;
+
+    /// <summary>Parses one 128-byte entry; the name stops at its first NUL.</summary>
+    public static GptPartitionEntry Read(ReadOnlySpan<byte> entry)
+    {
+        entry = entry[..Length];
+        var name = Encoding.Unicode.GetString(entry.Slice(PartitionNameOffset, PartitionNameLength));
+        var nul = name.IndexOf('\0');
+        return new(new Guid(entry.Slice(PartitionTypeGuidOffset, 16)), new Guid(entry.Slice(UniquePartitionGuidOffset, 16)),
+            BinaryPrimitives.ReadUInt64LittleEndian(entry[StartingLbaOffset..]), BinaryPrimitives.ReadUInt64LittleEndian(entry[EndingLbaOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(entry[AttributesOffset..]), nul < 0 ? name : name[..nul]);
+    }
 
     public void WriteTo(Span<byte> entry)
     {

@@ -4,7 +4,7 @@ namespace RescueKit.Media.Steps;
 
 /// <summary>
 /// Puts the UEFI boot files together — Debian's signed shim, MOK manager and GRUB with the config GRUB looks for, or an
-/// unsigned BOOTX64.EFI built with grub-mkimage — and writes the FAT image the UEFI El Torito entry and the USB ESP point at.
+/// unsigned BOOTX64.EFI built with grub-mkimage — and writes the FAT image the UEFI El Torito entry points at; a USB stick's ESP gets the same files (EspFiles).
 /// </summary>
 internal sealed class BuildEfiImageStep : IBuildStep
 {

@@ -78,7 +78,8 @@ internal sealed class WriteIsoStep : IBuildStep
             iso.AddDirectory(parent, dir);
     }
 
-    private static string BuildInfo(BuildContext context)
+    /// <summary>rescuekit/build.json: what built the medium, from which kernel, when (on the ISO and the USB ESP).</summary>
+    internal static string BuildInfo(BuildContext context)
     {
         var c = context.Config;
         return "{\n" +

@@ -42,6 +42,7 @@ public sealed class QemuMachineBuilder
     private string? _secondCdrom;
     private string? _monitorSocket;
     private string? _bootDisk;
+    private string? _usbDisk;
     private (string Kernel, string Initrd, string Append)? _kernel;
     private (string TftpRoot, string BootFile, string Mac)? _pxe;
     private int _memoryMiB = 1024;
@@ -113,6 +114,13 @@ public sealed class QemuMachineBuilder
     public QemuMachineBuilder WithBootDisk(string rawImagePath)
     {
         _bootDisk = RequireFile(rawImagePath, nameof(rawImagePath));
+        return this;
+    }
+
+    /// <summary>A raw image as a USB stick on an xHCI controller (usb-storage), booted from first (bootindex 0).</summary>
+    public QemuMachineBuilder WithUsbDisk(string rawImagePath)
+    {
+        _usbDisk = RequireFile(rawImagePath, nameof(rawImagePath));
         return this;
     }
 
@@ -227,6 +235,9 @@ public sealed class QemuMachineBuilder
         if (_bootDisk is not null) args.AddRange(["-drive", $"file={_bootDisk},format=raw,if=ide,index=0"]);
         if (_cdrom is not null) args.AddRange(["-drive", $"file={_cdrom},format=raw,if=ide,index=2,media=cdrom,readonly=on"]);
         if (_secondCdrom is not null) args.AddRange(["-drive", $"file={_secondCdrom},format=raw,if=ide,index=3,media=cdrom,readonly=on"]);
+        if (_usbDisk is not null)
+            args.AddRange(["-device", "qemu-xhci,id=xhci", "-drive", $"if=none,id=usbstick,format=raw,file={_usbDisk}",
+                           "-device", "usb-storage,bus=xhci.0,drive=usbstick,bootindex=0"]);
         foreach (var disk in _virtioDisks) args.AddRange(["-drive", $"file={disk},format=raw,if=virtio"]);
         for (var i = 0; i < _nvmeDisks.Count; i++)
             args.AddRange(["-drive", $"if=none,id=nvme{i},file={_nvmeDisks[i].Image},format=raw",
@@ -245,8 +256,8 @@ public sealed class QemuMachineBuilder
         // Without a kernel, CD or IDE boot disk the firmware boots the virtio or NVMe disks: SeaBIOS the first with a
         // boot sector, OVMF what its NVRAM names or else each disk's removable-media loader.
         var diskBoot = _virtioDisks.Count + _nvmeDisks.Count > 0;
-        if (_kernel is null && _cdrom is null && _bootDisk is null && !diskBoot && _pxe is null)
-            throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM, a boot disk or a PXE boot");
+        if (_kernel is null && _cdrom is null && _bootDisk is null && _usbDisk is null && !diskBoot && _pxe is null)
+            throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM, a boot disk, a USB disk or a PXE boot");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
             $"{Sanitize(TestContext.CurrentContext.Test.Name)}-{Sanitize(_name)}.log");

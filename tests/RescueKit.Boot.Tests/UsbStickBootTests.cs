@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using RescueKit.Boot.Tests.Harness;
+using RescueKit.Tests.Shared;
+
+namespace RescueKit.Boot.Tests;
+
+/// <summary>
+/// The USB stick image `mkrescue --output usb` writes for this host, booted as a USB disk (xHCI, usb-storage) under
+/// SeaBIOS (gptmbr.bin → SYSLINUX) and OVMF (OVMF_CODE_4M.fd with a copy of OVMF_VARS_4M.fd; BOOTX64.EFI): every stage
+/// ok, the data partition found by its label; under OVMF a backup put on the data partition before the boot (backup
+/// --to usb: on a loop device of its byte range) is offered and passes `rescuekit verify` inside the rescue system.
+/// </summary>
+[Category("Boot")]
+[NonParallelizable]
+public class UsbStickBootTests
+{
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>A fresh stick image of 700 MiB in the test's work directory (the build takes seconds).</summary>
+    private static string Stick(string name)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, name)).FullName;
+        var image = Path.Combine(dir, "stick.img");
+        File.Delete(image);
+        var (code, output) = RescueIsoFixture.RunBinary("mkrescue", "--output", "usb", "--image", image, "--size", "700M", "--out", dir);
+        if (code != 0) Assert.Fail($"mkrescue --output usb failed ({code}):\n{output}");
+        return image;
+    }
+
+    private static QemuMachine Boot(string name, string image, QemuFirmware firmware)
+    {
+        var builder = QemuMachine.Create(name).WithMemory(2048).WithUsbDisk(image);
+        if (firmware == QemuFirmware.Ovmf)
+        {
+            var vars = Path.Combine(Path.GetDirectoryName(image)!, "OVMF_VARS_4M.fd");
+            File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, vars, overwrite: true);
+            builder.WithOvmfVariableStore(vars);
+        }
+        return builder.Build().Start();
+    }
+
+    [Test]
+    public void Bios_BootsThroughEveryStage_AndFindsTheDataPartition()
+    {
+        var image = Stick("usb-bios");
+        using var vm = Boot("usb-bios", image, QemuFirmware.SeaBios);
+        RescueIsoBoot.WaitForFrontEnd(vm);
+        // Each wait searches on from the last: the stage lines are checked in the transcript, after the front-end came up.
+        Assert.That(vm.Transcript, Does.Match(@"\[rk\] stage 40-media: ok \(.*data partition /dev/\S+ \(label RESCUEKIT-DATA\), 0 backups"));
+        TestContext.Out.WriteLine($"usb-bios: front-end after {vm.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Test]
+    public void Uefi_BootsThroughEveryStage_AndVerifiesTheBackupOnTheDataPartition()
+    {
+        if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches loop devices and mounts them: run it as root");
+        var image = Stick("usb-uefi");
+        PutABackupOn(image);
+
+        using var vm = Boot("usb-uefi", image, QemuFirmware.Ovmf);
+        var found = vm.WaitFor(new Regex(@"\[rk\] stage 40-media: ok \(.*data partition /dev/\S+ \(label RESCUEKIT-DATA\), 1 backups, newest (?<dir>/\S+)\)"),
+            RescueIsoBoot.BootTimeout);
+        var backupDir = found.Groups["dir"].Value;
+        vm.WaitFor($"A backup was found at {backupDir}", TimeSpan.FromMinutes(2));
+        vm.WaitFor("Press Enter for the expert shell", TimeSpan.FromMinutes(1));
+        vm.SendLine("");
+        vm.WaitFor(new Regex(@"rescue:.*# "), TimeSpan.FromMinutes(1));
+        var (output, exitCode) = vm.RunShell($"rescuekit verify {backupDir}", TimeSpan.FromMinutes(3));
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(vm.Transcript, Does.Not.Contain("stage 40-media: failed"));
+    }
+
+    /// <summary>A backup of a small loop-mounted ext4, written with `backup --to usb:` onto the stick's data partition.</summary>
+    private static void PutABackupOn(string image)
+    {
+        var dir = Path.GetDirectoryName(image)!;
+        var source = Path.Combine(dir, "fs.img");
+        var mount = Directory.CreateDirectory(Path.Combine(dir, "mnt")).FullName;
+        var config = Path.Combine(dir, "empty.yaml");
+        File.WriteAllText(config, "");
+        ExternalTool.RunOk("truncate", "coreutils", ["-s", "64M", source]);
+        ExternalTool.RunOk("mkfs.ext4", "e2fsprogs", ["-q", source]);
+        var dataStart = MiB + 512 * MiB;
+        var data = ExternalTool.RunOk("losetup", "mount", ["--find", "--show", "--offset", dataStart.ToString(),
+            "--sizelimit", (700 * MiB - dataStart - MiB).ToString(), image]).Trim();
+        var loop = ExternalTool.RunOk("losetup", "mount", ["--find", "--show", source]).Trim();
+        try
+        {
+            ExternalTool.RunOk("mount", "mount", [loop, mount]);
+            ExternalTool.RunOk("sh", "dash", ["-ec", "mkdir -p etc && printf 'restore me\\n' > etc/motd && head -c 2000000 /dev/urandom > blob"],
+                workingDirectory: mount);
+            var (code, output) = RescueIsoFixture.RunBinary("backup", "--device", loop, "--to", "usb:", "--config", config);
+            if (code != 0) Assert.Fail($"backup --to usb: failed ({code}):\n{output}");
+        }
+        finally
+        {
+            ExternalTool.Run("umount", "mount", [mount]);
+            ExternalTool.Run("losetup", "mount", ["-d", loop]);
+            ExternalTool.Run("losetup", "mount", ["-d", data]);
+        }
+    }
+}
