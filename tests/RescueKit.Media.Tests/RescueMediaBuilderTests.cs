@@ -157,6 +157,7 @@ public class RescueMediaBuilderTests
         host.Write("usr/lib/ISOLINUX/isolinux.bin", "x");
         host.Write("usr/lib/ISOLINUX/isohdpfx.bin", "x");
         foreach (var m in BootFiles.IsolinuxModules) host.Write($"usr/lib/syslinux/modules/bios/{m}", "x");
+        host.Write("usr/lib/syslinux/mbr/gptmbr.bin", "x");
 
         var e = Fails(Config(host, output));
 

@@ -94,7 +94,7 @@ public sealed class TftpServerTests
     public void AClientThatStopsAcknowledgingIsGivenUpAndFreed()
     {
         _scratch.File("f", 100_000);
-        var settings = new TftpServerSettings(IPAddress.Loopback, 0) { Timeout = TimeSpan.FromMilliseconds(150), Retries = 3 };
+        var settings = new TftpServerSettings(IPAddress.Loopback, 0) { Timeout = TimeSpan.FromMilliseconds(500), Retries = 3 };
         using var server = _scratch.Tftp(settings);
         TransferRecord? record = null;
         server.Counter.Finished += r => record = r;
