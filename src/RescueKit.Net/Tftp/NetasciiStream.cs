@@ -1,10 +1,12 @@
+using RescueKit.Core.IO;
+
 namespace RescueKit.Net.Tftp;
 
 /// <summary>
 /// Reads a file as RFC 1350 netascii (RFC 764's NVT ASCII): LF goes out as CR LF and a bare CR as CR NUL. The size
 /// on the wire is not known before the end, so a netascii transfer answers no tsize.
 /// </summary>
-internal sealed class NetasciiStream(Stream inner) : Stream
+internal sealed class NetasciiStream(Stream inner) : SequentialReadStream
 {
     private int _pending = -1; // the second byte of a pair that did not fit in the last read
 
@@ -33,21 +35,9 @@ internal sealed class NetasciiStream(Stream inner) : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     protected override void Dispose(bool disposing)
     {
         if (disposing) inner.Dispose();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
