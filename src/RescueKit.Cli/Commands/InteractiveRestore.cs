@@ -147,8 +147,13 @@ internal static class InteractiveRestore
             lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.MountPoint))}");
         }
         else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
+        var vars = request.Environment.Variables();
+        var older = (vars.GetValueOrDefault(RescuePaths.DataBackupsKey) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(b => b != directory).ToList();
+        if (older.Count > 0)
+            lines.Add($"{older.Count} older backup(s) on the USB data partition, e.g. {older[0]} (rescuekit restore --backup DIR)");
         var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
-            TargetMachine.ProtectedDevices(request.Environment.Variables()));
+            TargetMachine.ProtectedDevices(vars));
         lines.Add($"Disks here: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Take(4).Select(d => d.Refused is null ? d.Path + " " + ByteSize.Format(d.Size) : d.Path + " (not a target)")))}");
         return lines;
     }
