@@ -17,9 +17,7 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
         while (true)
         {
             var choice = session.Ask(StartPage.Legend, done => StartPage.Make(summary, done), () => StartChoice.Leave);
-            if (choice != StartChoice.Leave ||
-                session.AskQuery("Leave", "Leave without restoring? No disk has been touched.", "Stay", "Leave") == 1)
-                return choice;
+            if (choice != StartChoice.Leave || ConfirmLeave(session)) return choice;
         }
     }
 
@@ -45,7 +43,7 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
                 case PageExit.Back:
                     page--;
                     break;
-                case PageExit.Leave when session.AskQuery("Leave", "Leave without restoring? No disk has been touched.", "Stay", "Leave") == 1:
+                case PageExit.Leave when ConfirmLeave(session):
                     return false;
             }
         }
@@ -65,6 +63,10 @@ public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPl
         session.OnUi(() => FieldDialog.AskAbsolute(session.App, "Restore the files into",
             $"{suggested}: the system on the disks, mounted there first as the layout has it;\nanother directory gets each file under its full path.",
             suggested, "Restore"));
+
+    /// <summary>Esc on a first page: leave only when the person says so (the default button, as nothing was written).</summary>
+    private static bool ConfirmLeave(TuiSession session) =>
+        session.AskQuery("Leave", "Leave without restoring? No disk has been touched.", "Stay", "Leave") == 1;
 
     public bool ConfirmErase(IReadOnlyList<PlannedDisk> disks) =>
         session.Ask<bool>(ConfirmErasePage.Legend, done => ConfirmErasePage.Make(disks, done), () => false);

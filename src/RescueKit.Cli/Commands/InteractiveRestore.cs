@@ -96,8 +96,7 @@ internal static class InteractiveRestore
         try
         {
             var backup = BackupSet.Open(directory);
-            var tree = CatalogTree.Of(CatalogReader.Read(backup, backup.Key(request.Nuke.Key)),
-                backup.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+            var tree = CatalogTree.Of(backup, backup.Key(request.Nuke.Key));
             if (TuiReviewer.PickFiles(session, tree) is not { } includes) return;
             if (TuiReviewer.AskDestination(session, RescuePaths.TargetRoot) is not { } to) return;
             var mounts = new TargetMounts(runner);

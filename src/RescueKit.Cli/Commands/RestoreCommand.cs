@@ -140,8 +140,7 @@ internal sealed class RestoreCommand : RescueCommand
             {
                 var set = location.Set;
                 Console.WriteLine($"Reading the catalog of {set.Name}...");
-                var tree = CatalogTree.Of(RescueKit.Backup.Sets.CatalogReader.Read(set, set.Key(_key.Source(result))),
-                    set.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
+                var tree = CatalogTree.Of(set, set.Key(_key.Source(result)));
                 IReadOnlyList<string>? globs = null;
                 TuiSession.Run($"RescueKit {GlobalOptions.Version}: files to restore into {to}", session =>
                 {

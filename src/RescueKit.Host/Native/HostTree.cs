@@ -30,14 +30,24 @@ public static class HostTree
 
     private static IEnumerable<HostTreeEntry> Below(string hostDirectory, string relative)
     {
-        foreach (var entry in Directory.EnumerateFileSystemEntries(hostDirectory).Order(StringComparer.Ordinal))
+        // One handle per directory: every child is stat'ed and read relative to it.
+        var children = new List<HostTreeEntry>();
+        using (var directory = DirectoryHandle.Open(hostDirectory))
         {
-            var name = Path.GetFileName(entry);
-            var path = relative.Length == 0 ? name : relative + "/" + name;
-            var status = Lstat(entry);
-            yield return new HostTreeEntry(path, status, status.Kind == FileKind.Symlink ? new FileInfo(entry).LinkTarget : null);
-            if (status.Kind == FileKind.Directory)
-                foreach (var child in Below(entry, path)) yield return child;
+            foreach (var raw in directory.ReadNames())
+            {
+                var name = Encoding.UTF8.GetString(raw);
+                var status = directory.Stat(raw);
+                var target = status.Kind == FileKind.Symlink ? Encoding.UTF8.GetString(directory.ReadLink(raw)) : null;
+                children.Add(new HostTreeEntry(relative.Length == 0 ? name : relative + "/" + name, status, target));
+            }
+        }
+        foreach (var child in children.OrderBy(c => c.RelativePath, StringComparer.Ordinal))
+        {
+            yield return child;
+            if (child.Status.Kind == FileKind.Directory)
+                foreach (var below in Below(Path.Combine(hostDirectory, Path.GetFileName(child.RelativePath)), child.RelativePath))
+                    yield return below;
         }
     }
 }

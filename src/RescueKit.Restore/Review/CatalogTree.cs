@@ -1,4 +1,5 @@
 using System.Text;
+using RescueKit.Backup.Sets;
 using RescueKit.Core.Backup;
 
 namespace RescueKit.Restore.Review;
@@ -35,6 +36,11 @@ public sealed class CatalogTree
         Add(-1, [], KindDirectory, 0);
         _directories["/"] = Root;
     }
+
+    /// <summary>The tree of <paramref name="backup"/>'s catalog (decrypted with <paramref name="key"/>), each set under
+    /// its mount point.</summary>
+    public static CatalogTree Of(BackupSet backup, BackupKey? key) => Of(CatalogReader.Read(backup, key),
+        backup.Manifest.Sets.ToDictionary(s => s.Name, s => s.MountPoint, StringComparer.Ordinal));
 
     /// <summary>The tree of <paramref name="entries"/> (a backup's catalog, whose newest backup lists the whole tree),
     /// each set's under its mount point (<paramref name="mountPoints"/>: set name → mount point).</summary>
