@@ -31,6 +31,41 @@ public sealed class InteractiveScreensTests
         LeaveFromTheStartPage(tty);
     }
 
+    /// <summary>EFI_GLOBAL_VARIABLE's GUID (UEFI 2.10 §3.3), the suffix of SecureBoot's and SetupMode's efivarfs files.</summary>
+    private const string GlobalVariables = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
+
+    /// <summary>The Secure Boot state on the start page, from an efivarfs directory staged as the firmware leaves it.</summary>
+    [TestCase((byte)1, (byte)0, "Secure Boot: on")]
+    [TestCase((byte)0, (byte)0, "Secure Boot: off")]
+    [TestCase((byte)0, (byte)1, "Secure Boot: setup mode (off: no platform key enrolled)")]
+    [TestCase(null, null, "Secure Boot: not UEFI (BIOS boot)")]
+    public void TheStartPage_ShowsTheSecureBootState(byte? secureBoot, byte? setupMode, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("rk-efivars-").FullName;
+        try
+        {
+            var efivars = Path.Combine(dir, "efivars");
+            if (secureBoot is { } on)
+            {
+                Directory.CreateDirectory(efivars);
+                // The attributes (NV|BS|RT = 6, little-endian), then the one-byte value, as efivarfs shows a variable.
+                File.WriteAllBytes(Path.Combine(efivars, "SecureBoot-" + GlobalVariables), [6, 0, 0, 0, on]);
+                File.WriteAllBytes(Path.Combine(efivars, "SetupMode-" + GlobalVariables), [6, 0, 0, 0, setupMode!.Value]);
+            }
+            using var tty = new TmuxTerminal("linux", $"env RK_EFIVARS={efivars} {Rescuekit.Binary} restore --mode interactive --backup {dir}/none");
+            var start = tty.WaitFor("4  Expert shell");
+            var line = start.Split('\n').FirstOrDefault(l => l.Contains("Secure Boot: ", StringComparison.Ordinal));
+            Assert.That(line, Is.Not.Null, start);
+            Assert.That(line!.Trim('│', ' '), Does.StartWith(expected), start);
+            if (expected == "Secure Boot: off") Assert.That(line, Does.Not.Contain("setup mode"));
+            LeaveFromTheStartPage(tty);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void TheFilePicker_RestoresWhatWasMarked_AndNothingElse()
     {

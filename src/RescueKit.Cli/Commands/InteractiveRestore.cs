@@ -131,7 +131,8 @@ internal static class InteractiveRestore
         return $"The plan is saved in {json} (and its script beside it when the restore starts).";
     }
 
-    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain) and the disks here.</summary>
+    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain), the Secure Boot state (as
+    /// the banner line has it) and the disks here.</summary>
     private static IReadOnlyList<string> Summary(Request request)
     {
         var lines = new List<string>();
@@ -153,6 +154,7 @@ internal static class InteractiveRestore
             lines.Add($"{older.Count} older backup(s) on the USB data partition, e.g. {older[0]} (rescuekit restore --backup DIR)");
         var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
             TargetMachine.ProtectedDevices(vars));
+        lines.Add(SecureBootState.Of(request.Environment).Describe());
         lines.Add($"Disks here: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Take(4).Select(d => d.Refused is null ? d.Path + " " + ByteSize.Format(d.Size) : d.Path + " (not a target)")))}");
         return lines;
     }
