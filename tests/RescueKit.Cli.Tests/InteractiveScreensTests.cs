@@ -142,6 +142,48 @@ public sealed class InteractiveScreensTests
         Assert.That(File.Exists(Path.Combine(restored, "unwanted")), Is.False);
     }
 
+    [Test]
+    public void StartPageChoice6_PicksTheOlderOfTwoBackups_AndTheFilesComeFromIt()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc && printf 'older\\n' > etc/which");
+        var older = BackupScratch.BackupDirectory(scratch.Backup());
+        scratch.Source.Shell("printf 'newer\\n' > etc/which");
+        var newer = BackupScratch.BackupDirectory(scratch.Backup());
+        Assert.That(Path.GetDirectoryName(older), Is.EqualTo(Path.GetDirectoryName(newer)), "the two backups are one host's");
+        var to = Path.Combine(scratch.Directory, "picked");
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {newer}");
+        var start = tty.WaitFor("6  Choose another backup (2 found)");
+        Assert.That(start, Does.Contain($"At {newer}").And.Contain("1 other backup(s) found"));
+        tty.Send("6");
+        var list = tty.WaitFor("The backup to restore from");
+        var rows = list.Split('\n').Select(l => l.Trim('│', ' ')).ToList();
+        var newerRow = rows.FindIndex(r => r.Contains("> " + Path.GetFileName(newer) + "  full", StringComparison.Ordinal));
+        var olderRow = rows.FindIndex(r => r.Contains(Path.GetFileName(older) + "  full", StringComparison.Ordinal));
+        Assert.That(newerRow, Is.GreaterThanOrEqualTo(0).And.LessThan(olderRow), "newest first:\n" + list);
+        tty.Send("Down", "Enter");
+        tty.WaitFor($"At {older}");
+
+        tty.Send("5");
+        tty.WaitFor("Files of the backup: /");
+        tty.Send("Tab", "Tab", "Enter"); // Add a glob
+        tty.WaitFor("An absolute path or glob");
+        tty.Type($"{scratch.Source.MountPoint}/etc/which");
+        tty.Send("Enter");
+        tty.WaitFor("1 marked:");
+        tty.Send("BTab", "Enter"); // Restore marked
+        tty.WaitFor("Restore the files into");
+        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
+        tty.Type(to);
+        tty.Send("Enter");
+        tty.WaitFor("The files are restored into " + to);
+        tty.Send("Enter");
+        tty.WaitFor($"At {older}");
+        LeaveFromTheStartPage(tty);
+
+        Assert.That(File.ReadAllText(Path.Join(to, scratch.Source.MountPoint, "etc/which")), Is.EqualTo("older\n"));
+    }
+
     /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>
     private static void LeaveFromTheStartPage(TmuxTerminal tty)
     {

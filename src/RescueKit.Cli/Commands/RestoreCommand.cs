@@ -92,7 +92,7 @@ internal sealed class RestoreCommand : RescueCommand
             new CompareRestore(AnsiConsole.Console, Runner(log), environment, log).Run(o.Backup, _key.Source(result), cancellationToken);
         int Interactive(RestoreOptions o) => InteractiveRestore.Run(new InteractiveRestore.Request(request, environment,
             environment.Variables().GetValueOrDefault(Core.RescuePaths.BackupDirectoryKey), result.GetValue(GlobalOptions.LogLevel),
-            result.GetValue(GlobalOptions.LogFile), () => Compare(o)), cancellationToken);
+            result.GetValue(GlobalOptions.LogFile), backup => Compare(o with { Backup = backup ?? o.Backup })), cancellationToken);
         return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare,
             interactive: Interactive).Run(options);
     }
