@@ -11,15 +11,21 @@ namespace RescueKit.Restore.Tui;
 /// </summary>
 public sealed class TuiReviewer(TuiSession session, ReviewChoices choices) : IPlanReviewer
 {
-    /// <summary>The start page: <paramref name="summary"/> (host, backup, disks) and the modes to choose from.</summary>
-    public static StartChoice Start(TuiSession session, IReadOnlyList<string> summary)
+    /// <summary>The start page: <paramref name="summary"/> (host, backup, disks) and the modes to choose from; with more
+    /// than one of <paramref name="backups"/> known, choosing another of them too.</summary>
+    public static StartChoice Start(TuiSession session, IReadOnlyList<string> summary, int backups = 1)
     {
         while (true)
         {
-            var choice = session.Ask(StartPage.Legend, done => StartPage.Make(summary, done), () => StartChoice.Leave);
+            var choice = session.Ask(backups > 1 ? StartPage.LegendWithBackups : StartPage.Legend,
+                done => StartPage.Make(summary, backups, done), () => StartChoice.Leave);
             if (choice != StartChoice.Leave || ConfirmLeave(session)) return choice;
         }
     }
+
+    /// <summary>One of <paramref name="backups"/> (a line each) picked in a list: its index, null for Esc.</summary>
+    public static int? PickBackup(TuiSession session, IReadOnlyList<string> backups) =>
+        session.OnUi(() => ListDialog.Pick(session.App, "The backup to restore from", backups));
 
     public bool Review(PlanDraft draft)
     {

@@ -4,11 +4,15 @@ namespace RescueKit.Restore;
 
 /// <summary>
 /// What the rescue system's init left for the front-end: the files under /etc/rescuekit written at build time and the
-/// key=value state under /run/rescuekit written by the stages. A root other than "/" lets tests stage a fake one.
+/// key=value state under /run/rescuekit written by the stages. A root other than "/" lets tests stage a fake one, and
+/// <paramref name="efivars"/> an efivarfs directory of their own (the Secure Boot state) with the rest of "/" as it is.
 /// </summary>
-public sealed class RescueEnvironment(string root = "/")
+public sealed class RescueEnvironment(string root = "/", string? efivars = null)
 {
     public string Root { get; } = root;
+
+    /// <summary>The efivarfs directory to read instead of the root's; null: the root's.</summary>
+    public string? Efivars { get; } = efivars;
 
     public string ToolsList => RescuePaths.Under(Root, RescuePaths.ToolsList);
     public string RescueConf => RescuePaths.Under(Root, RescuePaths.RescueConf);

@@ -33,7 +33,7 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
     public int Run(RestoreOptions options)
     {
         console.WriteLine($"RescueKit {version} restore (mode: {options.Mode.ToString().ToLowerInvariant()})");
-        console.WriteLine(SecureBootState.Read(environment.Root).Describe());
+        console.WriteLine(SecureBootState.Of(environment).Describe());
         var vars = environment.Variables();
         var source = options.Source ?? vars.GetValueOrDefault(RescuePaths.SourceKey) ?? "auto";
         var media = vars.GetValueOrDefault(RescuePaths.MediaDeviceKey);

@@ -36,7 +36,7 @@ public sealed class SelfTest(IAnsiConsole console, RescueEnvironment environment
 
         // Reported, not judged: a medium boots with Secure Boot on or off. Under lockdown the module checks below are
         // what proves the modules still load (their signatures intact).
-        var secureBoot = SecureBootState.Read(environment.Root);
+        var secureBoot = SecureBootState.Of(environment);
         Report(secureBoot.Describe(), null);
         foreach (var (check, problem) in CheckModules(secureBoot.Lockdown)) Report(check, problem);
         // init waited for it before the self-test: still there, the drivers kept on the medium never finished loading.

@@ -31,6 +31,41 @@ public sealed class InteractiveScreensTests
         LeaveFromTheStartPage(tty);
     }
 
+    /// <summary>EFI_GLOBAL_VARIABLE's GUID (UEFI 2.10 §3.3), the suffix of SecureBoot's and SetupMode's efivarfs files.</summary>
+    private const string GlobalVariables = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
+
+    /// <summary>The Secure Boot state on the start page, from an efivarfs directory staged as the firmware leaves it.</summary>
+    [TestCase((byte)1, (byte)0, "Secure Boot: on")]
+    [TestCase((byte)0, (byte)0, "Secure Boot: off")]
+    [TestCase((byte)0, (byte)1, "Secure Boot: setup mode (off: no platform key enrolled)")]
+    [TestCase(null, null, "Secure Boot: not UEFI (BIOS boot)")]
+    public void TheStartPage_ShowsTheSecureBootState(byte? secureBoot, byte? setupMode, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("rk-efivars-").FullName;
+        try
+        {
+            var efivars = Path.Combine(dir, "efivars");
+            if (secureBoot is { } on)
+            {
+                Directory.CreateDirectory(efivars);
+                // The attributes (NV|BS|RT = 6, little-endian), then the one-byte value, as efivarfs shows a variable.
+                File.WriteAllBytes(Path.Combine(efivars, "SecureBoot-" + GlobalVariables), [6, 0, 0, 0, on]);
+                File.WriteAllBytes(Path.Combine(efivars, "SetupMode-" + GlobalVariables), [6, 0, 0, 0, setupMode!.Value]);
+            }
+            using var tty = new TmuxTerminal("linux", $"env RK_EFIVARS={efivars} {Rescuekit.Binary} restore --mode interactive --backup {dir}/none");
+            var start = tty.WaitFor("4  Expert shell");
+            var line = start.Split('\n').FirstOrDefault(l => l.Contains("Secure Boot: ", StringComparison.Ordinal));
+            Assert.That(line, Is.Not.Null, start);
+            Assert.That(line!.Trim('│', ' '), Does.StartWith(expected), start);
+            if (expected == "Secure Boot: off") Assert.That(line, Does.Not.Contain("setup mode"));
+            LeaveFromTheStartPage(tty);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void TheFilePicker_RestoresWhatWasMarked_AndNothingElse()
     {
@@ -105,6 +140,48 @@ public sealed class InteractiveScreensTests
         var restored = Path.Join(to, scratch.Source.MountPoint, "etc");
         Assert.That(File.ReadAllText(Path.Combine(restored, "wanted")), Is.EqualTo("wanted\n"));
         Assert.That(File.Exists(Path.Combine(restored, "unwanted")), Is.False);
+    }
+
+    [Test]
+    public void StartPageChoice6_PicksTheOlderOfTwoBackups_AndTheFilesComeFromIt()
+    {
+        using var scratch = new BackupScratch("64M");
+        scratch.Source.Shell("mkdir -p etc && printf 'older\\n' > etc/which");
+        var older = BackupScratch.BackupDirectory(scratch.Backup());
+        scratch.Source.Shell("printf 'newer\\n' > etc/which");
+        var newer = BackupScratch.BackupDirectory(scratch.Backup());
+        Assert.That(Path.GetDirectoryName(older), Is.EqualTo(Path.GetDirectoryName(newer)), "the two backups are one host's");
+        var to = Path.Combine(scratch.Directory, "picked");
+        using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {newer}");
+        var start = tty.WaitFor("6  Choose another backup (2 found)");
+        Assert.That(start, Does.Contain($"At {newer}").And.Contain("1 other backup(s) found"));
+        tty.Send("6");
+        var list = tty.WaitFor("The backup to restore from");
+        var rows = list.Split('\n').Select(l => l.Trim('│', ' ')).ToList();
+        var newerRow = rows.FindIndex(r => r.Contains("> " + Path.GetFileName(newer) + "  full", StringComparison.Ordinal));
+        var olderRow = rows.FindIndex(r => r.Contains(Path.GetFileName(older) + "  full", StringComparison.Ordinal));
+        Assert.That(newerRow, Is.GreaterThanOrEqualTo(0).And.LessThan(olderRow), "newest first:\n" + list);
+        tty.Send("Down", "Enter");
+        tty.WaitFor($"At {older}");
+
+        tty.Send("5");
+        tty.WaitFor("Files of the backup: /");
+        tty.Send("Tab", "Tab", "Enter"); // Add a glob
+        tty.WaitFor("An absolute path or glob");
+        tty.Type($"{scratch.Source.MountPoint}/etc/which");
+        tty.Send("Enter");
+        tty.WaitFor("1 marked:");
+        tty.Send("BTab", "Enter"); // Restore marked
+        tty.WaitFor("Restore the files into");
+        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
+        tty.Type(to);
+        tty.Send("Enter");
+        tty.WaitFor("The files are restored into " + to);
+        tty.Send("Enter");
+        tty.WaitFor($"At {older}");
+        LeaveFromTheStartPage(tty);
+
+        Assert.That(File.ReadAllText(Path.Join(to, scratch.Source.MountPoint, "etc/which")), Is.EqualTo("older\n"));
     }
 
     /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>

@@ -42,7 +42,28 @@ public class SecureBootStateTests
     public void BiosBoot()
     {
         Stage(null, "[none] integrity confidentiality\n", uefi: false);
-        Assert.That(SecureBootState.Read(_root).Describe(), Is.EqualTo("Secure Boot: none (BIOS boot), kernel lockdown: none"));
+        Assert.That(SecureBootState.Read(_root).Describe(), Is.EqualTo("Secure Boot: not UEFI (BIOS boot), kernel lockdown: none"));
+    }
+
+    [Test]
+    public void SetupMode_NoPlatformKey()
+    {
+        Stage(0, "[none] integrity confidentiality\n");
+        File.WriteAllBytes(Path.Combine(_root, SecureBootState.SetupModeFile), [6, 0, 0, 0, 1]);
+        var state = SecureBootState.Read(_root);
+        Assert.That(state.SetupMode, Is.True);
+        Assert.That(state.Describe(), Is.EqualTo("Secure Boot: setup mode (off: no platform key enrolled), kernel lockdown: none"));
+    }
+
+    [Test]
+    public void AnEfivarsDirectoryOfItsOwn_IsReadInsteadOfTheRoots()
+    {
+        Stage(0, null);
+        var own = Path.Combine(_root, "own-efivars");
+        Directory.CreateDirectory(own);
+        File.WriteAllBytes(Path.Combine(own, Path.GetFileName(SecureBootState.VariableFile)), [6, 0, 0, 0, 1]);
+        Assert.That(SecureBootState.Read(_root, own).Describe(), Is.EqualTo("Secure Boot: on"));
+        Assert.That(SecureBootState.Read(_root, Path.Combine(_root, "absent")).Describe(), Is.EqualTo("Secure Boot: not UEFI (BIOS boot)"));
     }
 
     [Test]

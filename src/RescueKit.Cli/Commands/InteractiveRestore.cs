@@ -22,14 +22,15 @@ namespace RescueKit.Cli.Commands;
 internal static class InteractiveRestore
 {
     public sealed record Request(NukeRequest Nuke, RescueEnvironment Environment, string? BackupDirectory, LogEventLevel LogLevel,
-        string? LogFile, Func<int> Compare);
+        string? LogFile, Func<string?, int> Compare);
 
     public static int Run(Request request, CancellationToken cancellationToken)
     {
         if (TerminalCheck.WhyPlain(request.Nuke.Unattended) is { } why)
             throw new BadInputException($"the interactive mode needs a terminal, but {why}: restore with --mode nuke " +
                 "(--unattended to be asked nothing), or run it on a terminal");
-        var summary = Summary(request);
+        var known = Known(request);
+        var summary = Summary(request, known);
         Console.WriteLine("Starting the interactive screens...");
         return TuiSession.Run($"RescueKit {GlobalOptions.Version} restore", session =>
         {
@@ -44,9 +45,17 @@ internal static class InteractiveRestore
             }
             while (true)
             {
-                var choice = TuiReviewer.Start(session, summary);
+                var choice = TuiReviewer.Start(session, summary, known.Count);
                 switch (choice)
                 {
+                    case StartChoice.OtherBackup:
+                        if (TuiReviewer.PickBackup(session, known.Select(Describe).ToList()) is { } picked)
+                        {
+                            // What every choice after this one restores from: the review, nuke, compare's and files'.
+                            request = request with { Nuke = request.Nuke with { Backup = known[picked].Directory } };
+                            summary = Summary(request, known);
+                        }
+                        continue;
                     case StartChoice.Leave:
                         return ExitCodes.Cancelled;
                     case StartChoice.Shell:
@@ -58,7 +67,7 @@ internal static class InteractiveRestore
                     case StartChoice.Compare:
                         session.Outside(() =>
                         {
-                            var code = request.Compare();
+                            var code = request.Compare(request.Nuke.Backup);
                             Console.WriteLine($"Compare ended with exit code {code}. Press Enter to go back to the screens.");
                             Console.In.ReadLine();
                         });
@@ -131,8 +140,21 @@ internal static class InteractiveRestore
         return $"The plan is saved in {json} (and its script beside it when the restore starts).";
     }
 
-    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain) and the disks here.</summary>
-    private static IReadOnlyList<string> Summary(Request request)
+    /// <summary>The backups the start page offers: the one given or found, those beside it, the USB data partition's.</summary>
+    private static IReadOnlyList<BackupSet> Known(Request request) =>
+        KnownBackups.Around(request.Nuke.Backup ?? request.BackupDirectory, DataBackups(request.Environment.Variables()));
+
+    /// <summary>The older backups of a USB stick's data partition, as 40-media listed them (newest first).</summary>
+    private static IEnumerable<string> DataBackups(IReadOnlyDictionary<string, string> vars) =>
+        (vars.GetValueOrDefault(RescuePaths.DataBackupsKey) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>One line of the backup list: its id first (what an 80-column line keeps), the kind, the host, where.</summary>
+    private static string Describe(BackupSet backup) =>
+        $"{backup.Name}  {backup.Manifest.Kind}, {backup.Manifest.Host}  {Path.GetDirectoryName(backup.Directory)}";
+
+    /// <summary>The start page's heading: the backup (host, when, kind, sets, encryption, chain), the Secure Boot state (as
+    /// the banner line has it) and the disks here.</summary>
+    private static IReadOnlyList<string> Summary(Request request, IReadOnlyList<BackupSet> known)
     {
         var lines = new List<string>();
         var directory = request.Nuke.Backup ?? request.BackupDirectory;
@@ -147,12 +169,11 @@ internal static class InteractiveRestore
         }
         else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
         var vars = request.Environment.Variables();
-        var older = (vars.GetValueOrDefault(RescuePaths.DataBackupsKey) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Where(b => b != directory).ToList();
-        if (older.Count > 0)
-            lines.Add($"{older.Count} older backup(s) on the USB data partition, e.g. {older[0]} (rescuekit restore --backup DIR)");
+        if (known.Count > 1)
+            lines.Add($"{known.Count - 1} other backup(s) found{(DataBackups(vars).Any() ? " (with the USB data partition's)" : "")}: choice 6 lists them");
         var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
             TargetMachine.ProtectedDevices(vars));
+        lines.Add(SecureBootState.Of(request.Environment).Describe());
         lines.Add($"Disks here: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Take(4).Select(d => d.Refused is null ? d.Path + " " + ByteSize.Format(d.Size) : d.Path + " (not a target)")))}");
         return lines;
     }

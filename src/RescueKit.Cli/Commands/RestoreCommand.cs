@@ -65,7 +65,7 @@ internal sealed class RestoreCommand : RescueCommand
             return RestoreDryRun.Run(new RestoreDryRun.Request(result.GetValue(_layout), result.GetValue(_disks),
                     Pairs(result), result.GetValue(_out)!, result.GetValue(_backup), result.GetValue(_noResize), _key.Source(result),
                     result.GetResult(_mode) is { Implicit: false } && result.GetValue(_mode) == RestoreMode.Interactive ? ReviewOnScreen : null),
-                AnsiConsole.Console, Runner(log), new RescueEnvironment(), GlobalOptions.Version, log, cancellationToken);
+                AnsiConsole.Console, Runner(log), Rescue(), GlobalOptions.Version, log, cancellationToken);
         foreach (var planningOnly in new Option[] { _layout, _disks, _out })
             if (result.GetResult(planningOnly) is { Implicit: false })
                 throw new Core.BadInputException($"{planningOnly.Name} goes with --dry-run: a restore plans for this machine's disks from the backup's layout");
@@ -82,7 +82,7 @@ internal sealed class RestoreCommand : RescueCommand
             throw new Core.BadInputException("--no-part (rk.nopart) is not supported by nuke yet: it would repartition the disks anyway; leave it out, or restore with --files-only onto disks you partitioned");
         var options = new RestoreOptions(mode, result.GetValue(_source), result.GetValue(_unattended),
             result.GetValue(_noResize), result.GetValue(_noPart), result.GetValue(_backup));
-        var environment = new RescueEnvironment();
+        var environment = Rescue();
         var request = new NukeRequest(options.Backup, RestoreDryRun.ParseMap(Pairs(result)),
             options.Unattended, result.GetValue(_resume), _key.Source(result), options.NoResize, result.GetValue(_luksPassphraseFile));
         int Nuke(RestoreOptions _) =>
@@ -92,10 +92,16 @@ internal sealed class RestoreCommand : RescueCommand
             new CompareRestore(AnsiConsole.Console, Runner(log), environment, log).Run(o.Backup, _key.Source(result), cancellationToken);
         int Interactive(RestoreOptions o) => InteractiveRestore.Run(new InteractiveRestore.Request(request, environment,
             environment.Variables().GetValueOrDefault(Core.RescuePaths.BackupDirectoryKey), result.GetValue(GlobalOptions.LogLevel),
-            result.GetValue(GlobalOptions.LogFile), () => Compare(o)), cancellationToken);
+            result.GetValue(GlobalOptions.LogFile), backup => Compare(o with { Backup = backup ?? o.Backup })), cancellationToken);
         return new RestoreFrontEnd(AnsiConsole.Console, environment, GlobalOptions.Version, nuke: Nuke, compare: Compare,
             interactive: Interactive).Run(options);
     }
+
+    /// <summary>
+    /// The rescue system this runs in; RK_EFIVARS names an efivarfs directory to read the Secure Boot state from instead
+    /// of /sys/firmware/efi/efivars (a staged one: the tests show each state without the firmware).
+    /// </summary>
+    private static RescueEnvironment Rescue() => new(efivars: Environment.GetEnvironmentVariable("RK_EFIVARS"));
 
     /// <summary>
     /// The interactive dry run: the review pages over the draft, ending in "save the plan" instead of a restore. Without

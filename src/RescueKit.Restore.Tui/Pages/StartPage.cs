@@ -7,6 +7,7 @@ namespace RescueKit.Restore.Tui.Pages;
 internal static class StartPage
 {
     public const string Legend = "Enter or 1-5: choose   Esc: leave";
+    public const string LegendWithBackups = "Enter or 1-6: choose   Esc: leave";
 
     private static readonly (StartChoice Choice, string Text)[] Choices =
     [
@@ -17,17 +18,21 @@ internal static class StartPage
         (StartChoice.Files, "5  Restore some files: pick them, into the system on the disks or a directory"),
     ];
 
-    public static View Make(IReadOnlyList<string> summary, Action<StartChoice> done)
+    /// <summary>The page; <paramref name="backups"/> above one adds choice 6, another of the backups found.</summary>
+    public static View Make(IReadOnlyList<string> summary, int backups, Action<StartChoice> done)
     {
         var page = new PageLayout(string.Join('\n', summary), 1);
-        page.SetRows(Choices.Select(c => c.Text).ToList());
-        page.OnEnter(i => done(Choices[i].Choice));
+        var choices = backups > 1
+            ? [.. Choices, (StartChoice.OtherBackup, $"6  Choose another backup ({backups} found)")]
+            : Choices;
+        page.SetRows(choices.Select(c => c.Text).ToList());
+        page.OnEnter(i => done(choices[i].Choice));
         page.List.KeyDown += (_, key) =>
         {
             var digit = key.AsRune.Value - '1';
-            if (digit < 0 || digit >= Choices.Length) return;
+            if (digit < 0 || digit >= choices.Length) return;
             key.Handled = true;
-            done(Choices[digit].Choice);
+            done(choices[digit].Choice);
         };
         page.Detail.Text = "Nothing is written to a disk before you confirm it.";
         return page.Page;
