@@ -2,18 +2,19 @@
 # auto / cdrom / label:L: the block device whose volume label is RK_LABEL (or L), found with blkid -L or
 # busybox findfs, retried for RK_MEDIA_WAIT seconds (default 8) while coldplugging devices that appear late;
 # mounted read-only at /run/rescuekit/media (iso9660, then vfat). After a network boot (BOOTIF=) with no rk.source
-# there is normally no medium: auto then looks once and does not wait. http:// and tftp:// are recorded as
-# RK_BACKUP_URL for the front-end, which downloads and verifies with `rescuekit fetch`; a rescuekit without that verb
-# cannot, and the stage fails saying so. nfs: is mounted by 70-nfs.
+# there is normally no medium: auto then looks once and does not wait. http:// is recorded as RK_BACKUP_URL for the
+# front-end, which opens the backup there; the stage checks that this rescuekit has the HTTP client (`rescuekit
+# fetch`). tftp:// is refused: a backup is served over HTTP. nfs: is mounted by 70-nfs.
 # Then the data partition of a RescueKit USB stick, by its label (RK_DATA_LABEL, default RESCUEKIT-DATA): see below.
 
 case "$RK_SOURCE" in
-http://* | tftp://*)
+http://*)
 	rk_set RK_BACKUP_URL "$RK_SOURCE"
 	rk_have rescuekit && rescuekit fetch --help >/dev/null 2>&1 ||
-		rk_fail "rk.source=$RK_SOURCE needs 'rescuekit fetch' to download the backup, and this rescuekit has no fetch verb: use rk.source=nfs:HOST:/PATH or a medium"
-	rk_ok "backup at $RK_SOURCE, fetched by the front-end with rescuekit fetch"
+		rk_fail "rk.source=$RK_SOURCE needs rescuekit's HTTP client ('rescuekit fetch'), and this rescuekit has none: use rk.source=nfs:HOST:/PATH or a medium"
+	rk_ok "backup at $RK_SOURCE, read over HTTP by the front-end"
 	;;
+tftp://*) rk_fail "rk.source=$RK_SOURCE: a backup is not read over TFTP; serve it over HTTP (rescuekit serve --backups DIR) and give rk.source=http://HOST:PORT/backups/HOST/ID" ;;
 nfs:*) rk_ok "skipped: backup on NFS, see 70-nfs" ;;
 label:*) label=${RK_SOURCE#label:} ;;
 auto | cdrom) label=$RK_LABEL ;;

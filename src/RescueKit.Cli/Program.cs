@@ -22,6 +22,7 @@ root.Subcommands.Add(new UnmountTargetCommand());
 root.Subcommands.Add(new MkbackupCommand());
 root.Subcommands.Add(new PxeCommand());
 root.Subcommands.Add(new ServeCommand());
+root.Subcommands.Add(new FetchCommand());
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -68,6 +68,11 @@ public static class RescuePaths
     public const string DataDeviceKey = "RK_DATA_DEV";
     public const string DataBackupsKey = "RK_DATA_BACKUPS";
 
+    /// <summary>The backup init found: its directory on a medium, else the http:// URL of rk.source (40-media), else null.</summary>
+    public static string? FoundBackup(IReadOnlyDictionary<string, string> vars) =>
+        vars.GetValueOrDefault(BackupDirectoryKey) is { Length: > 0 } directory ? directory
+        : vars.GetValueOrDefault(BackupUrlKey) is { Length: > 0 } url ? url : null;
+
     /// <summary><paramref name="path"/> (one of the paths above) under <paramref name="root"/>, a rescue system's root
     /// seen from outside it (a test's staged tree, a mounted image).</summary>
     public static string Under(string root, string path) => Path.Combine(root, path.TrimStart('/'));

@@ -40,13 +40,17 @@ public sealed class RestoreFrontEnd(IAnsiConsole console, RescueEnvironment envi
         var backupDir = vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
 
         var found = !string.IsNullOrEmpty(backupDir) && File.Exists(Path.Combine(environment.Root, backupDir.TrimStart('/'), BackupSetNames.Manifest));
+        // rk.source=http://… (40-media): the backup is read where it is served, by the mode it is handed to.
+        var url = found ? null : vars.GetValueOrDefault(RescuePaths.BackupUrlKey);
+        var atUrl = !string.IsNullOrEmpty(url);
         var handOver = options.Mode switch
         {
             RestoreMode.Nuke => nuke, RestoreMode.Compare => compare, RestoreMode.Interactive => interactive, _ => null,
         };
-        if ((found || options.Backup is not null) && handOver is not null)
+        if ((found || atUrl || options.Backup is not null) && handOver is not null)
         {
             if (found) console.WriteLine($"A backup was found at {backupDir}.");
+            else if (atUrl && options.Backup is null) console.WriteLine($"The backup is served at {url} (rk.source).");
             WaitForDevices();
             return handOver(options);
         }

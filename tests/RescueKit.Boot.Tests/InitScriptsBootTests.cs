@@ -150,8 +150,8 @@ public sealed class InitScriptsBootTests
 
         vm.WaitFor("[rk] stage 20-modules: ok", FirstLine);
         vm.WaitFor("[rk] stage 30-network: ok (eth0 (52:54:00:12:34:56) dhcp 10.0.2.15)", Step);
-        // The URL is recorded, but without a fetch verb nothing can download it: the stage says so, not "ok".
-        vm.WaitFor($"[rk] stage 40-media: failed (rk.source={url} needs 'rescuekit fetch' to download the backup, and this rescuekit has no fetch verb", Step);
+        // The URL is recorded, but the stub rescuekit has no HTTP client (no fetch verb): the stage says so, not "ok".
+        vm.WaitFor($"[rk] stage 40-media: failed (rk.source={url} needs rescuekit's HTTP client ('rescuekit fetch'), and this rescuekit has none", Step);
         vm.WaitFor("Stage 40-media failed.", Step);
         vm.WaitFor(new Regex("# "), Step);
         vm.SendLine("exit");
@@ -192,7 +192,7 @@ public sealed class InitScriptsBootTests
             withCdrom: false, network: NetworkKind.Restricted);
 
         vm.WaitFor("[rk] stage 30-network: ok (eth0 (52:54:00:12:34:56) static 10.0.2.77 via 10.0.2.2)", FirstLine);
-        vm.WaitFor("[rk] stage 40-media: failed (rk.source=tftp://10.0.2.2/rk needs 'rescuekit fetch'", Step);
+        vm.WaitFor("[rk] stage 40-media: failed (rk.source=tftp://10.0.2.2/rk: a backup is not read over TFTP; serve it over HTTP", Step);
         vm.WaitFor(new Regex("# "), Step);
         vm.SendLine("exit");
         vm.WaitFor("Type 'exit' to reboot.", Step);

@@ -124,6 +124,33 @@ public class RestoreFrontEndTests
     }
 
     [Test]
+    public void Nuke_WithAnHttpSource_IsHandedOverWithTheUrlNamed()
+    {
+        using var rescue = new FakeRescueSystem();
+        const string url = "http://10.0.2.2:8080/backups/host1/20261207T101500Z";
+        rescue.Write("run/rescuekit/state.env", $"RK_BACKUP_URL='{url}'\n");
+        var (console, output) = TestConsoles.Create();
+
+        var code = new RestoreFrontEnd(console, new RescueEnvironment(rescue.Root), "1.2.3", () => 0, nuke: _ => 42)
+            .Run(new RestoreOptions(RestoreMode.Nuke, Unattended: true));
+
+        Assert.That(code, Is.EqualTo(42));
+        // The test console wraps at its width: compare the words, not the line breaks.
+        Assert.That(string.Join(' ', output.ToString().Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)),
+            Does.Contain($"The backup is served at {url} (rk.source)."));
+        Assert.That(RescuePaths.FoundBackup(new RescueEnvironment(rescue.Root).Variables()), Is.EqualTo(url));
+    }
+
+    [Test]
+    public void AnHttpBackup_IsRefusedWithOneLine_UntilReadingOverHttpExists()
+    {
+        var e = Assert.Throws<RescueKitException>(() => Backup.Targets.BackupLocation.Open("http://127.0.0.1:1/backups/h/1",
+            new Host.ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None, CancellationToken.None))!;
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Failed));
+        Assert.That(e.Message, Does.Contain("reading a backup straight over http:// is not implemented yet").And.Not.Contain("\n"));
+    }
+
+    [Test]
     public void Compare_WithTheBackupInitFound_IsHandedOverToCompare_NotToNuke()
     {
         using var rescue = new FakeRescueSystem();

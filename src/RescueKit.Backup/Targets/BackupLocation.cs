@@ -32,6 +32,10 @@ public sealed class BackupLocation : IDisposable
     public static BackupLocation Open(string reference, IToolRunner runner, ILogger log, CancellationToken cancellationToken,
         string name = "BACKUP")
     {
+        if (reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("tftp://", StringComparison.OrdinalIgnoreCase))
+            throw new RescueKitException(
+                $"{name} {reference}: reading a backup straight over {reference[..reference.IndexOf(':')]}:// is not implemented yet: " +
+                "serve it over NFS and give its nfs:// URL, or download its directory and give that", ExitCodes.Failed);
         if (!NfsUrl.IsNfs(reference)) return new BackupLocation(BackupSet.Open(reference), null);
         var url = NfsUrl.Parse(reference, name);
         var hostDirectory = url.Parent() ?? throw new BadInputException(

@@ -24,7 +24,7 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
 
     public int Run(string? backupReference, BackupKey.Source? keySource, CancellationToken cancellationToken)
     {
-        var reference = backupReference ?? environment.Variables().GetValueOrDefault(RescuePaths.BackupDirectoryKey);
+        var reference = backupReference ?? RescuePaths.FoundBackup(environment.Variables());
         if (string.IsNullOrEmpty(reference))
             throw new BadInputException("there is no backup to compare with: init found none on the rescue medium, and none was named");
         return BackupLocation.Use(reference, runner, log, cancellationToken, location =>

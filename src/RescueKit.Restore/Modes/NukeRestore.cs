@@ -60,7 +60,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
     public int Run(NukeRequest request, CancellationToken cancellationToken)
     {
         var vars = environment.Variables();
-        var reference = request.Backup ?? vars.GetValueOrDefault(RescuePaths.BackupDirectoryKey);
+        var reference = request.Backup ?? RescuePaths.FoundBackup(vars);
         // Disc 1 of a series may be out of the drive init found it in: a resume goes on from the copy of its small files.
         var copied = Path.Combine(DiscSeriesDirectory, BackupSetNames.OnMedium);
         if (request.Resume && request.Backup is null && !File.Exists(Path.Combine(reference ?? "", BackupSetNames.Manifest)) &&

@@ -15,7 +15,7 @@ public static class InitScriptsImage
         ["sr_mod", "cdrom", "sd_mod", "isofs", "ata_piix", "virtio_pci", "virtio_blk", "virtio_net"];
 
     // Prints what a real front-end would use: the mode, the arguments, what the stages found, the command line.
-    // Like the rescuekit of this branch it has no fetch verb (40-media asks for one with http:// and tftp:// sources).
+    // It has no fetch verb, unlike the real one: 40-media asks for it with an http:// source and must refuse without it.
     private const string StubFrontEnd = """
         #!/bin/sh
         [ "$1" = fetch ] && { echo "'fetch' was not matched" >&2; exit 1; }
