@@ -29,13 +29,14 @@ public sealed class TargetMounts(IToolRunner runner)
         var mounted = new List<Mounted>();
         try
         {
-            foreach (var fs in Mountable(layout))
+            foreach (var mount in Mountable(layout))
             {
+                var fs = mount.Filesystem;
                 var device = Find(fs);
-                var directory = fs.MountPoint == "/" ? root : Path.Join(root, fs.MountPoint);
+                var directory = mount.MountPoint == "/" ? root : Path.Join(root, mount.MountPoint);
                 Directory.CreateDirectory(directory);
-                runner.Run(["mount", "-t", fs.Type, "-o", Options(fs, readOnly), device, directory]);
-                mounted.Add(new Mounted(fs.MountPoint!, device, directory));
+                runner.Run(["mount", "-t", fs.Type, "-o", string.Join(',', [Options(fs, readOnly), .. mount.Options]), device, directory]);
+                mounted.Add(new Mounted(mount.MountPoint, device, directory));
             }
         }
         catch
@@ -62,10 +63,11 @@ public sealed class TargetMounts(IToolRunner runner)
         return under;
     }
 
-    /// <summary>The filesystems with a mount point, / before /boot before /boot/efi.</summary>
-    public static IReadOnlyList<FilesystemInfo> Mountable(HostLayout layout) =>
-        layout.Filesystems.Where(f => f.MountPoint is { Length: > 0 } mp && mp.StartsWith('/') && f.Type != "swap")
-            .InMountOrder(f => f.MountPoint!)
+    /// <summary>The mounts of the layout's filesystems (btrfs subvolumes mounted on their own included), / before
+    /// /boot before /boot/efi.</summary>
+    public static IReadOnlyList<FilesystemMount> Mountable(HostLayout layout) =>
+        FilesystemMount.Of(layout).Where(m => m.MountPoint.StartsWith('/') && m.Filesystem.Type != "swap")
+            .InMountOrder(m => m.MountPoint)
             .ToList();
 
     private string Find(FilesystemInfo fs)

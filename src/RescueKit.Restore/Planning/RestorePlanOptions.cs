@@ -33,8 +33,13 @@ public sealed record RestorePlanOptions
     /// cannot be read): filesystems that shrink are then not checked against their data.</summary>
     public IReadOnlyDictionary<string, SetData>? SetData { get; init; }
 
-    /// <summary>The set restored into <paramref name="fs"/>, or null when the backup has none for it.</summary>
-    public string? SetOf(FilesystemInfo fs) => Sets is null
-        ? RescueKit.Backup.Sets.FilesystemSelection.SetName(fs.MountPoint!)
-        : Sets.GetValueOrDefault(fs.MountPoint!);
+    /// <summary>The set restored at <paramref name="mountPoint"/>, or null when the backup has none for it.</summary>
+    public string? SetOf(string mountPoint) => Sets is null
+        ? RescueKit.Backup.Sets.FilesystemSelection.SetName(mountPoint)
+        : Sets.GetValueOrDefault(mountPoint);
+
+    /// <summary>The sets restored into <paramref name="fs"/>: one per mount of it (a btrfs has one per subvolume
+    /// mounted on its own).</summary>
+    public IReadOnlyList<string> SetsOf(FilesystemInfo fs) =>
+        FilesystemMount.Of(fs).Select(m => SetOf(m.MountPoint)).OfType<string>().ToList();
 }

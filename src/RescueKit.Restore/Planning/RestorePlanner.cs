@@ -48,10 +48,12 @@ public static class RestorePlanner
         // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);
         FilesystemSteps.Add(plan, layout, names, resize, options);
+        BtrfsSubvolumeSteps.Add(plan, layout, names);
         var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
         var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
         List<string> lastSteps = [.. extracts, .. plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id)];
         if (RecordSteps.Add(plan, mounted, options, lastSteps) is { } records) lastSteps.Add(records);
+        lastSteps.AddRange(BtrfsSubvolumeSteps.AddFinish(plan, layout, names, lastSteps));
         MountSteps.AddUnmounts(plan, mounted, binds, lastSteps, options);
 
         return new RestorePlan
