@@ -12,8 +12,7 @@ namespace RescueKit.Restore.Planning;
 /// extracted, the boot loader, then unmounted. What a dry run shows and what nuke runs.
 /// </summary>
 /// <remarks>Onto disks of another size the partitions and LVs are resized in proportion (<see cref="ResizePlan"/>).
-/// fstab, crypttab and mdadm.conf need no rewriting: every identity they name is kept (only a VG with thin volumes gets
-/// new VG and LV UUIDs, which they do not name).</remarks>
+/// fstab, crypttab and mdadm.conf need no rewriting: every identity they name is kept.</remarks>
 public static class RestorePlanner
 {
     /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last

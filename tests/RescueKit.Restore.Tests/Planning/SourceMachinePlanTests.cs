@@ -38,7 +38,7 @@ public class SourceMachinePlanTests
         var uuids = Step(plan, "lvm-uuids-vg0");
 
         Assert.That(uuids.Argv.Take(2), Is.EqualTo(new[] { "sh", "-c" }));
-        Assert.That(uuids.Argv.Skip(3), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid }
+        Assert.That(uuids.Argv.Skip(3), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid, "plain" }
             .Concat(vg.LogicalVolumes.SelectMany(lv => new[] { lv.Name, lv.Uuid }))));
         foreach (var lv in vg.LogicalVolumes)
             Assert.That(ids.IndexOf($"lv-vg0-{lv.Name}"), Is.LessThan(ids.IndexOf("lvm-uuids-vg0")), lv.Name);
