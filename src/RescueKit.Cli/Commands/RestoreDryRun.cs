@@ -27,11 +27,11 @@ internal static class RestoreDryRun
     public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
         ILogger log, CancellationToken cancellationToken)
     {
-        if (request.Backup is null) return Plan(request, console, runner, environment, version, sets: null, data: null, backupLayout: null);
+        if (request.Backup is null) return Plan(request, console, runner, environment, version, manifest: null, data: null, backupLayout: null);
         // The backup names its sets and carries the layout it was taken with; an NFS one is mounted only while it is read.
         return BackupLocation.Use(request.Backup, runner, log, cancellationToken, location =>
             Plan(request, console, runner, environment, version,
-                location.Set.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                location.Set.Manifest,
                 SetData(location.Set, request.Key, console),
                 Path.Combine(location.Set.Directory, BackupSetNames.Layout)));
     }
@@ -52,7 +52,7 @@ internal static class RestoreDryRun
     }
 
     private static int Plan(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
-        IReadOnlyDictionary<string, string>? sets, IReadOnlyDictionary<string, SetData>? data, string? backupLayout)
+        BackupManifest? manifest, IReadOnlyDictionary<string, SetData>? data, string? backupLayout)
     {
         var layoutFile = request.LayoutFile ?? backupLayout ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
         if (request.LayoutFile is null && backupLayout is null && !File.Exists(layoutFile))
@@ -63,7 +63,10 @@ internal static class RestoreDryRun
 
         var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
         var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
-        var options = new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets, SetData = data, NoResize = request.NoResize };
+        var options = new RestorePlanOptions { ToolVersion = version, Backup = request.Backup,
+            Sets = manifest is null ? null : RestorePlanOptions.MountedSetsOf(manifest),
+            UnmountedSets = manifest is null ? new Dictionary<string, string>() : RestorePlanOptions.UnmountedSetsOf(manifest),
+            SetData = data, NoResize = request.NoResize };
         RestorePlan plan;
         if (request.Review is { } review)
         {

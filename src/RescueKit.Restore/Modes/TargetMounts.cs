@@ -47,6 +47,16 @@ public sealed class TargetMounts(IToolRunner runner)
         return mounted;
     }
 
+    /// <summary>Mounts one filesystem of the layout that has no mount point (an ESP the host did not mount) at
+    /// <paramref name="directory"/>, found by its UUID as the others are.</summary>
+    public Mounted MountAside(FilesystemInfo fs, string directory, bool readOnly)
+    {
+        var device = Find(fs);
+        Directory.CreateDirectory(directory);
+        runner.Run(["mount", "-t", fs.Type, "-o", Options(fs, readOnly), device, directory]);
+        return new Mounted("", device, directory);
+    }
+
     /// <summary>Unmounts everything mounted at or under <paramref name="root"/>, deepest first; returns the directories.</summary>
     public IReadOnlyList<string> Unmount(string root, string mountsFile = "/proc/mounts")
     {
@@ -77,11 +87,11 @@ public sealed class TargetMounts(IToolRunner runner)
             var found = runner.Run(["blkid", "--uuid", uuid], allowedExitCodes: [2]).StandardOutput.Trim();
             if (found.Length > 0) return found.Split('\n')[0].Trim();
             throw new RescueKitException(
-                $"the filesystem of {fs.MountPoint} (UUID {uuid}, {fs.Type} on {fs.Device} in the layout) is on no disk here: restore it first, or attach its disk",
+                $"the filesystem of {fs.MountPoint ?? fs.Device} (UUID {uuid}, {fs.Type} on {fs.Device} in the layout) is on no disk here: restore it first, or attach its disk",
                 ExitCodes.BadInput);
         }
         if (File.Exists(fs.Device)) return fs.Device;
-        throw new RescueKitException($"the filesystem of {fs.MountPoint} has no UUID in the layout and {fs.Device} is not here", ExitCodes.BadInput);
+        throw new RescueKitException($"the filesystem of {fs.MountPoint ?? fs.Device} has no UUID in the layout and {fs.Device} is not here", ExitCodes.BadInput);
     }
 
     /// <summary>

@@ -25,6 +25,18 @@ public sealed record RestorePlanOptions
     /// then taken to have the set a backup of it would have.</summary>
     public IReadOnlyDictionary<string, string>? Sets { get; init; }
 
+    /// <summary>The backup's sets of filesystems the host did not mount (a second ESP): the layout's device → set name.
+    /// Each is extracted into its filesystem mounted beside the target root for the while.</summary>
+    public IReadOnlyDictionary<string, string> UnmountedSets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The backup's sets as <see cref="Sets"/> takes them: those of mounted filesystems, by mount point.</summary>
+    public static IReadOnlyDictionary<string, string> MountedSetsOf(Core.Backup.BackupManifest manifest) =>
+        manifest.Sets.Where(s => !s.Unmounted).ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>The backup's sets as <see cref="UnmountedSets"/> takes them.</summary>
+    public static IReadOnlyDictionary<string, string> UnmountedSetsOf(Core.Backup.BackupManifest manifest) =>
+        manifest.Sets.Where(s => s.Unmounted).ToDictionary(s => s.Device, s => s.Name, StringComparer.Ordinal);
+
     /// <summary>Keep every partition's start and size whatever the target disk's size (no resizing), and every LV's
     /// size.</summary>
     public bool NoResize { get; init; }

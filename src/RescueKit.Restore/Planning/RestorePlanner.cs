@@ -49,6 +49,7 @@ public static class RestorePlanner
         FilesystemSteps.Add(plan, layout, names, resize, options);
         BtrfsSubvolumeSteps.Add(plan, layout, names);
         var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
+        extracts.AddRange(UnmountedSetSteps.Add(plan, layout, names, options));
         var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
         List<string> lastSteps = [.. extracts, .. plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id)];
         if (RecordSteps.Add(plan, mounted, options, lastSteps) is { } records) lastSteps.Add(records);
