@@ -15,6 +15,8 @@ internal static class RescueTools
     [
         ("mdadm", "mdadm"),
         ("lvm", "lvm2"),
+        // LVM runs it on every activation of a thin pool, and refuses the pool when it is configured and missing.
+        ("thin_check", "thin-provisioning-tools"),
         ("sfdisk", "fdisk"),
         ("sgdisk", "gdisk"),
         ("wipefs", "util-linux"),

@@ -37,6 +37,8 @@ public sealed partial class RestoreEndToEndTests
         // Anything else would be a file the restore lost or changed.
         transcript = Rescue(backup, disks, work, "compare");
         Assert.That(transcript, Does.Contain("home (/home on /dev/mapper/vg0-home): same").And.Contain("boot-efi (/boot/efi on /dev/vda2): same"));
+        // The second disk's ESP, which the source does not mount, came back with its files (a copy of the first's).
+        Assert.That(transcript, Does.Contain("esp-vdb2 (vfat on /dev/vdb2, not mounted on the host) on /dev/vdb2: same"));
         var differences = CompareDifference().Matches(transcript).Select(m => m.Groups["path"].Value).ToList();
         Assert.That(differences, Is.Not.Empty, "grub-install rewrote /boot/grub");
         Assert.That(differences.Where(p => !p.StartsWith("boot/grub/", StringComparison.Ordinal) && p is not ("run" or "var/log")

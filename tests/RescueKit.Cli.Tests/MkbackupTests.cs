@@ -79,6 +79,18 @@ public class MkbackupTests
         var volumeTwo = ExternalTool.RunOk("isoinfo", "genisoimage", ["-d", "-i", isos.Single(i => i.EndsWith("-2.iso", StringComparison.Ordinal))]);
         Assert.That(volumeTwo, Does.Contain("Volume id: RESCUEKIT_2"));
         AssertVerifies(Reassemble(isos));
+
+        // A dry run from disc 1 alone plans what nuke runs: the backup read from the copy of its small files, and each
+        // extract reading the discs through the index nuke writes once it has found them all.
+        var discOne = Path.Combine(_scratch.Directory, "disc-1");
+        ExternalTool.RunOk("xorriso", "xorriso", ["-osirrox", "on", "-indev", isos[0], "-extract", "/backup", discOne]);
+        var disks = Path.Combine(_scratch.Directory, "disks.json");
+        File.WriteAllText(disks, $$"""{"blockdevices":[{"name":"{{Path.GetFileName(_scratch.Source.Device)}}","path":"{{_scratch.Source.Device}}","type":"disk","size":{{64 << 20}}}]}""");
+        var plan = Rescuekit.Run("restore", "--dry-run", "--backup", discOne, "--disks", disks, "--out", _scratch.Directory);
+        Assert.That(plan.ExitCode, Is.Zero, plan.Stderr + plan.Stdout);
+        var json = File.ReadAllText(Path.Combine(_scratch.Directory, "restore-plan.json"));
+        Assert.That(json, Does.Contain("\"--discs\"").And.Contain("\"/run/rescuekit/disc-series/discs.json\"").And.Contain("\"/run/rescuekit/disc-series/backup\""));
+        Assert.That(json, Does.Contain($"spans {isos.Length} discs"));
     }
 
     [Test]

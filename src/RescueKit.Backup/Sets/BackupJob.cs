@@ -1,6 +1,7 @@
 using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Targets;
 using RescueKit.Core;
+using RescueKit.Core.Backup;
 using RescueKit.Host;
 using Serilog;
 
@@ -27,7 +28,7 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, st
             using var stick = UsbDataMount.Mount(label, runner, log, cancellationToken);
             try
             {
-                var set = Write(Request with { Target = stick.Path }, log, withProgress, cancellationToken);
+                var set = Write(Request with { Target = stick.Path }, runner, log, withProgress, cancellationToken);
                 return (set, stick.Describe(set.Directory));
             }
             catch (RescueKitException e)
@@ -37,7 +38,7 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, st
         }
         if (Nfs is not { } url)
         {
-            var local = Write(Request, log, withProgress, cancellationToken);
+            var local = Write(Request, runner, log, withProgress, cancellationToken);
             return (local, local.Directory);
         }
         using var mount = NfsMount.Mount(url, writable: true, runner, log, cancellationToken);
@@ -49,7 +50,7 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, st
                 Target = mount.Path,
                 Since = since is not null && NfsUrl.IsNfs(since) ? mount.Local(url.RelativePathOf(NfsUrl.Parse(since, "the base backup"))!) : since,
             };
-            var set = Write(request, log, withProgress, cancellationToken);
+            var set = Write(request, runner, log, withProgress, cancellationToken);
             return (set, mount.Describe(set.Directory));
         }
         catch (RescueKitException e)
@@ -58,7 +59,48 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, st
         }
     }
 
-    private BackupSet Write(BackupRequest request, ILogger log, Func<Func<IBackupProgress, BackupSet>, BackupSet> withProgress,
+    private BackupSet Write(BackupRequest request, IToolRunner runner, ILogger log, Func<Func<IBackupProgress, BackupSet>, BackupSet> withProgress,
+        CancellationToken cancellationToken)
+    {
+        // The filesystems the host does not mount are mounted read-only for the write, and unmounted whatever happens.
+        // One that cannot be mounted is left out with a warning: the other sets are the backup's point.
+        var privateMounts = new List<string>();
+        try
+        {
+            var filesystems = new List<SourceFilesystem>();
+            var warnings = new List<BackupWarning>(request.Warnings);
+            foreach (var fs in request.Filesystems)
+            {
+                if (!fs.Unmounted)
+                {
+                    filesystems.Add(fs);
+                    continue;
+                }
+                var dir = PrivateMountPoint.Create("unmounted", fs.Device);
+                try
+                {
+                    runner.Run(["mount", "-t", fs.FsType, "-o", "ro", fs.Device, dir], cancellationToken: cancellationToken);
+                }
+                catch (ToolFailedException e)
+                {
+                    PrivateMountPoint.Remove(dir, log);
+                    log.Warning("The {FsType} filesystem on {Device} (not mounted on this host) cannot be mounted to be archived: {Error}",
+                        fs.FsType, fs.Device, e.Message);
+                    warnings.Add(new BackupWarning(fs.Name, fs.Device, $"not archived: it could not be mounted read-only ({e.Message})"));
+                    continue;
+                }
+                privateMounts.Add(dir);
+                filesystems.Add(fs with { MountPoint = dir });
+            }
+            return WriteMounted(request with { Filesystems = filesystems, Warnings = warnings }, log, withProgress, cancellationToken);
+        }
+        finally
+        {
+            foreach (var dir in privateMounts) PrivateMountPoint.Unmount(dir, runner, log);
+        }
+    }
+
+    private BackupSet WriteMounted(BackupRequest request, ILogger log, Func<Func<IBackupProgress, BackupSet>, BackupSet> withProgress,
         CancellationToken cancellationToken)
     {
         log.Information("Backing up {Sets} to {Target}",

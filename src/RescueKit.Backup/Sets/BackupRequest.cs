@@ -38,6 +38,10 @@ public sealed record BackupRequest
     public required string ToolVersion { get; init; }
 
     public int RecordSize { get; init; } = DefaultRecordSize;
+
+    /// <summary>What was found before the sets were written (a filesystem that could not be mounted to be archived):
+    /// the manifest lists these first, and the backup completes with warnings.</summary>
+    public IReadOnlyList<BackupWarning> Warnings { get; init; } = [];
 }
 
 /// <summary>Hears how a backup advances, for a progress bar or log lines.</summary>

@@ -64,7 +64,7 @@ internal sealed class BackupSetWriter(ILogger log)
         BackupKey? baseKey, BackupKey? key, IBackupProgress progress, CancellationToken cancellationToken)
     {
         var layout = WriteSmallFile(staging, BackupSetNames.Layout, Encoding.UTF8.GetBytes(request.LayoutJson));
-        var warnings = new List<BackupWarning>();
+        var warnings = new List<BackupWarning>(request.Warnings);
         var sets = new List<FilesystemSet>();
         var targetDirectory = Path.GetFullPath(request.Target);
         BackupFile catalogFile;
@@ -97,7 +97,9 @@ internal sealed class BackupSetWriter(ILogger log)
                 var set = new FilesystemSet
                 {
                     Name = fs.Name,
-                    MountPoint = fs.MountPoint,
+                    // A filesystem the host does not mount has no mount point; where the backup mounted it is no place of the host's.
+                    MountPoint = fs.Unmounted ? "" : fs.MountPoint,
+                    Unmounted = fs.Unmounted,
                     Device = fs.Device,
                     FsType = fs.FsType,
                     Uuid = fs.Uuid,

@@ -6,7 +6,7 @@ namespace RescueKit.Backup.Sets;
 
 /// <summary>
 /// What this host gives a backup: its layout (layout.json's text), the mounted filesystems to archive (all of them, or
-/// those on the given devices) and the active swap files, which are never archived.
+/// those on the given devices) with the ESPs it does not mount, and the active swap files, which are never archived.
 /// </summary>
 public sealed record BackupSources(string LayoutJson, IReadOnlyList<SourceFilesystem> Filesystems, IReadOnlyList<string> SwapFiles)
 {
@@ -17,8 +17,9 @@ public sealed record BackupSources(string LayoutJson, IReadOnlyList<SourceFilesy
     {
         var layout = new LayoutCapture(runner, log).Capture(
             new LayoutCaptureOptions { Devices = devices, ToolVersion = toolVersion, DeviceInput = deviceInput });
-        var filesystems = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), devices, "/sys/class/block",
+        var mounted = FilesystemSelection.Select(MountInfo.Parse(File.ReadAllText(MountInfo.ProcPath)), devices, "/sys/class/block",
             device => layout.Filesystems.FirstOrDefault(f => f.Device == device)?.Uuid, deviceInput);
+        var filesystems = mounted.Concat(FilesystemSelection.UnmountedEsps(layout, mounted.Select(f => f.Name))).ToList();
         var swapFiles = File.Exists(ProcSwaps.ProcPath)
             ? ProcSwaps.Parse(File.ReadAllText(ProcSwaps.ProcPath)).Where(s => s.Kind == "file").Select(s => s.Device).ToList()
             : [];

@@ -4,8 +4,11 @@ using RescueKit.Discovery.Layout;
 
 namespace RescueKit.Backup.Sets;
 
-/// <summary>A mounted filesystem to archive as one set.</summary>
-public sealed record SourceFilesystem(string Name, string MountPoint, string Device, string FsType, string? Uuid);
+/// <summary>A filesystem to archive as one set.</summary>
+/// <param name="Unmounted">The host does not mount it (a second ESP kept beside the one on /boot/efi): the backup mounts
+/// it read-only at a private directory of its own while it archives it, and <paramref name="MountPoint"/> is that
+/// directory then (empty before).</param>
+public sealed record SourceFilesystem(string Name, string MountPoint, string Device, string FsType, string? Uuid, bool Unmounted = false);
 
 /// <summary>
 /// Which filesystems a backup archives (issue 3 "Backup"): every mounted real filesystem — ext2/3/4, xfs, btrfs,
@@ -46,6 +49,21 @@ public static class FilesystemSelection
         var names = new HashSet<string>(StringComparer.Ordinal);
         return chosen.OrderBy(m => m.MountPoint, StringComparer.Ordinal)
             .Select(m => new SourceFilesystem(UniqueName(SetName(m.MountPoint), names), m.MountPoint, m.Source, m.FsType, uuidOf(m.Source)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The EFI system partitions of <paramref name="layout"/> the host does not mount, as sets of their own named
+    /// esp-KERNELNAME: nothing else has their files, and a restore would leave them empty — a disk that booted from its
+    /// own ESP (the second disk of a mirror) would no longer boot alone.
+    /// </summary>
+    public static IReadOnlyList<SourceFilesystem> UnmountedEsps(Core.Layout.HostLayout layout, IEnumerable<string> takenNames)
+    {
+        var names = takenNames.ToHashSet(StringComparer.Ordinal);
+        var esps = layout.Disks.SelectMany(d => d.Partitions).Where(p => p.IsEfiSystem).Select(p => p.Device).ToHashSet(StringComparer.Ordinal);
+        return layout.Filesystems
+            .Where(f => f.Type == "vfat" && f.MountPoint is null && esps.Contains(f.Device))
+            .Select(f => new SourceFilesystem(UniqueName("esp-" + SetName(Path.GetFileName(f.Device)), names), "", f.Device, f.Type, f.Uuid, Unmounted: true))
             .ToList();
     }
 

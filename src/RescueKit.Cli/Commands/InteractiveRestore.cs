@@ -165,7 +165,7 @@ internal static class InteractiveRestore
             lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, " +
                 $"{(m.Encryption is null ? "not encrypted" : "encrypted")}, {backup.Chain().Count} in its chain");
             lines.Add($"At {directory}");
-            lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.MountPoint))}");
+            lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.Unmounted ? $"({s.Name})" : s.MountPoint))}");
         }
         else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
         var vars = request.Environment.Variables();

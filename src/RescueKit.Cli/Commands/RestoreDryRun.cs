@@ -6,6 +6,7 @@ using RescueKit.Core.Layout;
 using RescueKit.Core.Restore;
 using RescueKit.Host;
 using RescueKit.Restore;
+using RescueKit.Restore.Discs;
 using RescueKit.Restore.Execution;
 using RescueKit.Restore.Mapping;
 using RescueKit.Restore.Planning;
@@ -27,12 +28,13 @@ internal static class RestoreDryRun
     public static int Run(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
         ILogger log, CancellationToken cancellationToken)
     {
-        if (request.Backup is null) return Plan(request, console, runner, environment, version, sets: null, data: null, backupLayout: null);
+        if (request.Backup is null) return Plan(request, console, runner, environment, version, manifest: null, data: null, discs: 1, backupLayout: null);
         // The backup names its sets and carries the layout it was taken with; an NFS one is mounted only while it is read.
         return BackupLocation.Use(request.Backup, runner, log, cancellationToken, location =>
             Plan(request, console, runner, environment, version,
-                location.Set.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                location.Set.Manifest,
                 SetData(location.Set, request.Key, console),
+                DiscSeries.VolumesOf(location.Set),
                 Path.Combine(location.Set.Directory, BackupSetNames.Layout)));
     }
 
@@ -52,7 +54,7 @@ internal static class RestoreDryRun
     }
 
     private static int Plan(Request request, IAnsiConsole console, IToolRunner runner, RescueEnvironment environment, string version,
-        IReadOnlyDictionary<string, string>? sets, IReadOnlyDictionary<string, SetData>? data, string? backupLayout)
+        BackupManifest? manifest, IReadOnlyDictionary<string, SetData>? data, int discs, string? backupLayout)
     {
         var layoutFile = request.LayoutFile ?? backupLayout ?? RescuePaths.Under(environment.Root, RescuePaths.Layout);
         if (request.LayoutFile is null && backupLayout is null && !File.Exists(layoutFile))
@@ -63,7 +65,14 @@ internal static class RestoreDryRun
 
         var protectedDevices = TargetMachine.ProtectedDevices(environment.Variables());
         var targets = request.DisksFile is null ? TargetMachine.Live(runner, protectedDevices) : TargetMachine.FromFile(request.DisksFile, protectedDevices);
-        var options = new RestorePlanOptions { ToolVersion = version, Backup = request.Backup, Sets = sets, SetData = data, NoResize = request.NoResize };
+        // A disc of a series: the plan is the one nuke would run, which reads the backup from its copy of the small
+        // files and each disc through the index it writes when it has found them all.
+        var options = new RestorePlanOptions { ToolVersion = version,
+            Backup = discs > 1 ? DiscSeries.CopyIn(RescuePaths.DiscSeries) : request.Backup,
+            ExtractArguments = discs > 1 ? ["--discs", DiscSeries.IndexIn(RescuePaths.DiscSeries)] : [],
+            Sets = manifest is null ? null : RestorePlanOptions.MountedSetsOf(manifest),
+            UnmountedSets = manifest is null ? new Dictionary<string, string>() : RestorePlanOptions.UnmountedSetsOf(manifest),
+            SetData = data, NoResize = request.NoResize };
         RestorePlan plan;
         if (request.Review is { } review)
         {
@@ -82,6 +91,8 @@ internal static class RestoreDryRun
             if (!mapping.IsComplete) throw new DiskMappingIncompleteException(mapping);
             plan = RestorePlanner.Plan(layout, mapping, options);
         }
+        if (discs > 1)
+            plan.Notes = [.. plan.Notes, $"the backup spans {discs} discs: nuke copies disc 1's small files to {DiscSeries.CopyIn(RescuePaths.DiscSeries)}, finds or asks for every disc, and the extract steps read them through {DiscSeries.IndexIn(RescuePaths.DiscSeries)}"];
         Show(console, plan);
         foreach (var (program, package) in RestorePreflight.MissingPrograms(plan, runner))
             console.WriteLine($"Note: this machine has no {program} (Debian package {package}); the plan needs it where it runs");

@@ -96,7 +96,12 @@ public sealed record FilesystemSet
     /// <summary>The set's name, from its mount point: root for /, boot, boot-efi, var-lib-x.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Where the host mounts it; empty when it is <see cref="Unmounted"/>.</summary>
     public required string MountPoint { get; init; }
+
+    /// <summary>The host does not mount it (an ESP beside the one on /boot/efi): the backup mounted it read-only to
+    /// archive it. A restore puts its files back into the filesystem recreated on <see cref="Device"/>'s counterpart.</summary>
+    public bool Unmounted { get; init; }
 
     public required string Device { get; init; }
 

@@ -57,4 +57,11 @@ public sealed record PartitionInfo
 
     /// <summary>MBR only: "primary", "extended" or "logical".</summary>
     public string? Role { get; init; }
+
+    /// <summary>The GPT type GUID of an EFI system partition (UEFI 2.10 §5.3.3).</summary>
+    public const string EfiSystemType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
+
+    /// <summary>An EFI system partition: its GPT type, or MBR type ef.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEfiSystem => Type.Equals(EfiSystemType, StringComparison.OrdinalIgnoreCase) || Type.Equals("ef", StringComparison.OrdinalIgnoreCase);
 }

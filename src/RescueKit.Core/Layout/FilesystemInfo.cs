@@ -54,11 +54,14 @@ public sealed record XfsFeatures
 public sealed record BtrfsFeatures
 {
     public IReadOnlyList<BtrfsSubvolume> Subvolumes { get; set; } = [];
+
+    /// <summary>The path of the default subvolume (what a mount without subvol= mounts); null for the top level.</summary>
+    public string? DefaultSubvolume { get; init; }
 }
 
-/// <summary>One btrfs subvolume: its id, its parent's id, its path from the top level, and where it is mounted on its
-/// own (subvol= mounts), if anywhere.</summary>
-public sealed record BtrfsSubvolume(long Id, long ParentId, string Path, string? MountPoint = null);
+/// <summary>One btrfs subvolume: its id, its parent's id, its path from the top level, where it is mounted on its
+/// own (subvol= mounts), if anywhere, and whether it is read-only (a snapshot kept as it was).</summary>
+public sealed record BtrfsSubvolume(long Id, long ParentId, string Path, string? MountPoint = null, bool ReadOnly = false);
 
 /// <summary>FAT parameters (blkid -p): the FAT size and the volume id mkfs.vfat -i takes.</summary>
 public sealed record VfatFeatures

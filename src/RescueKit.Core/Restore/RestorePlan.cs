@@ -93,6 +93,7 @@ public static class RestoreStepKinds
     public const string LogicalVolume = "lv";
     public const string Filesystem = "mkfs";
     public const string Swap = "mkswap";
+    public const string Subvolume = "subvolume";
     public const string Directory = "mkdir";
     public const string Mount = "mount";
     public const string Extract = "extract";

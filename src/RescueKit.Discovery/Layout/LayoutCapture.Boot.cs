@@ -6,14 +6,13 @@ namespace RescueKit.Discovery.Layout;
 public sealed partial class LayoutCapture
 {
     // UEFI spec §5.3.3 (EFI System Partition GUID); MBR type 0xEF.
-    private const string EspTypeGuid = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 
     private const string EfiFirmwareDirectory = "/sys/firmware/efi";
 
     private BootLoaderInfo? BootLoader(Session session, IReadOnlyList<DiskInfo> disks, IReadOnlyList<FilesystemInfo> filesystems)
     {
         var esps = disks.SelectMany(d => d.Partitions)
-            .Where(p => p.Type.Equals(EspTypeGuid, StringComparison.OrdinalIgnoreCase) || p.Type.Equals("ef", StringComparison.OrdinalIgnoreCase))
+            .Where(p => p.IsEfiSystem)
             .Select(p => p.Device).ToList();
         var esp = filesystems.FirstOrDefault(f => esps.Contains(f.Device) && f.MountPoint is "/boot/efi" or "/efi" or "/boot")?.Device
                   ?? esps.FirstOrDefault();

@@ -70,12 +70,28 @@ public sealed partial class LayoutCapture
                     Note(session, $"{node.Path} (btrfs) is not mounted: its subvolumes not captured");
                     return fs;
                 }
-                var list = RunOptional(session, ["btrfs", "subvolume", "list", "-p", fs.MountPoint], $"the btrfs subvolumes of {node.Path}");
-                var subvolumes = ParseOptional(session, list, BtrfsSubvolumeList.Parse, $"the btrfs subvolumes of {node.Path}");
-                if (subvolumes is null) return fs;
+                var what = $"the btrfs subvolumes of {node.Path}";
+                var listed = ParseOptional(session, RunOptional(session, ["btrfs", "subvolume", "list", "-p", fs.MountPoint], what), BtrfsSubvolumeList.Parse, what);
+                if (listed is null) return fs;
+                var mountRoot = mounts.FirstOrDefault(m => m.MountPoint == fs.MountPoint)?.Root ?? "/";
+                var subvolumes = BtrfsSubvolumeList.FromTopLevel(listed, mountRoot);
+                var readOnlyWhat = $"the read-only btrfs subvolumes of {node.Path}";
+                var readOnly = ParseOptional(session, RunOptional(session, ["btrfs", "subvolume", "list", "-p", "-r", fs.MountPoint], readOnlyWhat),
+                    BtrfsSubvolumeList.Parse, readOnlyWhat)?.Select(v => v.Id).ToHashSet() ?? [];
+                var defaultWhat = $"the default btrfs subvolume of {node.Path}";
+                // "" for the top level (id 5), which is no subvolume of the list.
+                var defaultPath = ParseOptional(session, RunOptional(session, ["btrfs", "subvolume", "get-default", fs.MountPoint], defaultWhat),
+                    t => subvolumes.FirstOrDefault(v => v.Id == BtrfsSubvolumeList.ParseDefault(t))?.Path ?? "", defaultWhat);
                 // mountinfo's root of a subvolume mount is the subvolume's path from the top level.
-                var mounted = subvolumes.Select(v => v with { MountPoint = mounts.FirstOrDefault(m => m.Root == "/" + v.Path)?.MountPoint });
-                return fs with { Btrfs = new BtrfsFeatures { Subvolumes = mounted.ToArray() } };
+                var found = subvolumes.Select(v => v with
+                {
+                    MountPoint = mounts.FirstOrDefault(m => m.Root == "/" + v.Path)?.MountPoint,
+                    ReadOnly = readOnly.Contains(v.Id),
+                }).ToArray();
+                return fs with
+                {
+                    Btrfs = new BtrfsFeatures { Subvolumes = found, DefaultSubvolume = defaultPath is { Length: > 0 } ? defaultPath : null },
+                };
             case "vfat":
                 return fs with { Vfat = new VfatFeatures { FatSize = FatSize(probe["VERSION"]), VolumeId = probe.Uuid?.Replace("-", "") } };
             default:

@@ -44,6 +44,27 @@ public sealed class DiscSeries
 
     public string IndexPath => Path.Combine(Path.GetDirectoryName(Backup.Directory)!, IndexFile);
 
+    /// <summary>How many discs the series of <paramref name="disc"/> has: 1 for a backup on one medium (or none).</summary>
+    public static int VolumesOf(BackupSet disc)
+    {
+        var volumePath = Path.Combine(disc.Directory, BackupSetNames.VolumeIndex);
+        if (!File.Exists(volumePath)) return 1;
+        try
+        {
+            return BackupJson.DeserializeVolume(File.ReadAllText(volumePath), volumePath).Volumes;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RescueKitException(e.Message, ExitCodes.CheckFailed, e);
+        }
+    }
+
+    /// <summary>Where nuke keeps the copy of a series' small files under <paramref name="directory"/>, which its plan names as the backup.</summary>
+    public static string CopyIn(string directory) => Path.Combine(directory, BackupSetNames.OnMedium);
+
+    /// <summary>The discs.json the extract steps of a plan read the discs through (--discs), beside <see cref="CopyIn"/>.</summary>
+    public static string IndexIn(string directory) => Path.Combine(directory, IndexFile);
+
     /// <summary>What a give-up adds to its message: before the first write, that none happened; later, how to go on.</summary>
     public string AfterGivingUp { get; set; } = "so nothing was restored and no disk was touched";
 
@@ -53,19 +74,9 @@ public sealed class DiscSeries
     /// </summary>
     public static DiscSeries? Of(BackupSet disc, string directory, IDiscDrives drives, IOperator person, Action<string> say)
     {
-        var volumePath = Path.Combine(disc.Directory, BackupSetNames.VolumeIndex);
-        if (!File.Exists(volumePath)) return null;
-        BackupVolume volume;
-        try
-        {
-            volume = BackupJson.DeserializeVolume(File.ReadAllText(volumePath), volumePath);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new RescueKitException(e.Message, ExitCodes.CheckFailed, e);
-        }
-        if (volume.Volumes <= 1) return null;
-        var copy = Path.Combine(directory, BackupSetNames.OnMedium);
+        var volumes = VolumesOf(disc);
+        if (volumes <= 1) return null;
+        var copy = CopyIn(directory);
         // A resumed restore opens the copy itself.
         if (Path.GetFullPath(copy) != disc.Directory)
         {
@@ -77,7 +88,7 @@ public sealed class DiscSeries
                 File.Copy(Path.Combine(disc.Directory, file), to);
             }
         }
-        return new DiscSeries(disc, BackupSet.Open(copy), volume.Volumes, drives, person, say);
+        return new DiscSeries(disc, BackupSet.Open(copy), volumes, drives, person, say);
     }
 
     /// <summary>

@@ -41,6 +41,11 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
                 var differences = 0;
                 foreach (var set in backup.Manifest.Sets.OrderBy(s => s.MountPoint, StringComparer.Ordinal))
                 {
+                    if (set.Unmounted)
+                    {
+                        differences += CompareAside(backup, set, key, layout, mounts, cancellationToken);
+                        continue;
+                    }
                     var at = mounted.FirstOrDefault(m => m.MountPoint == set.MountPoint);
                     if (at is null)
                     {
@@ -63,5 +68,32 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
                 mounts.Unmount(TargetRoot);
             }
         });
+    }
+
+    /// <summary>A set of a filesystem the host did not mount (a second ESP), compared with that filesystem mounted
+    /// read-only beside the target root for the while; returns the differences.</summary>
+    private int CompareAside(BackupSet backup, FilesystemSet set, BackupKey? key, HostLayout layout, TargetMounts mounts,
+        CancellationToken cancellationToken)
+    {
+        var what = $"{set.Name} ({set.FsType} on {set.Device}, not mounted on the host)";
+        if (layout.Filesystems.FirstOrDefault(f => f.Device == set.Device) is not { } fs)
+        {
+            console.WriteLine($"  {what}: not compared, the layout has no filesystem there");
+            return 1;
+        }
+        var directory = Path.Combine(RescuePaths.RunDirectory, "compare-" + set.Name);
+        var at = mounts.MountAside(fs, directory, readOnly: true);
+        try
+        {
+            var found = TreeComparer.Compare(backup, set, key, at.Directory, cancellationToken);
+            foreach (var d in found) console.WriteLine($"  {set.Name}: {d}");
+            console.WriteLine($"  {what} on {at.Device}: {(found.Count == 0 ? "same" : $"{found.Count} differences")}");
+            return found.Count;
+        }
+        finally
+        {
+            mounts.Unmount(directory);
+            Directory.Delete(directory);
+        }
     }
 }

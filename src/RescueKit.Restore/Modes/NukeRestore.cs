@@ -62,7 +62,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
         var vars = environment.Variables();
         var reference = request.Backup ?? RescuePaths.FoundBackup(vars);
         // Disc 1 of a series may be out of the drive init found it in: a resume goes on from the copy of its small files.
-        var copied = Path.Combine(DiscSeriesDirectory, BackupSetNames.OnMedium);
+        var copied = DiscSeries.CopyIn(DiscSeriesDirectory);
         if (request.Resume && request.Backup is null && !File.Exists(Path.Combine(reference ?? "", BackupSetNames.Manifest)) &&
             File.Exists(Path.Combine(copied, BackupSetNames.Manifest)))
             reference = copied;
@@ -98,7 +98,8 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
                 ToolVersion = version,
                 RecordDirectory = MarkerDirectory,
                 Backup = backup.Directory,
-                Sets = backup.Manifest.Sets.ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal),
+                Sets = RestorePlanOptions.MountedSetsOf(backup.Manifest),
+                UnmountedSets = RestorePlanOptions.UnmountedSetsOf(backup.Manifest),
                 SetData = BackupSetData.Of(backup, key),
                 ExtractArguments = [.. KeyArguments(request.Key), .. series is null ? [] : new[] { "--discs", series.IndexPath }],
                 NoResize = request.NoResize,

@@ -29,13 +29,14 @@ public sealed class TargetMounts(IToolRunner runner)
         var mounted = new List<Mounted>();
         try
         {
-            foreach (var fs in Mountable(layout))
+            foreach (var mount in Mountable(layout))
             {
+                var fs = mount.Filesystem;
                 var device = Find(fs);
-                var directory = fs.MountPoint == "/" ? root : Path.Join(root, fs.MountPoint);
+                var directory = mount.MountPoint == "/" ? root : Path.Join(root, mount.MountPoint);
                 Directory.CreateDirectory(directory);
-                runner.Run(["mount", "-t", fs.Type, "-o", Options(fs, readOnly), device, directory]);
-                mounted.Add(new Mounted(fs.MountPoint!, device, directory));
+                runner.Run(["mount", "-t", fs.Type, "-o", string.Join(',', [Options(fs, readOnly), .. mount.Options]), device, directory]);
+                mounted.Add(new Mounted(mount.MountPoint, device, directory));
             }
         }
         catch
@@ -44,6 +45,16 @@ public sealed class TargetMounts(IToolRunner runner)
             throw;
         }
         return mounted;
+    }
+
+    /// <summary>Mounts one filesystem of the layout that has no mount point (an ESP the host did not mount) at
+    /// <paramref name="directory"/>, found by its UUID as the others are.</summary>
+    public Mounted MountAside(FilesystemInfo fs, string directory, bool readOnly)
+    {
+        var device = Find(fs);
+        Directory.CreateDirectory(directory);
+        runner.Run(["mount", "-t", fs.Type, "-o", Options(fs, readOnly), device, directory]);
+        return new Mounted("", device, directory);
     }
 
     /// <summary>Unmounts everything mounted at or under <paramref name="root"/>, deepest first; returns the directories.</summary>
@@ -62,10 +73,11 @@ public sealed class TargetMounts(IToolRunner runner)
         return under;
     }
 
-    /// <summary>The filesystems with a mount point, / before /boot before /boot/efi.</summary>
-    public static IReadOnlyList<FilesystemInfo> Mountable(HostLayout layout) =>
-        layout.Filesystems.Where(f => f.MountPoint is { Length: > 0 } mp && mp.StartsWith('/') && f.Type != "swap")
-            .InMountOrder(f => f.MountPoint!)
+    /// <summary>The mounts of the layout's filesystems (btrfs subvolumes mounted on their own included), / before
+    /// /boot before /boot/efi.</summary>
+    public static IReadOnlyList<FilesystemMount> Mountable(HostLayout layout) =>
+        FilesystemMount.Of(layout).Where(m => m.MountPoint.StartsWith('/') && m.Filesystem.Type != "swap")
+            .InMountOrder(m => m.MountPoint)
             .ToList();
 
     private string Find(FilesystemInfo fs)
@@ -75,11 +87,11 @@ public sealed class TargetMounts(IToolRunner runner)
             var found = runner.Run(["blkid", "--uuid", uuid], allowedExitCodes: [2]).StandardOutput.Trim();
             if (found.Length > 0) return found.Split('\n')[0].Trim();
             throw new RescueKitException(
-                $"the filesystem of {fs.MountPoint} (UUID {uuid}, {fs.Type} on {fs.Device} in the layout) is on no disk here: restore it first, or attach its disk",
+                $"the filesystem of {fs.MountPoint ?? fs.Device} (UUID {uuid}, {fs.Type} on {fs.Device} in the layout) is on no disk here: restore it first, or attach its disk",
                 ExitCodes.BadInput);
         }
         if (File.Exists(fs.Device)) return fs.Device;
-        throw new RescueKitException($"the filesystem of {fs.MountPoint} has no UUID in the layout and {fs.Device} is not here", ExitCodes.BadInput);
+        throw new RescueKitException($"the filesystem of {fs.MountPoint ?? fs.Device} has no UUID in the layout and {fs.Device} is not here", ExitCodes.BadInput);
     }
 
     /// <summary>

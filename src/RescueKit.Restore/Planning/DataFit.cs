@@ -31,9 +31,14 @@ internal static class DataFit
 
     public static int BlockSize(FilesystemInfo fs) => fs.Ext?.BlockSize ?? fs.Xfs?.BlockSize ?? 4096;
 
-    /// <summary>The set's data, or null when it is not known (no backup, or none for this filesystem).</summary>
-    public static SetData? DataOf(FilesystemInfo fs, RestorePlanOptions options) =>
-        fs.MountPoint is null || options.SetData is null || options.SetOf(fs) is not { } set ? null : options.SetData.GetValueOrDefault(set);
+    /// <summary>The data of the sets restored into <paramref name="fs"/> together, or null when it is not known (no
+    /// backup, or none for this filesystem).</summary>
+    public static SetData? DataOf(FilesystemInfo fs, RestorePlanOptions options)
+    {
+        if (options.SetData is null) return null;
+        var known = options.SetsOf(fs).Select(s => options.SetData.GetValueOrDefault(s)).OfType<SetData>().ToList();
+        return known.Count == 0 ? null : new SetData(known.Sum(d => d.ContentBytes), known.Sum(d => d.Entries));
+    }
 
     /// <summary>The bytes <paramref name="fs"/> needs at the least.</summary>
     public static long Need(FilesystemInfo fs, RestorePlanOptions options) =>
@@ -48,8 +53,8 @@ public sealed class DataDoesNotFitException(string message, IReadOnlyList<string
     /// <summary>The layout's disks the filesystem sits on.</summary>
     public IReadOnlyList<string> SourceDisks { get; } = sourceDisks;
 
-    public static DataDoesNotFitException For(FilesystemInfo fs, string set, SetData data, long newSize, long need, IReadOnlyList<string> sourceDisks) =>
+    public static DataDoesNotFitException For(FilesystemInfo fs, IReadOnlyList<string> sets, SetData data, long newSize, long need, IReadOnlyList<string> sourceDisks) =>
         new($"the {fs.Type} filesystem {fs.MountPoint ?? fs.Device} ({fs.Device} of the layout) would be {ByteSize.Format(newSize)} on the disks chosen, "
-            + $"but its set {set} holds {ByteSize.Format(data.ContentBytes)} in {data.Entries} entries, which need about {ByteSize.Format(need)}: "
+            + $"but {(sets.Count == 1 ? $"its set {sets[0]} holds" : $"its sets {string.Join(", ", sets)} hold")} {ByteSize.Format(data.ContentBytes)} in {data.Entries} entries, which need about {ByteSize.Format(need)}: "
             + "restore onto a bigger disk, or choose another target disk", sourceDisks);
 }

@@ -26,7 +26,6 @@ internal sealed record DiskGeometry(IReadOnlyList<PartitionGeometry> Partitions,
 internal static class DiskResize
 {
     public const string BiosBootType = "21686148-6449-6E6F-744E-656564454649";
-    public const string EspType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 
     /// <summary>GPT's backup header and the 128 entries of 128 bytes sfdisk writes, at the end of the disk.</summary>
     public static long BackupGptSectors(DiskInfo disk) => disk.TableType == "gpt" ? 1 + 128 * 128 / disk.LogicalSectorSize : 0;
@@ -47,8 +46,7 @@ internal static class DiskResize
     /// <summary>The partitions that keep their size: BIOS boot, ESPs, and those in <paramref name="holdBoot"/>.</summary>
     public static bool IsFixed(PartitionInfo p, IReadOnlySet<string> holdBoot) =>
         string.Equals(p.Type, BiosBootType, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(p.Type, EspType, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(p.Type, "ef", StringComparison.OrdinalIgnoreCase)
+        || p.IsEfiSystem
         || holdBoot.Contains(p.Device);
 
     /// <summary>The geometry of <paramref name="disk"/> on a target of <paramref name="targetBytes"/>.</summary>

@@ -26,8 +26,6 @@ internal static class FilesystemSteps
             }
             var argv = Mkfs(fs, device, InodeCount(fs, resize, options))
                 ?? throw new RescueKitException($"the filesystem on {fs.Device} is {fs.Type}, which this rescuekit cannot recreate (ext2/3/4, xfs, btrfs and vfat it can)", ExitCodes.Failed);
-            if (fs.Type == "btrfs" && fs.Btrfs?.Subvolumes.Count > 0)
-                plan.Notes.Add($"the btrfs subvolumes of {fs.Device} are not recreated yet: its sets are restored into its top level");
             plan.Add($"mkfs-{PlanBuilder.IdOf(device)}", RestoreStepKinds.Filesystem,
                 $"{fs.Type} on {device}{(fs.MountPoint is null ? "" : $" for {fs.MountPoint}")}{(fs.Uuid is null ? "" : $" (UUID {fs.Uuid})")}"
                 + (resize.Change(fs.Device) is { } change ? $", {change}" : ""),

@@ -9,43 +9,47 @@ namespace RescueKit.Restore.Planning;
 /// </summary>
 internal static class MountSteps
 {
-    /// <summary>The mounts and the extracts; returns the filesystems mounted (for <see cref="AddUnmounts"/>) and the
-    /// ids of the extract steps.</summary>
-    public static (List<FilesystemInfo> Mounted, List<string> Extracts) Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names,
+    /// <summary>The mounts and the extracts; returns the mounts made (for <see cref="AddUnmounts"/>) and the ids of the
+    /// extract steps.</summary>
+    public static (List<FilesystemMount> Mounted, List<string> Extracts) Add(PlanBuilder plan, HostLayout layout, DeviceTranslation names,
         RestorePlanOptions options)
     {
-        var mounted = layout.Filesystems
-            .Where(f => f.MountPoint is { } mp && mp.StartsWith('/') && names.Translate(f.Device) is not null)
-            .GroupBy(f => f.MountPoint!).Select(g => g.First())
-            .InMountOrder(f => f.MountPoint!)
+        var mounted = FilesystemMount.Of(layout)
+            .Where(m => m.MountPoint.StartsWith('/') && names.Translate(m.Filesystem.Device) is not null)
+            .GroupBy(m => m.MountPoint).Select(g => g.First())
+            .InMountOrder(m => m.MountPoint)
             .ToList();
-        if (mounted.All(f => f.MountPoint != "/"))
+        if (mounted.All(m => m.MountPoint != "/"))
             plan.Notes.Add("the layout has no filesystem mounted on /: the sets are restored into the target root's directories as they come");
 
         var mountSteps = new List<string>();
-        foreach (var fs in mounted)
+        foreach (var m in mounted)
         {
+            var fs = m.Filesystem;
             var device = names.Translate(fs.Device)!;
-            var dir = Under(options.TargetRoot, fs.MountPoint!);
-            var id = fs.MountPoint == "/" ? "root" : PlanBuilder.IdOf(fs.MountPoint!);
+            var dir = Under(options.TargetRoot, m.MountPoint);
+            var id = IdOf(m.MountPoint);
             plan.Add($"mkdir-{id}", RestoreStepKinds.Directory, $"mount point {dir}", ["mkdir", "-p", dir],
-                reads: [Parent(options.TargetRoot, fs.MountPoint!)], makes: [], writes: []);
-            plan.Add($"mount-{id}", RestoreStepKinds.Mount, $"mount {device} ({fs.Type}) on {dir}",
-                ["mount", "-t", fs.Type, device, dir], reads: [$"fs:{device}", Parent(options.TargetRoot, fs.MountPoint!)],
+                reads: [Parent(options.TargetRoot, m.MountPoint)], makes: [], writes: []);
+            List<string> argv = ["mount", "-t", fs.Type];
+            if (m.Options.Count > 0) argv.AddRange(["-o", string.Join(',', m.Options)]);
+            plan.Add($"mount-{id}", RestoreStepKinds.Mount,
+                $"mount {device} ({fs.Type}{(m.Subvolume is null ? "" : $", subvolume {m.Subvolume}")}) on {dir}",
+                [.. argv, device, dir], reads: [m.Subvolume is null ? $"fs:{device}" : BtrfsSubvolumeSteps.Made(device, m.Subvolume), Parent(options.TargetRoot, m.MountPoint)],
                 makes: [dir], writes: [], after: [$"mkdir-{id}"]);
             mountSteps.Add($"mount-{id}");
         }
 
         var extracts = new List<string>();
-        foreach (var fs in mounted)
+        foreach (var m in mounted)
         {
-            var set = options.SetOf(fs);
+            var set = options.SetOf(m.MountPoint);
             if (set is null)
             {
-                plan.Notes.Add($"the backup has no set for {fs.MountPoint}: it stays empty");
+                plan.Notes.Add($"the backup has no set for {m.MountPoint}: it stays empty");
                 continue;
             }
-            var dir = Under(options.TargetRoot, fs.MountPoint!);
+            var dir = Under(options.TargetRoot, m.MountPoint);
             plan.Add($"restore-{set}", RestoreStepKinds.Extract, $"the backup's set {set} into {dir}",
                 ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, "--progress", .. options.ExtractArguments],
                 reads: [dir], makes: [], writes: [], after: mountSteps, warningExitCodes: [Core.ExitCodes.CompletedWithWarnings]);
@@ -57,7 +61,7 @@ internal static class MountSteps
 
     /// <summary>Everything mounted undone, innermost first, after <paramref name="after"/> (the extracts, the boot loader,
     /// the bind mounts, which are unmounted before all): busybox's umount, the rescue system's, has no --recursive.</summary>
-    public static void AddUnmounts(PlanBuilder plan, List<FilesystemInfo> mounted, IReadOnlyList<string> binds,
+    public static void AddUnmounts(PlanBuilder plan, List<FilesystemMount> mounted, IReadOnlyList<string> binds,
         IReadOnlyList<string> after, RestorePlanOptions options)
     {
         var unmounted = new List<string>();
@@ -68,15 +72,17 @@ internal static class MountSteps
                 after: [.. after, .. unmounted]);
             unmounted.Add($"un{bind}");
         }
-        foreach (var fs in Enumerable.Reverse(mounted))
+        foreach (var m in Enumerable.Reverse(mounted))
         {
-            var dir = Under(options.TargetRoot, fs.MountPoint!);
-            var id = $"unmount-{(fs.MountPoint == "/" ? "root" : PlanBuilder.IdOf(fs.MountPoint!))}";
+            var dir = Under(options.TargetRoot, m.MountPoint);
+            var id = $"unmount-{IdOf(m.MountPoint)}";
             plan.Add(id, RestoreStepKinds.Unmount, $"unmount {dir}", ["umount", dir],
                 reads: [], makes: [], writes: [], after: [.. after, .. unmounted]);
             unmounted.Add(id);
         }
     }
+
+    private static string IdOf(string mountPoint) => mountPoint == "/" ? "root" : PlanBuilder.IdOf(mountPoint);
 
     private static string Under(string root, string mountPoint) => mountPoint == "/" ? root : root.TrimEnd('/') + mountPoint;
 

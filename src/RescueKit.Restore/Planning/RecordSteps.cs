@@ -33,9 +33,9 @@ internal static class RecordSteps
         """;
 
     /// <returns>The step's id, or null when the plan restores no / to hold /var/log.</returns>
-    public static string? Add(PlanBuilder plan, IReadOnlyList<FilesystemInfo> mounted, RestorePlanOptions options, IReadOnlyList<string> after)
+    public static string? Add(PlanBuilder plan, IReadOnlyList<FilesystemMount> mounted, RestorePlanOptions options, IReadOnlyList<string> after)
     {
-        if (mounted.All(f => f.MountPoint != "/")) return null;
+        if (mounted.All(m => m.MountPoint != "/")) return null;
         plan.Add(StepId, RestoreStepKinds.Directory,
             $"the plan and the logs of this restore kept in {options.TargetRoot.TrimEnd('/')}/var/log/rescuekit",
             ["sh", "-c", CopyScript, "rk-keep-records", options.TargetRoot, .. Files.Select(f => $"{options.RecordDirectory.TrimEnd('/')}/{f}"), Core.RescuePaths.InitLog],

@@ -142,7 +142,7 @@ internal sealed class ResizePlan
             }
             if (DataFit.DataOf(fs, options) is not { } data) continue; // no set: nothing is restored into it
             var need = Math.Max(DataFit.MkfsMinimum(fs), DataFit.Need(data, DataFit.BlockSize(fs)));
-            if (now < need) throw DataDoesNotFitException.For(fs, options.SetOf(fs)!, data, now, need, _stack.DisksUnder(fs.Device));
+            if (now < need) throw DataDoesNotFitException.For(fs, options.SetsOf(fs), data, now, need, _stack.DisksUnder(fs.Device));
         }
         if (unchecked_.Count > 0)
             Notes.Add($"{Words(unchecked_)} would be smaller than {(unchecked_.Count == 1 ? "it was" : "they were")}: without the backup, whether {(unchecked_.Count == 1 ? "its data fits" : "their data fits")} cannot be checked (a restore from the backup checks it before it writes)");

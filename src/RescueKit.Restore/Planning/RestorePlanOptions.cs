@@ -25,6 +25,18 @@ public sealed record RestorePlanOptions
     /// then taken to have the set a backup of it would have.</summary>
     public IReadOnlyDictionary<string, string>? Sets { get; init; }
 
+    /// <summary>The backup's sets of filesystems the host did not mount (a second ESP): the layout's device → set name.
+    /// Each is extracted into its filesystem mounted beside the target root for the while.</summary>
+    public IReadOnlyDictionary<string, string> UnmountedSets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The backup's sets as <see cref="Sets"/> takes them: those of mounted filesystems, by mount point.</summary>
+    public static IReadOnlyDictionary<string, string> MountedSetsOf(Core.Backup.BackupManifest manifest) =>
+        manifest.Sets.Where(s => !s.Unmounted).ToDictionary(s => s.MountPoint, s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>The backup's sets as <see cref="UnmountedSets"/> takes them.</summary>
+    public static IReadOnlyDictionary<string, string> UnmountedSetsOf(Core.Backup.BackupManifest manifest) =>
+        manifest.Sets.Where(s => s.Unmounted).ToDictionary(s => s.Device, s => s.Name, StringComparer.Ordinal);
+
     /// <summary>Keep every partition's start and size whatever the target disk's size (no resizing), and every LV's
     /// size.</summary>
     public bool NoResize { get; init; }
@@ -33,8 +45,13 @@ public sealed record RestorePlanOptions
     /// cannot be read): filesystems that shrink are then not checked against their data.</summary>
     public IReadOnlyDictionary<string, SetData>? SetData { get; init; }
 
-    /// <summary>The set restored into <paramref name="fs"/>, or null when the backup has none for it.</summary>
-    public string? SetOf(FilesystemInfo fs) => Sets is null
-        ? RescueKit.Backup.Sets.FilesystemSelection.SetName(fs.MountPoint!)
-        : Sets.GetValueOrDefault(fs.MountPoint!);
+    /// <summary>The set restored at <paramref name="mountPoint"/>, or null when the backup has none for it.</summary>
+    public string? SetOf(string mountPoint) => Sets is null
+        ? RescueKit.Backup.Sets.FilesystemSelection.SetName(mountPoint)
+        : Sets.GetValueOrDefault(mountPoint);
+
+    /// <summary>The sets restored into <paramref name="fs"/>: one per mount of it (a btrfs has one per subvolume
+    /// mounted on its own).</summary>
+    public IReadOnlyList<string> SetsOf(FilesystemInfo fs) =>
+        FilesystemMount.Of(fs).Select(m => SetOf(m.MountPoint)).OfType<string>().ToList();
 }

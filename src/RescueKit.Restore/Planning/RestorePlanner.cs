@@ -12,8 +12,7 @@ namespace RescueKit.Restore.Planning;
 /// extracted, the boot loader, then unmounted. What a dry run shows and what nuke runs.
 /// </summary>
 /// <remarks>Onto disks of another size the partitions and LVs are resized in proportion (<see cref="ResizePlan"/>).
-/// fstab, crypttab and mdadm.conf need no rewriting: every identity they name is kept (only a VG with thin volumes gets
-/// new VG and LV UUIDs, which they do not name).</remarks>
+/// fstab, crypttab and mdadm.conf need no rewriting: every identity they name is kept.</remarks>
 public static class RestorePlanner
 {
     /// <summary>The bytes a target disk needs to hold a source disk without resizing: up to the end of its last
@@ -48,10 +47,13 @@ public static class RestorePlanner
         // LVM comes from StorageSteps after the md arrays; containers on LVs follow it.
         LuksSteps.Add(plan, layout, names, onLogicalVolumes: true);
         FilesystemSteps.Add(plan, layout, names, resize, options);
+        BtrfsSubvolumeSteps.Add(plan, layout, names);
         var (mounted, extracts) = MountSteps.Add(plan, layout, names, options);
+        extracts.AddRange(UnmountedSetSteps.Add(plan, layout, names, options));
         var binds = BootSteps.Add(plan, layout, mapping, names, options, extracts);
         List<string> lastSteps = [.. extracts, .. plan.Steps.Where(s => s.Kind is RestoreStepKinds.BootLoader or RestoreStepKinds.Initramfs).Select(s => s.Id)];
         if (RecordSteps.Add(plan, mounted, options, lastSteps) is { } records) lastSteps.Add(records);
+        lastSteps.AddRange(BtrfsSubvolumeSteps.AddFinish(plan, layout, names, lastSteps));
         MountSteps.AddUnmounts(plan, mounted, binds, lastSteps, options);
 
         return new RestorePlan

@@ -117,7 +117,10 @@ internal static class StorageSteps
                 argv.AddRange(["--type", "raid1", "--mirrors", Math.Max(1, lv.Stripes - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--size", size, vg.Name]);
                 break;
             case "thin-pool":
-                argv.AddRange(["--type", "thin-pool", "--size", size, vg.Name]);
+                // lvcreate refuses --wipesignatures for a pool, and its --zero there is the pool's zeroing of new
+                // blocks, not a wipe: both are left to LVM's defaults. The pool's metadata is new, so nothing of it
+                // needs wiping.
+                argv = ["lvm", "lvcreate", "--yes", "--name", lv.Name, "--type", "thin-pool", "--size", size, vg.Name];
                 break;
             case "thin":
                 var pool = lv.Pool ?? throw new RescueKitException($"the thin volume {vg.Name}/{lv.Name} names no pool in the layout", ExitCodes.BadInput);

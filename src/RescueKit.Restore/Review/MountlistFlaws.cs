@@ -12,18 +12,19 @@ public static class MountlistFlaws
     public static IReadOnlyList<MountlistFlaw> Of(HostLayout source, HostLayout edited, IEnumerable<string> restoredSetMountPoints)
     {
         var flaws = new List<MountlistFlaw>();
-        var mounted = edited.Filesystems.Where(f => f.MountPoint is not null).ToList();
-        foreach (var fs in mounted.Where(f => !f.MountPoint!.StartsWith('/')))
-            flaws.Add(new(fs.Device, $"the mount point '{fs.MountPoint}' is not an absolute path"));
-        foreach (var twice in mounted.GroupBy(f => f.MountPoint!, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            flaws.Add(new(null, $"{twice.Key} is the mount point of {string.Join(" and ", twice.Select(f => f.Device))}"));
+        // A btrfs subvolume mounted on its own (subvol=) is a mount point of its filesystem too.
+        var mounted = FilesystemMount.Of(edited);
+        foreach (var m in mounted.Where(m => !m.MountPoint.StartsWith('/')))
+            flaws.Add(new(m.Filesystem.Device, $"the mount point '{m.MountPoint}' is not an absolute path"));
+        foreach (var twice in mounted.GroupBy(m => m.MountPoint, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            flaws.Add(new(null, $"{twice.Key} is the mount point of {string.Join(" and ", twice.Select(m => m.Subvolume is null ? m.Filesystem.Device : $"{m.Filesystem.Device} (subvolume {m.Subvolume})"))}"));
+        var sourcePoints = FilesystemMount.Of(source).Select(m => m.MountPoint).ToHashSet(StringComparer.Ordinal);
         // A layout of data disks alone never had a root; one that had it cannot boot without it.
-        if (mounted.All(f => f.MountPoint != "/") && source.Filesystems.Any(f => f.MountPoint == "/"))
+        if (mounted.All(m => m.MountPoint != "/") && sourcePoints.Contains("/"))
             flaws.Add(new(null, "no filesystem is mounted on /: give one the mount point /"));
-        var points = mounted.Select(f => f.MountPoint!).ToHashSet(StringComparer.Ordinal);
+        var points = mounted.Select(m => m.MountPoint).ToHashSet(StringComparer.Ordinal);
         // Only a set whose filesystem an edit moved or dropped: one the layout never had a filesystem for is the
         // planner's to handle, as in nuke.
-        var sourcePoints = source.Filesystems.Select(f => f.MountPoint).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var set in restoredSetMountPoints.Where(p => !points.Contains(p) && sourcePoints.Contains(p)))
             flaws.Add(new(null, $"the backup's set of {set} has no filesystem to go to: give a filesystem that mount point, or leave the set out"));
 

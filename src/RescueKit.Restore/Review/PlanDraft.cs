@@ -98,10 +98,10 @@ public sealed class PlanDraft
     }
 
     /// <summary>The backup's sets; without a backup, those a backup of the layout's filesystems would have.</summary>
-    private IReadOnlyDictionary<string, string> AllSets => Options.Sets ?? Source.Filesystems
-        .Where(f => f.MountPoint is { } mp && mp.StartsWith('/'))
-        .GroupBy(f => f.MountPoint!, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => Options.SetOf(g.First())!, StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> AllSets => Options.Sets ?? FilesystemMount.Of(Source)
+        .Where(m => m.MountPoint.StartsWith('/'))
+        .Select(m => m.MountPoint).Distinct(StringComparer.Ordinal)
+        .ToDictionary(mp => mp, mp => Options.SetOf(mp)!, StringComparer.Ordinal);
 
     private RestorePlanOptions PlanOptions => Options with
     {

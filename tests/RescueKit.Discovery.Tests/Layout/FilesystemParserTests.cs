@@ -63,10 +63,33 @@ public class FilesystemParserTests
     {
         var subvolumes = BtrfsSubvolumeList.Parse(Fixtures.Read("host-btrfs", "btrfs-subvolume-list.txt"));
 
-        Assert.That(subvolumes, Is.EqualTo(new[]
+        Assert.That(subvolumes.Take(3), Is.EqualTo(new[]
         {
             new BtrfsSubvolume(256, 5, "@"), new BtrfsSubvolume(257, 5, "@home"), new BtrfsSubvolume(258, 256, "@/var"),
         }));
+    }
+
+    [Test]
+    public void BtrfsSubvolumeList_ThroughASubvolumeMount_GivesThePathsFromTheTopLevel()
+    {
+        var fromTop = BtrfsSubvolumeList.Parse(Fixtures.Read("host-btrfs", "btrfs-subvolume-list.txt"));
+        var throughAt = BtrfsSubvolumeList.Parse(Fixtures.Read("host-btrfs", "btrfs-subvolume-list-at.txt"));
+
+        Assert.That(throughAt.Select(v => v.Path), Is.Not.EqualTo(fromTop.Select(v => v.Path)), "btrfs prints paths below @ relative to it");
+        Assert.That(BtrfsSubvolumeList.FromTopLevel(throughAt, "/@"), Is.EqualTo(fromTop));
+        Assert.That(BtrfsSubvolumeList.FromTopLevel(fromTop, "/"), Is.EqualTo(fromTop));
+    }
+
+    [TestCase("btrfs-subvolume-get-default-at.txt", 256)]
+    public void BtrfsSubvolumeGetDefault_TheId(string file, long id) =>
+        Assert.That(BtrfsSubvolumeList.ParseDefault(Fixtures.Read("host-btrfs", file)), Is.EqualTo(id));
+
+    [Test]
+    public void BtrfsSubvolumeGetDefault_TheTopLevel_AndSomethingElseRefused()
+    {
+        Assert.That(BtrfsSubvolumeList.ParseDefault("ID 5 (FS_TREE)\n"), Is.EqualTo(5));
+        Assert.That(() => BtrfsSubvolumeList.ParseDefault("ERROR: can't perform the search\n"),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("get-default"));
     }
 
     [Test]

@@ -190,11 +190,18 @@ public class FixtureCaptureTests
         Assert.That((fs.Device, fs.Type, fs.Uuid, fs.Label, fs.MountPoint),
             Is.EqualTo(("/dev/vda1", "btrfs", (string?)Fixtures.Blkid("btrfs", "/dev/vda1", "UUID"), (string?)"system", (string?)"/mnt/root")));
         Assert.That(fs.MountOptions, Does.Contain("subvol=/@"));
+        // Listed through the subvol=@ mount, btrfs prints the subvolumes below @ relative to it ("var"): the layout
+        // has every path from the top level.
         Assert.That(fs.Btrfs!.Subvolumes, Is.EqualTo(new[]
         {
             new BtrfsSubvolume(256, 5, "@", "/mnt/root"),
             new BtrfsSubvolume(257, 5, "@home", "/mnt/root/home"),
+            new BtrfsSubvolume(258, 256, "@/var"),
+            new BtrfsSubvolume(259, 258, "@/var/lib/machines"),
+            new BtrfsSubvolume(260, 5, "@snapshots"),
+            new BtrfsSubvolume(261, 260, "@snapshots/1/snapshot", ReadOnly: true),
         }));
+        Assert.That(fs.Btrfs.DefaultSubvolume, Is.EqualTo("@"));
     }
 
     [Test]

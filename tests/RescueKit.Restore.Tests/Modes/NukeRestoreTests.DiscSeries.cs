@@ -198,6 +198,47 @@ public partial class NukeRestoreTests
         Assert.That(runner.Ran, Has.Some.StartWith("rescuekit extract"));
     }
 
+    /// <summary>
+    /// After that give-up, disc 1 is out of the drive (disc 3 is in it) and init's backup directory is gone with it:
+    /// `restore --mode nuke --resume` goes on from the copy of the series' small files, checks the discs again (asking
+    /// for those not in the drive), and finishes without repeating a step that was done.
+    /// </summary>
+    [Test]
+    public void AResumeAfterGivingUpMidExtract_GoesOnFromTheCopy_AndFinishes()
+    {
+        var discs = Discs("series", Started);
+        var (nuke, runner, person, output, drives, request) = SeriesNuke(discs);
+        person.OnMedium = Inserts(drives, "/dev/sr0", discs[1], discs[2]);
+        runner.ExtractSays = DiscRequest.Line(1, 3, "rklab 20261206T101500Z", "/dev/sr0", "/run/rescuekit/discs/sr0/backup");
+        Assert.Throws<DiscNotInsertedException>(() => nuke.Run(request, CancellationToken.None));
+        var made = runner.Ran.Count(r => r.StartsWith("mke2fs", StringComparison.Ordinal));
+        runner.ExtractSays = null;
+        var asked = person.MediumPrompts.Count;
+        // Whichever disc is asked for is put in.
+        person.OnMedium = prompt =>
+        {
+            drives.Insert("/dev/sr0", discs[int.Parse(prompt.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture) - 1]);
+            return true;
+        };
+
+        var code = nuke.Run(request with { Backup = null, Resume = true }, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("Resuming:"));
+        // Before it writes again the resume checks every disc the steps still to run read, as the first run did.
+        // With one drive that is each disc in order, disc 3 again after 1 and 2 took its place.
+        Assert.That(person.MediumPrompts.Skip(asked), Is.EqualTo(new[]
+        {
+            "Insert disc 1 of 3 of backup rklab 20261206T101500Z into /dev/sr0",
+            "Insert disc 2 of 3 of backup rklab 20261206T101500Z into /dev/sr0",
+            "Insert disc 3 of 3 of backup rklab 20261206T101500Z into /dev/sr0",
+        }));
+        Assert.That(runner.Ran.Count(r => r.StartsWith("mke2fs", StringComparison.Ordinal)), Is.EqualTo(made), "the filesystem was not made twice");
+        Assert.That(runner.Ran.Count(r => r.StartsWith("rescuekit extract", StringComparison.Ordinal)), Is.EqualTo(2), "the extract ran again");
+        Assert.That(runner.Ran.Last(r => r.StartsWith("rescuekit extract", StringComparison.Ordinal)),
+            Does.StartWith($"rescuekit extract {Path.Combine(_dir, "disc-series", "backup")} "));
+    }
+
     /// <summary>Drives whose discs are directories: a disc put in is linked at the drive's mount point.</summary>
     private sealed class FakeDrives(string root, params string[] drives) : IDiscDrives
     {

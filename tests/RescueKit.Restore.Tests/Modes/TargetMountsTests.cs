@@ -55,14 +55,37 @@ public class TargetMountsTests
     {
         var layout = Layout("lvm");
         var order = TargetMounts.Mountable(layout);
-        var runner = new BlkidRunner(new Dictionary<string, string> { [order[0].Uuid!] = "/dev/first" });
+        var runner = new BlkidRunner(new Dictionary<string, string> { [order[0].Filesystem.Uuid!] = "/dev/first" });
         var root = Directory.CreateTempSubdirectory("rk-mounts-").FullName;
         try
         {
             var e = Assert.Throws<RescueKitException>(() => new TargetMounts(runner).Mount(layout, root, readOnly: false))!;
 
-            Assert.That(e.Message, Does.Contain($"the filesystem of {order[1].MountPoint} (UUID {order[1].Uuid}").And.Contain("is on no disk here"));
+            Assert.That(e.Message, Does.Contain($"the filesystem of {order[1].MountPoint} (UUID {order[1].Filesystem.Uuid}").And.Contain("is on no disk here"));
             Assert.That(runner.Ran.Last(), Is.EqualTo($"umount {Path.Join(root, order[0].MountPoint)}"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
+    public void BtrfsSubvolumes_AreMountedBySubvol_AtTheirOwnMountPoints()
+    {
+        var layout = Planning.PlanFixtures.Layout("btrfs");
+        var fs = layout.Filesystems.Single();
+        var runner = new BlkidRunner(new Dictionary<string, string> { [fs.Uuid!] = "/dev/found" });
+        var root = Directory.CreateTempSubdirectory("rk-mounts-").FullName;
+        try
+        {
+            new TargetMounts(runner).Mount(layout, root, readOnly: true);
+
+            Assert.That(runner.Ran.Where(r => r.StartsWith("mount ", StringComparison.Ordinal)), Is.EqualTo(new[]
+            {
+                $"mount -t btrfs -o ro,subvol=/@ /dev/found {Path.Join(root, "/mnt/root")}",
+                $"mount -t btrfs -o ro,subvol=/@home /dev/found {Path.Join(root, "/mnt/root/home")}",
+            }));
         }
         finally
         {

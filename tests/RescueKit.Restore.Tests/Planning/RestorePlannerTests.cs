@@ -90,9 +90,15 @@ public class RestorePlannerTests
         Assert.That(ids.IndexOf("lv-vg0-pool"), Is.LessThan(ids.IndexOf("lv-vg0-thin")));
         Assert.That(Step(plan, "lv-vg0-thin").DependsOn, Does.Contain("lv-vg0-pool"));
         Assert.That(Step(plan, "lv-vg0-data").Argv, Does.Contain("--stripes").And.Contain("2"));
+        // lvcreate refuses --wipesignatures for a thin pool (found by the lab's run of this plan).
+        Assert.That(Step(plan, "lv-vg0-pool").Argv, Does.Contain("thin-pool").And.Not.Contain("--wipesignatures"));
         foreach (var pv in layout.Lvm.PhysicalVolumes)
             Assert.That(plan.Steps.Any(s => s.Kind == RestoreStepKinds.PhysicalVolume && s.Argv.Contains(pv.Uuid)), pv.Device);
-        Assert.That(plan.Notes, Has.Some.Contains("new UUIDs"));
+        // Thin metadata is restored with --force: the VG's and LVs' UUIDs come back too.
+        var vg = layout.Lvm.VolumeGroups.Single();
+        Assert.That(Step(plan, "lvm-uuids-vg0").Argv.Skip(3).Take(4), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid, "thin" }));
+        Assert.That(Step(plan, "lvm-uuids-vg0").Argv[2], Does.Contain("vgcfgrestore $force"));
+        Assert.That(plan.Notes, Has.None.Contains("new UUIDs"));
     }
 
     [Test]

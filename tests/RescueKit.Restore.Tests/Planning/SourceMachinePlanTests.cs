@@ -17,7 +17,7 @@ public class SourceMachinePlanTests
 {
     private static readonly string LayoutPath = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "Fixtures", "source-machine-layout.json");
 
-    private static (HostLayout Layout, RestorePlan Plan) PlanOntoTwoBlankDisks()
+    private static (HostLayout Layout, RestorePlan Plan) PlanOntoTwoBlankDisks(IReadOnlyDictionary<string, string>? unmountedSets = null)
     {
         var layout = LayoutJson.Load(LayoutPath);
         var targets = TargetDisk.From(Lsblk.Parse("""
@@ -25,7 +25,33 @@ public class SourceMachinePlanTests
                              {"name":"vdb","path":"/dev/vdb","type":"disk","size":3221225472,"tran":"virtio"}]}
             """), new Dictionary<string, string>());
         var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize);
-        return (layout, RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" }));
+        return (layout, RestorePlanner.Plan(layout, mapping,
+            new RestorePlanOptions { ToolVersion = "test", UnmountedSets = unmountedSets ?? new Dictionary<string, string>() }));
+    }
+
+    [Test]
+    public void TheSecondEsp_WhichTheHostDidNotMount_GetsItsSetBack_MountedAside_BeforeTheBootLoader()
+    {
+        var (layout, plan) = PlanOntoTwoBlankDisks(new Dictionary<string, string> { ["/dev/vdb2"] = "esp-vdb2" });
+
+        Assert.That(layout.Filesystems.Single(f => f.Device == "/dev/vdb2").MountPoint, Is.Null, "the fixture's second ESP is not mounted");
+        var mount = Step(plan, "mount-unmounted-vdb2");
+        Assert.That(mount.Argv, Is.EqualTo(new[] { "mount", "-t", "vfat", "/dev/vdb2", "/run/rescuekit/unmounted/vdb2" }));
+        Assert.That(mount.DependsOn, Does.Contain("mkfs-vdb2"));
+        var extract = Step(plan, "restore-esp-vdb2");
+        Assert.That(extract.Argv, Is.EqualTo(new[] { "rescuekit", "extract", RestorePlanOptions.NoBackup, "--set", "esp-vdb2", "--to", "/run/rescuekit/unmounted/vdb2", "--progress" }));
+        Assert.That(extract.DependsOn, Does.Contain("mount-unmounted-vdb2"));
+        Assert.That(Step(plan, "unmount-unmounted-vdb2").DependsOn, Does.Contain("restore-esp-vdb2"));
+        var ids = plan.Steps.Select(s => s.Id).ToList();
+        Assert.That(ids.IndexOf("restore-esp-vdb2"), Is.LessThan(ids.FindIndex(i => i.StartsWith("grub-", StringComparison.Ordinal) || i.StartsWith("bootloader", StringComparison.Ordinal))));
+    }
+
+    [Test]
+    public void WithoutASetForIt_TheSecondEspIsOnlyMade()
+    {
+        var (_, plan) = PlanOntoTwoBlankDisks();
+
+        Assert.That(plan.Steps.Select(s => s.Id), Has.Some.EqualTo("mkfs-vdb2").And.None.Contains("unmounted"));
     }
 
     [Test]
@@ -38,7 +64,7 @@ public class SourceMachinePlanTests
         var uuids = Step(plan, "lvm-uuids-vg0");
 
         Assert.That(uuids.Argv.Take(2), Is.EqualTo(new[] { "sh", "-c" }));
-        Assert.That(uuids.Argv.Skip(3), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid }
+        Assert.That(uuids.Argv.Skip(3), Is.EqualTo(new[] { "rk-lvm-uuids", "vg0", vg.Uuid, "plain" }
             .Concat(vg.LogicalVolumes.SelectMany(lv => new[] { lv.Name, lv.Uuid }))));
         foreach (var lv in vg.LogicalVolumes)
             Assert.That(ids.IndexOf($"lv-vg0-{lv.Name}"), Is.LessThan(ids.IndexOf("lvm-uuids-vg0")), lv.Name);

@@ -53,7 +53,7 @@ type=82
 T
 sfdisk -J mbr.img > "$d/sfdisk.json"
 
-# xfs and btrfs (with subvolumes, one nested) as whole-device filesystems.
+# xfs and btrfs (with subvolumes, nested ones, a read-only snapshot and a default) as whole-device filesystems.
 d="$here/host-xfs"; mkdir -p "$d"
 truncate -s 320M x.fs; mkfs.xfs -q -L data -m uuid=3c9e5a44-7f1b-4d2e-a6c8-1f0e9d8c7b6a x.fs
 xfs_info x.fs | strip > "$d/xfs_info.txt"
@@ -62,7 +62,18 @@ d="$here/host-btrfs"; mkdir -p "$d"
 truncate -s 128M b.fs; mkfs.btrfs -q -L pool -U 5b1f0c2e-8d3a-4e6b-9f7c-0a1b2c3d4e5f b.fs
 mkdir m; mount -o loop b.fs m
 btrfs subvolume create m/@ >/dev/null; btrfs subvolume create m/@home >/dev/null; btrfs subvolume create m/@/var >/dev/null
+mkdir -p m/@/var/lib; btrfs subvolume create m/@/var/lib/machines >/dev/null
+btrfs subvolume create m/@snapshots >/dev/null; mkdir m/@snapshots/1
+btrfs subvolume snapshot -r m/@ m/@snapshots/1/snapshot >/dev/null
+btrfs subvolume set-default m/@
 btrfs subvolume list -p m > "$d/btrfs-subvolume-list.txt"
+umount m
+# Mounted by subvol=, as an installed system has it: btrfs then lists the subvolumes below @ by their path inside @.
+mount -o loop,subvol=@ b.fs m
+btrfs subvolume list -p m > "$d/btrfs-subvolume-list-at.txt"
+btrfs subvolume list -p -r m > "$d/btrfs-subvolume-list-readonly-at.txt"
+btrfs subvolume list -p -s m > "$d/btrfs-subvolume-list-snapshots-at.txt"
+btrfs subvolume get-default m > "$d/btrfs-subvolume-get-default-at.txt"
 umount m
 blkid -p -o export b.fs | strip > "$d/blkid.txt"
 
