@@ -120,6 +120,8 @@ internal sealed class ServeCommand : RescueCommand
     /// added while serving is found.</summary>
     private static string? IpxeScript(string root, string mac, ILogger log)
     {
+        // A hardware address that is not Ethernet's six bytes (hlen from the packet) names no host of the tree.
+        if (mac.Length != 17) return null;
         var key = PxeMac.Normalize(mac);
         try
         {
