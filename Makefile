@@ -11,7 +11,7 @@ HOST := $(shell hostname -s 2>/dev/null || hostname)
 DEPS_BUILD := isolinux syslinux-common syslinux mtools pxelinux ipxe grub-efi-amd64-bin grub-efi-amd64-signed shim-signed grub-common grub2-common busybox-static kmod libzstd1 zstd \
               mdadm lvm2 thin-provisioning-tools fdisk gdisk util-linux e2fsprogs xfsprogs btrfs-progs dosfstools efibootmgr cryptsetup-bin nfs-common \
               gcc libc6-dev
-DEPS_TEST := tmux debootstrap xorriso sbsigntool genisoimage libarchive-tools cpio qemu-system-x86 ovmf binutils file man-db curl openssh-client xz-utils acl attr libcap2-bin udev nfs-ganesha nfs-ganesha-vfs dnsmasq-base nginx tftp-hpa atftp
+DEPS_TEST := tmux debootstrap xorriso sbsigntool genisoimage libarchive-tools cpio qemu-system-x86 ovmf binutils file man-db curl openssh-client xz-utils acl attr libcap2-bin udev nfs-ganesha nfs-ganesha-vfs dnsmasq-base nginx tftp-hpa atftp python3-scapy
 
 .PHONY: all deps deps-test kernel build publish iso install test clean
 
