@@ -39,6 +39,18 @@ public sealed record UsbStickProbe(string What, long Bytes, GptDisk? Table, (Usb
         return new UsbStickProbe(what, bytes, null, null);
     }
 
+    /// <summary>
+    /// Where the data partition of the RescueKit stick on <paramref name="target"/> lies (its byte offset and size) and
+    /// the disk's size, read from its GPT: what a backup onto a stick just written mounts (docs/usb.md).
+    /// </summary>
+    public static (long Offset, long Bytes, long DiskBytes) DataPartition(UsbTarget target)
+    {
+        var probe = Probe(target with { ImageBytes = null, Wipe = false });
+        if (probe.Stick is not { } stick)
+            throw new RescueKitException($"{probe.What} is not a RescueKit stick after it was written: make it anew", ExitCodes.Failed);
+        return (stick.Layout.DataStart, stick.Layout.DataBytes, probe.Bytes);
+    }
+
     /// <summary>A block device's size: st_size is 0 for one, and sysfs gives it in 512-byte units whatever the sector size.</summary>
     private static long DeviceBytes(string device)
     {
