@@ -143,6 +143,11 @@ public class MkbackupUsbTests
     }
 
     [Test]
+    public void AStickThatIsNoBlockDevice_IsRefused_NamingTheStickOption() =>
+        BadInputTests.AssertOneLineError(Mkbackup("--usb-device", "/dev/null", "--yes"), ExitCodes.BadInput,
+            "--usb-device /dev/null is not a block device");
+
+    [Test]
     public void AnImageTooSmallForAStick_IsRefusedBeforeTheBackup()
     {
         BadInputTests.AssertOneLineError(Mkbackup("--image", _image, "--size", "100M"), ExitCodes.BadInput, "needs at least 578 MiB");

@@ -18,7 +18,7 @@ internal sealed class UsbOptions
         DefaultValueFactory = _ => "rest",
     };
     private readonly Option<bool> _wipe = new("--wipe") { Description = "usb: overwrite a disk that is not a RescueKit stick, or lay a RescueKit stick out anew (its backups are lost)" };
-    private readonly Option<bool> _yes = new("--yes") { Description = "usb: do not ask before writing the --device" };
+    private readonly Option<bool> _yes = new("--yes") { Description = "usb: do not ask before writing the stick's disk" };
 
     /// <param name="deviceOption">The name of the stick's disk option: mkbackup has --device for the disks to back up,
     /// so its stick is --usb-device.</param>
@@ -73,8 +73,8 @@ internal sealed class UsbOptions
         }
         if (result.GetValue(_size) is not null)
             throw new BadInputException($"--size is for --image: a {_device.Name} is as big as it is");
-        var (bytes, description) = UsbDevice.Inspect(runner, device!);
-        var disk = new UsbTarget(device!, true, null, data, wipe);
+        var (bytes, description) = UsbDevice.Inspect(runner, device!, _device.Name);
+        var disk = new UsbTarget(device!, true, null, data, wipe, _device.Name);
         var state = UsbStickProbe.Probe(disk);
         if (state.Stick is null) UsbLayout.Plan(bytes, UsbLayout.MinimumSlotBytes, data, $"{_device.Name} {device} ({description})");
         if (!result.GetValue(_yes)) Confirm(_device.Name, device!, description, state.Stick is not null && !wipe);

@@ -63,6 +63,18 @@ internal static class PxeMenus
     private const string GrubPreamble =
         "serial --unit=0 --speed=115200\nterminal_input console serial\nterminal_output console serial\n";
 
+    /// <summary>
+    /// grub/x86_64-efi/grub.cfg, what Debian's signed network GRUB sources: its built-in config names a file, so GRUB's
+    /// own search for grub.cfg-01-MAC (which the unsigned image does) does not run. This does it: the per-MAC menu when
+    /// there is one (configfile of a missing file fails and the script goes on), else the default menu.
+    /// </summary>
+    public static string GrubSignedEntry() =>
+        Header +
+        "regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 " +
+        "'^([0-9a-f][0-9a-f]):([0-9a-f][0-9a-f]):([0-9a-f][0-9a-f]):([0-9a-f][0-9a-f]):([0-9a-f][0-9a-f]):([0-9a-f][0-9a-f])$' \"$net_default_mac\"\n" +
+        "configfile \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n" +
+        "configfile \"$prefix/grub.cfg\"\n";
+
     /// <summary>grub/grub.cfg-01-MAC: the host's modes with BOOTIF of this MAC (GRUB has no IPAPPEND), and local boot.</summary>
     public static string GrubHost(PxeHostManifest host, string mac)
     {

@@ -13,7 +13,7 @@ public sealed record UsbStickProbe(string What, long Bytes, GptDisk? Table, (Usb
     /// <summary>Reads the target's partition table; throws <see cref="BadInputException"/> for what must not be written.</summary>
     public static UsbStickProbe Probe(UsbTarget target)
     {
-        var what = target.IsDevice ? $"--device {target.Path}" : $"--image {target.Path}";
+        var what = target.IsDevice ? $"{target.DeviceOption} {target.Path}" : $"--image {target.Path}";
         var exists = target.IsDevice || File.Exists(target.Path);
         var current = !exists ? 0 : target.IsDevice ? DeviceBytes(target.Path) : new FileInfo(target.Path).Length;
         var bytes = target.IsDevice ? current : target.ImageBytes ?? current;
