@@ -20,8 +20,8 @@ internal sealed record SecureBootFiles(string Shim, string MokManager, string Si
 
     /// <summary>
     /// Debian's signed network GRUB, for a PXE tree: its built-in prefix is /grub with no device (read from the image's
-    /// mods section), so it reads from the TFTP server it was loaded from, and its built-in memdisk config sources
-    /// $prefix/x86_64-efi/grub.cfg when that exists, else $prefix/grub.cfg.
+    /// mods section), so it reads from the TFTP server it was loaded from, and it reads $prefix/grub.cfg, the default
+    /// menu, which sends each MAC of the tree on to its own (PxeMenus).
     /// </summary>
     public const string SignedNetGrub = "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed";
 

@@ -28,8 +28,6 @@ public sealed partial class PxeTree(string root)
     /// <summary>The signed UEFI path's boot file (shim) and the signed network GRUB it loads from beside itself.</summary>
     public const string ShimFile = "shimx64.efi", SignedGrubFile = "grubx64.efi";
 
-    /// <summary>Where Debian's signed network GRUB looks first ($prefix/x86_64-efi/grub.cfg, prefix /grub; SecureBootFiles).</summary>
-    public const string SignedGrubConfig = "grub/x86_64-efi/grub.cfg";
 
     /// <summary>The address the GRUB image's prefix names (grub/tftp-server), kept so a later run without
     /// --tftp-server builds the same image instead of changing it under the other hosts.</summary>
@@ -139,8 +137,6 @@ public sealed partial class PxeTree(string root)
                 // As Debian signed them: any change breaks the signature.
                 InstallFile(signed.Shim, Path.Combine(Root, ShimFile));
                 InstallFile(signed.NetGrub, Path.Combine(Root, SignedGrubFile));
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Root, SignedGrubConfig))!);
-                WriteAtomically(Path.Combine(Root, SignedGrubConfig), PxeMenus.GrubSignedEntry());
             }
             Regenerate();
             if (tftpServer is not null) WriteAtomically(Path.Combine(Root, TftpServerFile), tftpServer + "\n");
@@ -190,6 +186,7 @@ public sealed partial class PxeTree(string root)
             }
         WriteAtomically(Path.Combine(pxelinux, "default"), PxeMenus.PxelinuxDefault(hosts));
         WriteAtomically(Path.Combine(grub, "grub.cfg"), PxeMenus.GrubDefault(hosts));
+
         foreach (var stale in Directory.EnumerateFiles(pxelinux, "01-*").Concat(Directory.EnumerateFiles(grub, "grub.cfg-01-*")))
             if (!wanted.Contains(stale)) File.Delete(stale);
     }
