@@ -19,6 +19,9 @@ public sealed class BuildContext(RescueConfig config, IToolRunner runner, ILogge
     internal BootFiles? BootFiles { get; set; }
     internal Pxe.PxeBootFiles? PxeBootFiles { get; set; }
 
+    /// <summary>The PXE tree's signed UEFI path; null when the host lacks it (a note says why).</summary>
+    internal Pxe.PxeSignedUefi? PxeSignedUefi { get; set; }
+
     /// <summary>Debian's signed shim and GRUB when the medium boots through them (Secure Boot); null for unsigned GRUB.</summary>
     internal SecureBootFiles? SecureBootFiles { get; set; }
     public ModuleSet? ModuleSet { get; set; }

@@ -18,6 +18,13 @@ internal sealed record SecureBootFiles(string Shim, string MokManager, string Si
     public const string MokManagerOnEsp = "EFI/BOOT/mmx64.efi";
     public const string GrubConfigOnEsp = "EFI/debian/grub.cfg";
 
+    /// <summary>
+    /// Debian's signed network GRUB, for a PXE tree: its built-in prefix is /grub with no device (read from the image's
+    /// mods section), so it reads from the TFTP server it was loaded from, and it reads $prefix/grub.cfg, the default
+    /// menu, which sends each MAC of the tree on to its own (PxeMenus).
+    /// </summary>
+    public const string SignedNetGrub = "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed";
+
     /// <summary>The files, or the package that is missing (shim-signed, grub-efi-amd64-signed) when one is absent.</summary>
     public static (SecureBootFiles? Files, string? MissingPackage) Locate(string root)
     {

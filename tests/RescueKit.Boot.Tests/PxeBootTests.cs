@@ -35,4 +35,49 @@ public class PxeBootTests
         Assert.That(transcript, Does.Contain("[rk] stage 40-media: ok (booted from the network without rk.source and no medium labelled RESCUEKIT: no backup)"));
         TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
     }
+
+    /// <summary>Long enough for OVMF to try the network boot option under TCG and refuse it.</summary>
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>OVMF with Microsoft's keys and Secure Boot enforcing, network-booting <paramref name="bootFile"/> of the tree.</summary>
+    private static QemuMachine SecureBootPxe(string name, string bootFile, string mac)
+    {
+        VmLab.RequireOvmf();
+        var variables = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"ovmf-vars-{name}.fd");
+        File.Copy(QemuMachineBuilder.OvmfSecureBootVarsTemplatePath, variables, overwrite: true);
+        return QemuMachine.Create(name).WithSecureBoot(variables).WithMemory(2048)
+            .WithPxeBoot(PxeTreeBootFixture.Root, bootFile, mac).Build().Start();
+    }
+
+    [Test]
+    public void UefiSecureBoot_ShimAndSignedGrubBootTheHostOfItsMac_AndSayItIsOn()
+    {
+        Assert.That(File.Exists(Path.Combine(PxeTreeBootFixture.Root, "shimx64.efi")), Is.True,
+            "the PXE tree has no shimx64.efi: install shim-signed, grub-efi-amd64-signed and a signed kernel on the build host");
+        using var vm = SecureBootPxe("pxe-secureboot", "shimx64.efi", PxeTreeBootFixture.MacB);
+
+        var booted = vm.WaitFor(new Regex(@"\[rk\] rescue system of (\S+), booted from the network by (\S+)\n"), RescueIsoBoot.BootTimeout);
+        Assert.That(booted.Groups[1].Value, Is.EqualTo(PxeTreeBootFixture.HostB), "the signed GRUB did not use the per-MAC menu");
+        RescueIsoBoot.WaitForFrontEnd(vm);
+        Assert.That(vm.Transcript, Does.Contain("Secure Boot: on, kernel lockdown: integrity"));
+        TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Test]
+    public void UefiSecureBoot_RefusesTheUnsignedGrubNetworkImage()
+    {
+        using var vm = SecureBootPxe("pxe-secureboot-unsigned", "rk-grubx64.efi", PxeTreeBootFixture.MacA);
+
+        // edk2's boot manager names the refused option with EFI_SECURITY_VIOLATION's text, "Access Denied".
+        var refusal = vm.WaitFor(new Regex(@"BdsDxe: failed to load Boot\d+ ""[^""]*PXE[^""]*""[^\n]*: Access Denied"), RefusalTimeout);
+        TestContext.Out.WriteLine($"{vm.Name}: {refusal.Value.Trim()} after {vm.Elapsed.TotalSeconds:F1} s");
+        try
+        {
+            vm.WaitFor(RescueIsoBoot.BannerPattern(), TimeSpan.FromSeconds(30));
+            Assert.Fail($"the unsigned GRUB network image reached the rescue front-end under Secure Boot:\n{vm.Transcript}");
+        }
+        catch (TimeoutException) { }
+        catch (InvalidOperationException) { }  // QEMU stopped (-no-reboot) with no rescue system: refused too
+        Assert.That(vm.Transcript, Does.Not.Contain("[rk] stage"));
+    }
 }

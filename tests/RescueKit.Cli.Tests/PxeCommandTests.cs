@@ -90,6 +90,13 @@ public class PxeCommandTests
         var strings = ExternalTool.RunOk("strings", "binutils", [Path.Combine(Root, "rk-grubx64.efi")]);
         Assert.That(strings, Does.Contain("(tftp,127.0.0.1)/grub"));
         Assert.That(File.ReadAllText(Path.Combine(Root, "grub", "tftp-server")), Is.EqualTo("127.0.0.1\n"));
+        // The signed UEFI path: Debian's files byte for byte, and a config grub-script-check accepts.
+        Assert.That(PxeTreeFixture.Sha256sum(Path.Combine(Root, "shimx64.efi")), Is.EqualTo(PxeTreeFixture.Sha256sum("/usr/lib/shim/shimx64.efi.signed")));
+        Assert.That(PxeTreeFixture.Sha256sum(Path.Combine(Root, "grubx64.efi")),
+            Is.EqualTo(PxeTreeFixture.Sha256sum("/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed")));
+        ExternalTool.RunOk("grub-script-check", "grub-common", [Path.Combine(Root, "grub", "grub.cfg")]);
+        Assert.That(File.ReadAllText(Path.Combine(Root, "grub", "grub.cfg")), Does.Contain("configfile \"$prefix/grub.cfg-01-"),
+            "the default menu sends a MAC of the tree on to its own, for the signed GRUB, which reads it first");
 
         var r = Rescuekit.Run("pxe", "remove", "beta", "--root", Root);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);

@@ -10,9 +10,10 @@ namespace RescueKit.Backup.Sets;
 /// <summary>
 /// One backup run, resolved and ready to write: the request, how many backups of the host to keep after it, and with
 /// <see cref="Nfs"/> the export the request's target (and an nfs:// <see cref="BackupRequest.Since"/>) are relative
-/// to once it is mounted; with <see cref="UsbLabel"/> the USB stick data partition of that label the target is (docs/usb.md).
+/// to once it is mounted; with <see cref="UsbLabel"/> the USB stick data partition of that label the target is, with
+/// <see cref="UsbPartition"/> the data partition at that place of a stick just written (docs/usb.md).
 /// </summary>
-public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, string? UsbLabel = null)
+public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, string? UsbLabel = null, UsbDataPartition? UsbPartition = null)
 {
     /// <summary>
     /// Writes and publishes the set, then prunes to <see cref="Keep"/>; an NFS target is mounted for that and unmounted
@@ -23,13 +24,19 @@ public sealed record BackupJob(BackupRequest Request, int? Keep, NfsUrl? Nfs, st
     public (BackupSet Set, string Where) Run(IToolRunner runner, ILogger log,
         Func<Func<IBackupProgress, BackupSet>, BackupSet> withProgress, CancellationToken cancellationToken)
     {
-        if (UsbLabel is { } label)
+        if (UsbPartition is not null || UsbLabel is not null)
         {
-            using var stick = UsbDataMount.Mount(label, runner, log, cancellationToken);
+            using var stick = UsbPartition is { } at ? UsbDataMount.MountAt(at, runner, log, cancellationToken)
+                : UsbDataMount.Mount(UsbLabel!, runner, log, cancellationToken);
+            var free = UsbPartition is null ? 0 : new DriveInfo(stick.Path).AvailableFreeSpace;
             try
             {
                 var set = Write(Request with { Target = stick.Path }, runner, log, withProgress, cancellationToken);
                 return (set, stick.Describe(set.Directory));
+            }
+            catch (BackupTargetFullException e) when (UsbPartition is { } full)
+            {
+                throw new UsbDataPartitionFullException(full, free, Request.Filesystems.Sum(f => BackupSetWriter.EstimatedBytes(f.MountPoint)), e);
             }
             catch (RescueKitException e)
             {

@@ -187,7 +187,7 @@ internal sealed class BackupSetWriter(ILogger log)
     }
 
     /// <summary>The bytes the filesystem says are in use (the progress bar's 100 %), 0 when it cannot tell.</summary>
-    private static long EstimatedBytes(string mountPoint)
+    internal static long EstimatedBytes(string mountPoint)
     {
         try
         {

@@ -16,9 +16,8 @@ internal static class TargetFailure
     {
         IOException io when io.HResult is Enospc or Edquot || io.HResult == DiskFullWin32 ||
                             io.Message.Contains("No space left", StringComparison.Ordinal) =>
-            new RescueKitException(
-                $"the backup target is full (writing {path}): free space there or choose another target; earlier backups are untouched",
-                ExitCodes.Failed, e),
+            new BackupTargetFullException(
+                $"the backup target is full (writing {path}): free space there or choose another target; earlier backups are untouched", e),
         _ => new RescueKitException($"writing the backup failed at {path}: {e.Message}", ExitCodes.Failed, e),
     };
 

@@ -40,19 +40,31 @@ internal sealed class UsbDataMount : IDisposable
         if (devices.Length > 1)
             throw new BadInputException($"{devices.Length} partitions are labelled {label} ({string.Join(", ", devices)}): " +
                                         "plug in only one RescueKit stick, or relabel one (e2label)");
-        var path = PrivateMountPoint.Create("usb", $"usb:{label} ({devices[0]})");
+        return MountDevice(label, devices[0], [], runner, log, cancellationToken);
+    }
+
+    /// <summary>Mounts the data partition at its byte range of a disk or image through a loop device of that range.</summary>
+    public static UsbDataMount MountAt(UsbDataPartition partition, IToolRunner runner, ILogger log, CancellationToken cancellationToken) =>
+        MountDevice(partition.Label, partition.Disk,
+            [FormattableString.Invariant($"loop,offset={partition.Offset},sizelimit={partition.Bytes}")], runner, log, cancellationToken);
+
+    private static UsbDataMount MountDevice(string label, string device, IReadOnlyList<string> options, IToolRunner runner, ILogger log,
+        CancellationToken cancellationToken)
+    {
+        var path = PrivateMountPoint.Create("usb", $"usb:{label} ({device})");
         try
         {
-            runner.Run(["mount", "-t", "ext4", "-o", "rw,nosuid,nodev", devices[0], path], cancellationToken: cancellationToken);
+            runner.Run(["mount", "-t", "ext4", "-o", string.Join(',', ["rw", "nosuid", "nodev", .. options]), device, path],
+                cancellationToken: cancellationToken);
         }
         catch (ToolFailedException e)
         {
             PrivateMountPoint.Remove(path, log);
-            throw new RescueKitException($"cannot mount {devices[0]} (label {label}) as ext4: {e.Result.StandardError.Trim()}: " +
+            throw new RescueKitException($"cannot mount {device} (label {label}) as ext4: {e.Result.StandardError.Trim()}: " +
                                          "check it with e2fsck, or make the stick anew with 'rescuekit mkrescue --output usb --wipe'", ExitCodes.Failed, e);
         }
-        log.Information("Mounted {Device} (label {Label}) on {MountPoint}", devices[0], label, path);
-        return new UsbDataMount(label, devices[0], path, runner, log);
+        log.Information("Mounted {Device} (label {Label}) on {MountPoint}", device, label, path);
+        return new UsbDataMount(label, device, path, runner, log);
     }
 
     /// <summary>A path below the mount point as the user knows it: usb:LABEL/host/id.</summary>

@@ -42,9 +42,18 @@ internal sealed class BackupOptions
     private readonly Option<string?> _config = new("--config") { Description = $"Config file (default {BackupConfigFile.DefaultPath})" };
 
     private readonly bool _withTarget;
+    private readonly bool _withKeep;
 
     /// <param name="withTarget">Offer --to and --keep (mkbackup writes its backup onto the media instead).</param>
-    public BackupOptions(bool withTarget) => _withTarget = withTarget;
+    /// <param name="withKeep">Offer --keep without --to (mkbackup --output usb prunes the stick's data partition).</param>
+    public BackupOptions(bool withTarget, bool withKeep = false)
+    {
+        _withTarget = withTarget;
+        _withKeep = withTarget || withKeep;
+    }
+
+    /// <summary>Whether --keep was given on the command line (mkbackup refuses it unless the output keeps backups).</summary>
+    public bool KeepGiven(ParseResult result) => _withKeep && result.GetResult(_keep) is { Implicit: false };
 
     public void AddTo(Command command)
     {
@@ -57,7 +66,7 @@ internal sealed class BackupOptions
         _key.AddTo(command);
         command.Options.Add(_since);
         command.Options.Add(_device);
-        if (_withTarget) command.Options.Add(_keep);
+        if (_withKeep) command.Options.Add(_keep);
         command.Options.Add(_config);
     }
 
@@ -80,7 +89,7 @@ internal sealed class BackupOptions
         var chunkText = result.GetValue(_chunkSize) ?? config.ChunkSize;
         var chunkSize = chunkText is null ? defaultChunkSize ?? ChunkSizes.Default : ByteSize.Parse(chunkText, "--chunk-size");
         if (chunkSize < ChunkSizes.Min) throw new BadInputException($"--chunk-size {chunkSize} is below the minimum of 1M");
-        var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : null;
+        var keep = _withTarget ? result.GetValue(_keep) ?? config.Keep : _withKeep ? result.GetValue(_keep) : null;
         if (keep is < 1) throw new BadInputException($"--keep {keep} would delete every backup: keep at least 1");
         var keySource = _key.Source(result);
         var encrypt = result.GetValue(_encrypt);

@@ -63,6 +63,22 @@ internal static class PxeMenus
     private const string GrubPreamble =
         "serial --unit=0 --speed=115200\nterminal_input console serial\nterminal_output console serial\n";
 
+    /// <summary>
+    /// The start of grub/grub.cfg: the NIC GRUB booted on (net_default_mac, or the first EFI NIC's) that is a MAC of
+    /// the tree gets its host's menu. The unsigned image finds grub.cfg-01-MAC by its own search before it reads this
+    /// file; Debian's signed network GRUB reads this file straight away (seen in the Secure Boot boot test: a config of
+    /// its x86_64-efi directory is not read), and it carries no module it could load for more than a plain
+    /// comparison. A MAC with no file of its own falls through to the menu of every host.
+    /// </summary>
+    private static void GrubMacDispatch(StringBuilder sb, IReadOnlyList<PxeHostManifest> hosts)
+    {
+        foreach (var mac in hosts.SelectMany(h => h.Macs).Distinct(StringComparer.Ordinal))
+        {
+            var colons = mac.Replace('-', ':');
+            sb.Append($"if [ \"$net_default_mac\" = \"{colons}\" -o \"$net_efinet0_mac\" = \"{colons}\" ]; then configfile \"$prefix/grub.cfg-{PxeMac.FileKey(mac)}\"; fi\n");
+        }
+    }
+
     /// <summary>grub/grub.cfg-01-MAC: the host's modes with BOOTIF of this MAC (GRUB has no IPAPPEND), and local boot.</summary>
     public static string GrubHost(PxeHostManifest host, string mac)
     {
@@ -75,7 +91,9 @@ internal static class PxeMenus
     /// <summary>grub/grub.cfg, for a MAC with no file: every host, BOOTIF from the NIC GRUB booted on, local boot by default.</summary>
     public static string GrubDefault(IReadOnlyList<PxeHostManifest> hosts)
     {
-        var sb = new StringBuilder(Header).Append(GrubPreamble).Append("set timeout=5\nset default=local\n");
+        var sb = new StringBuilder(Header).Append(GrubPreamble);
+        GrubMacDispatch(sb, hosts);
+        sb.Append("set timeout=5\nset default=local\n");
         foreach (var host in hosts) GrubEntry(sb, host, Modes[0].Mode, Modes[0].Title, host.Host, "01-${net_default_mac}");
         GrubLocal(sb);
         return sb.ToString();

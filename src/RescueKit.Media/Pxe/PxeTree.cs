@@ -25,6 +25,10 @@ public sealed partial class PxeTree(string root)
     /// <summary>The GRUB network image (grub-mkimage, <see cref="PxeBootFiles.GrubNetModules"/>), the UEFI clients' boot file.</summary>
     public const string GrubImage = "rk-grubx64.efi";
 
+    /// <summary>The signed UEFI path's boot file (shim) and the signed network GRUB it loads from beside itself.</summary>
+    public const string ShimFile = "shimx64.efi", SignedGrubFile = "grubx64.efi";
+
+
     /// <summary>The address the GRUB image's prefix names (grub/tftp-server), kept so a later run without
     /// --tftp-server builds the same image instead of changing it under the other hosts.</summary>
     public const string TftpServerFile = "grub/tftp-server";
@@ -86,7 +90,7 @@ public sealed partial class PxeTree(string root)
     /// only when they differ) and regenerates every menu. A MAC another host has is refused before anything is written.
     /// </summary>
     internal PxeHostManifest Install(PxeHostEntry entry, PxeBootFiles boot, string grubImage, string? tftpServer = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, PxeSignedUefi? signed = null)
     {
         CheckHostName(entry.Host);
         using var held = Lock();
@@ -128,6 +132,12 @@ public sealed partial class PxeTree(string root)
             foreach (var (treePath, hostFile) in boot.TreeFiles())
                 InstallFile(hostFile, Path.Combine(Root, treePath));
             InstallFile(grubImage, Path.Combine(Root, GrubImage));
+            if (signed is not null)
+            {
+                // As Debian signed them: any change breaks the signature.
+                InstallFile(signed.Shim, Path.Combine(Root, ShimFile));
+                InstallFile(signed.NetGrub, Path.Combine(Root, SignedGrubFile));
+            }
             Regenerate();
             if (tftpServer is not null) WriteAtomically(Path.Combine(Root, TftpServerFile), tftpServer + "\n");
             return manifest;
@@ -176,6 +186,7 @@ public sealed partial class PxeTree(string root)
             }
         WriteAtomically(Path.Combine(pxelinux, "default"), PxeMenus.PxelinuxDefault(hosts));
         WriteAtomically(Path.Combine(grub, "grub.cfg"), PxeMenus.GrubDefault(hosts));
+
         foreach (var stale in Directory.EnumerateFiles(pxelinux, "01-*").Concat(Directory.EnumerateFiles(grub, "grub.cfg-01-*")))
             if (!wanted.Contains(stale)) File.Delete(stale);
     }

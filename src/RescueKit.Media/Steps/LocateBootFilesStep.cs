@@ -26,7 +26,9 @@ internal sealed class LocateBootFilesStep : IBuildStep
         context.Notes.Add(note);
     }
 
-    private static string? SecureBootUnavailable(BuildContext context, out SecureBootFiles? files)
+    /// <summary>Why the medium cannot boot under Secure Boot (null: it can, with <paramref name="files"/>): the signed
+    /// boot loaders are missing, or the host's kernel is not signed. The PXE tree asks the same.</summary>
+    internal static string? SecureBootUnavailable(BuildContext context, out SecureBootFiles? files)
     {
         files = null;
         if (!context.Config.SecureBoot) return "--secure-boot off";

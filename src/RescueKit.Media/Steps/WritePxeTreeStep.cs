@@ -44,7 +44,7 @@ public sealed class WritePxeTreeStep(PxeRequest request) : IBuildStep
             HttpUrl = request.HttpUrl,
             Tool = $"rescuekit {config.Version}",
             Built = config.Timestamp,
-        }, boot, image, tftpServer, cancellationToken);
+        }, boot, image, tftpServer, cancellationToken, context.PxeSignedUefi);
         context.Log.Information("Host {Host} in {Root}: {Macs}", config.HostName, config.OutputDirectory,
             request.Macs.Count == 0 ? "no MAC (default menu only)" : string.Join(", ", request.Macs));
     }

@@ -16,7 +16,8 @@ public static class UsbDevice
     private static readonly string[] SystemMounts = ["/", "/boot", "/boot/efi", "/usr", "/var"];
 
     /// <summary>The disk's size in bytes, and its model for the confirmation; throws <see cref="BadInputException"/> for each refusal.</summary>
-    public static (long Bytes, string Description) Inspect(IToolRunner runner, string device)
+    /// <param name="option">How the caller's messages name the disk (mkbackup's is --usb-device).</param>
+    public static (long Bytes, string Description) Inspect(IToolRunner runner, string device, string option = "--device")
     {
         string resolved;
         FileStatus status;
@@ -27,33 +28,33 @@ public static class UsbDevice
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BadInputException($"--device {device} cannot be read ({e.Message}): give a whole disk such as /dev/sdb");
+            throw new BadInputException($"{option} {device} cannot be read ({e.Message}): give a whole disk such as /dev/sdb");
         }
         if (status.Kind != FileKind.BlockDevice)
-            throw new BadInputException($"--device {device} is not a block device ({Describe(status.Kind)}): give a whole disk such as /dev/sdb, " +
+            throw new BadInputException($"{option} {device} is not a block device ({Describe(status.Kind)}): give a whole disk such as /dev/sdb, " +
                                         "or write an image with --image FILE --size SIZE");
         var json = runner.Run(["lsblk", "--json", "--bytes", "--output", "NAME,PATH,SIZE,TYPE,MODEL,MOUNTPOINTS", resolved]).StandardOutput;
-        return Check(device, json);
+        return Check(device, json, option);
     }
 
     /// <summary>The checks on `lsblk --json --bytes -o NAME,PATH,SIZE,TYPE,MODEL,MOUNTPOINTS DEV` output (unit-tested on captures).</summary>
-    internal static (long Bytes, string Description) Check(string device, string lsblkJson)
+    internal static (long Bytes, string Description) Check(string device, string lsblkJson, string option = "--device")
     {
         using var doc = JsonDocument.Parse(lsblkJson);
         var disk = doc.RootElement.GetProperty("blockdevices")[0];
         var type = Text(disk, "type");
         if (type is not ("disk" or "loop"))
-            throw new BadInputException($"--device {device} is a {type}, not a whole disk: give the disk it is on (lsblk shows it)");
+            throw new BadInputException($"{option} {device} is a {type}, not a whole disk: give the disk it is on (lsblk shows it)");
         foreach (var (node, mount) in Mounts(disk))
         {
             if (SystemMounts.Contains(mount))
-                throw new BadInputException($"--device {device} is the disk this host runs from ({node} is mounted on {mount}): give the USB stick's disk");
-            throw new BadInputException($"--device {device} is in use: {node} is {(mount == "[SWAP]" ? "active swap" : $"mounted on {mount}")}; " +
+                throw new BadInputException($"{option} {device} is the disk this host runs from ({node} is mounted on {mount}): give the USB stick's disk");
+            throw new BadInputException($"{option} {device} is in use: {node} is {(mount == "[SWAP]" ? "active swap" : $"mounted on {mount}")}; " +
                                         "unmount it (or swapoff) first, or give another disk");
         }
         if (disk.TryGetProperty("children", out var children))
             foreach (var holder in Stacked(children).Where(c => Text(c, "type") is not "part"))
-                throw new BadInputException($"--device {device} is in use: {Text(holder, "path")} ({Text(holder, "type")}) is built on it; " +
+                throw new BadInputException($"{option} {device} is in use: {Text(holder, "path")} ({Text(holder, "type")}) is built on it; " +
                                             "stop it (mdadm --stop, vgchange -an) first, or give another disk");
         var bytes = disk.GetProperty("size").GetInt64();
         var model = Text(disk, "model");

@@ -13,7 +13,7 @@ public sealed record UsbStickProbe(string What, long Bytes, GptDisk? Table, (Usb
     /// <summary>Reads the target's partition table; throws <see cref="BadInputException"/> for what must not be written.</summary>
     public static UsbStickProbe Probe(UsbTarget target)
     {
-        var what = target.IsDevice ? $"--device {target.Path}" : $"--image {target.Path}";
+        var what = target.IsDevice ? $"{target.DeviceOption} {target.Path}" : $"--image {target.Path}";
         var exists = target.IsDevice || File.Exists(target.Path);
         var current = !exists ? 0 : target.IsDevice ? DeviceBytes(target.Path) : new FileInfo(target.Path).Length;
         var bytes = target.IsDevice ? current : target.ImageBytes ?? current;
@@ -37,6 +37,18 @@ public sealed record UsbStickProbe(string What, long Bytes, GptDisk? Table, (Usb
             throw new BadInputException($"{what} is not a RescueKit stick ({(table is null ? "no GPT" : $"a GPT with {table.Partitions.Count} partitions")}" +
                                         " of other names): give --wipe to overwrite it (everything on it is lost)");
         return new UsbStickProbe(what, bytes, null, null);
+    }
+
+    /// <summary>
+    /// Where the data partition of the RescueKit stick on <paramref name="target"/> lies (its byte offset and size) and
+    /// the disk's size, read from its GPT: what a backup onto a stick just written mounts (docs/usb.md).
+    /// </summary>
+    public static (long Offset, long Bytes, long DiskBytes) DataPartition(UsbTarget target)
+    {
+        var probe = Probe(target with { ImageBytes = null, Wipe = false });
+        if (probe.Stick is not { } stick)
+            throw new RescueKitException($"{probe.What} is not a RescueKit stick after it was written: make it anew", ExitCodes.Failed);
+        return (stick.Layout.DataStart, stick.Layout.DataBytes, probe.Bytes);
     }
 
     /// <summary>A block device's size: st_size is 0 for one, and sysfs gives it in 512-byte units whatever the sector size.</summary>

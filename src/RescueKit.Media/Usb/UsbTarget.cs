@@ -6,4 +6,5 @@ namespace RescueKit.Media.Usb;
 /// </summary>
 /// <param name="DataBytes">The data partition's size; null = the rest of the disk.</param>
 /// <param name="Wipe">Overwrite a disk or image that is not a RescueKit stick, or re-lay out one that is (its backups are lost).</param>
-public sealed record UsbTarget(string Path, bool IsDevice, long? ImageBytes, long? DataBytes, bool Wipe);
+/// <param name="DeviceOption">How messages name a device target (mkbackup's is --usb-device).</param>
+public sealed record UsbTarget(string Path, bool IsDevice, long? ImageBytes, long? DataBytes, bool Wipe, string DeviceOption = "--device");
