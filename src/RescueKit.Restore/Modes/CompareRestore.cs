@@ -53,10 +53,7 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
                         differences++;
                         continue;
                     }
-                    var found = TreeComparer.Compare(backup, set, key, at.Directory, cancellationToken);
-                    foreach (var d in found) console.WriteLine($"  {set.Name}: {d}");
-                    console.WriteLine($"  {set.Name} ({set.MountPoint} on {at.Device}): {(found.Count == 0 ? "same" : $"{found.Count} differences")}");
-                    differences += found.Count;
+                    differences += CompareSet(backup, set, key, at, $"{set.Name} ({set.MountPoint} on {at.Device})", cancellationToken);
                 }
                 console.WriteLine(differences == 0
                     ? $"Same: the disks hold what backup {backup.Name} holds."
@@ -68,6 +65,16 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
                 mounts.Unmount(TargetRoot);
             }
         });
+    }
+
+    /// <summary>One set against its mounted filesystem: each difference, then a line for the set; returns the count.</summary>
+    private int CompareSet(BackupSet backup, FilesystemSet set, BackupKey? key, TargetMounts.Mounted at, string what,
+        CancellationToken cancellationToken)
+    {
+        var found = TreeComparer.Compare(backup, set, key, at.Directory, cancellationToken);
+        foreach (var d in found) console.WriteLine($"  {set.Name}: {d}");
+        console.WriteLine($"  {what}: {(found.Count == 0 ? "same" : $"{found.Count} differences")}");
+        return found.Count;
     }
 
     /// <summary>A set of a filesystem the host did not mount (a second ESP), compared with that filesystem mounted
@@ -85,10 +92,7 @@ public sealed class CompareRestore(IAnsiConsole console, IToolRunner runner, Res
         var at = mounts.MountAside(fs, directory, readOnly: true);
         try
         {
-            var found = TreeComparer.Compare(backup, set, key, at.Directory, cancellationToken);
-            foreach (var d in found) console.WriteLine($"  {set.Name}: {d}");
-            console.WriteLine($"  {what} on {at.Device}: {(found.Count == 0 ? "same" : $"{found.Count} differences")}");
-            return found.Count;
+            return CompareSet(backup, set, key, at, $"{what} on {at.Device}", cancellationToken);
         }
         finally
         {

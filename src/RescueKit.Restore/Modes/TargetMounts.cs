@@ -30,14 +30,8 @@ public sealed class TargetMounts(IToolRunner runner)
         try
         {
             foreach (var mount in Mountable(layout))
-            {
-                var fs = mount.Filesystem;
-                var device = Find(fs);
-                var directory = mount.MountPoint == "/" ? root : Path.Join(root, mount.MountPoint);
-                Directory.CreateDirectory(directory);
-                runner.Run(["mount", "-t", fs.Type, "-o", string.Join(',', [Options(fs, readOnly), .. mount.Options]), device, directory]);
-                mounted.Add(new Mounted(mount.MountPoint, device, directory));
-            }
+                mounted.Add(MountAt(mount.Filesystem, mount.MountPoint, mount.MountPoint == "/" ? root : Path.Join(root, mount.MountPoint),
+                    string.Join(',', [Options(mount.Filesystem, readOnly), .. mount.Options])));
         }
         catch
         {
@@ -49,12 +43,15 @@ public sealed class TargetMounts(IToolRunner runner)
 
     /// <summary>Mounts one filesystem of the layout that has no mount point (an ESP the host did not mount) at
     /// <paramref name="directory"/>, found by its UUID as the others are.</summary>
-    public Mounted MountAside(FilesystemInfo fs, string directory, bool readOnly)
+    public Mounted MountAside(FilesystemInfo fs, string directory, bool readOnly) => MountAt(fs, "", directory, Options(fs, readOnly));
+
+    /// <summary><paramref name="fs"/>, found by its UUID, mounted on <paramref name="directory"/> with <paramref name="options"/>.</summary>
+    private Mounted MountAt(FilesystemInfo fs, string mountPoint, string directory, string options)
     {
         var device = Find(fs);
         Directory.CreateDirectory(directory);
-        runner.Run(["mount", "-t", fs.Type, "-o", Options(fs, readOnly), device, directory]);
-        return new Mounted("", device, directory);
+        runner.Run(["mount", "-t", fs.Type, "-o", options, device, directory]);
+        return new Mounted(mountPoint, device, directory);
     }
 
     /// <summary>Unmounts everything mounted at or under <paramref name="root"/>, deepest first; returns the directories.</summary>

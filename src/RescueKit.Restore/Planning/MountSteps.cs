@@ -50,13 +50,20 @@ internal static class MountSteps
                 continue;
             }
             var dir = Under(options.TargetRoot, m.MountPoint);
-            plan.Add($"restore-{set}", RestoreStepKinds.Extract, $"the backup's set {set} into {dir}",
-                ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, "--progress", .. options.ExtractArguments],
-                reads: [dir], makes: [], writes: [], after: mountSteps, warningExitCodes: [Core.ExitCodes.CompletedWithWarnings]);
-            extracts.Add($"restore-{set}");
+            extracts.Add(AddExtract(plan, set, dir, $"the backup's set {set} into {dir}", options, mountSteps));
         }
 
         return (mounted, extracts);
+    }
+
+    /// <summary>The step extracting <paramref name="set"/> into <paramref name="dir"/>; returns its id.</summary>
+    public static string AddExtract(PlanBuilder plan, string set, string dir, string purpose, RestorePlanOptions options,
+        IEnumerable<string>? after = null)
+    {
+        plan.Add($"restore-{set}", RestoreStepKinds.Extract, purpose,
+            ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, "--progress", .. options.ExtractArguments],
+            reads: [dir], makes: [], writes: [], after: after, warningExitCodes: [Core.ExitCodes.CompletedWithWarnings]);
+        return $"restore-{set}";
     }
 
     /// <summary>Everything mounted undone, innermost first, after <paramref name="after"/> (the extracts, the boot loader,

@@ -24,12 +24,10 @@ internal static class UnmountedSetSteps
                 ["mkdir", "-p", dir], reads: [], makes: [], writes: []);
             plan.Add($"mount-unmounted-{id}", RestoreStepKinds.Mount, $"mount {device} ({fs.Type}) on {dir}, for its set",
                 ["mount", "-t", fs.Type, device, dir], reads: [$"fs:{device}"], makes: [dir], writes: [], after: [$"mkdir-unmounted-{id}"]);
-            plan.Add($"restore-{set}", RestoreStepKinds.Extract, $"the backup's set {set} into {dir} ({device}, not mounted on the host)",
-                ["rescuekit", "extract", options.Backup ?? RestorePlanOptions.NoBackup, "--set", set, "--to", dir, "--progress", .. options.ExtractArguments],
-                reads: [dir], makes: [], writes: [], warningExitCodes: [ExitCodes.CompletedWithWarnings]);
+            var extract = MountSteps.AddExtract(plan, set, dir, $"the backup's set {set} into {dir} ({device}, not mounted on the host)", options);
             plan.Add($"unmount-unmounted-{id}", RestoreStepKinds.Unmount, $"unmount {dir}", ["umount", dir],
-                reads: [], makes: [], writes: [], after: [$"restore-{set}"]);
-            extracts.Add($"restore-{set}");
+                reads: [], makes: [], writes: [], after: [extract]);
+            extracts.Add(extract);
         }
         return extracts;
     }

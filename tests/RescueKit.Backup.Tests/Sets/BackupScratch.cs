@@ -70,7 +70,7 @@ internal sealed class BackupScratch : IDisposable
     // rm, because .NET cannot name (so cannot delete) files whose names are not UTF-8.
     public void Dispose() => RescueKit.Tests.Shared.ExternalTool.RunOk("rm", "coreutils", ["-rf", Directory]);
 
-    private sealed class NoProgress : IBackupProgress
+    internal sealed class NoProgress : IBackupProgress
     {
         public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) { }
         public void Advanced(long contentBytes, long entries) { }

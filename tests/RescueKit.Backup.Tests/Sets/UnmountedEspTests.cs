@@ -62,7 +62,7 @@ public class UnmountedEspTests
             Filesystems = [.. scratch.Request().Filesystems, new SourceFilesystem("esp-vdb2", "", "/dev/vdb2", "vfat", "AAAA-0002", Unmounted: true)],
         };
 
-        var (backup, _) = new BackupJob(request, null, null).Run(runner, Serilog.Core.Logger.None, write => write(new Silent()), CancellationToken.None);
+        var (backup, _) = new BackupJob(request, null, null).Run(runner, Serilog.Core.Logger.None, write => write(new BackupScratch.NoProgress()), CancellationToken.None);
 
         var set = backup.Set("esp-vdb2");
         Assert.That((set.MountPoint, set.Unmounted, set.Device, set.EntryCount), Is.EqualTo(("", true, "/dev/vdb2", 4L)), "/, EFI, EFI/debian, grubx64.efi");
@@ -86,7 +86,7 @@ public class UnmountedEspTests
             Filesystems = [.. scratch.Request().Filesystems, new SourceFilesystem("esp-vdb2", "", "/dev/vdb2", "vfat", "AAAA-0002", Unmounted: true)],
         };
 
-        var (backup, _) = new BackupJob(request, null, null).Run(runner, Serilog.Core.Logger.None, write => write(new Silent()), CancellationToken.None);
+        var (backup, _) = new BackupJob(request, null, null).Run(runner, Serilog.Core.Logger.None, write => write(new BackupScratch.NoProgress()), CancellationToken.None);
 
         Assert.That(backup.Manifest.Sets.Select(s => s.Name), Is.EqualTo(new[] { "data" }));
         var warning = backup.Manifest.Warnings.Single();
@@ -118,11 +118,4 @@ public class UnmountedEspTests
         public string? Find(string program) => "/usr/bin/" + program;
     }
 
-    private sealed class Silent : IBackupProgress
-    {
-        public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) { }
-        public void Advanced(long contentBytes, long entries) { }
-        public void SetFinished(FilesystemSet set) { }
-        public void Warning(string path, string message) { }
-    }
 }

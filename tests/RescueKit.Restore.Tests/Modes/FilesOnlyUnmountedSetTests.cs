@@ -37,7 +37,7 @@ public class FilesOnlyUnmountedSetTests
             LayoutJson = "{}",
             ToolVersion = "test",
             RecordSize = 64 << 10,
-        }, new Quiet(), CancellationToken.None);
+        }, new NukeRestoreTests.Quiet(), CancellationToken.None);
     }
 
     [TearDown]
@@ -78,11 +78,4 @@ public class FilesOnlyUnmountedSetTests
         Assert.That(Directory.Exists(to), Is.False);
     }
 
-    private sealed class Quiet : IBackupProgress
-    {
-        public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) { }
-        public void Advanced(long contentBytes, long entries) { }
-        public void SetFinished(FilesystemSet set) { }
-        public void Warning(string path, string message) { }
-    }
 }

@@ -182,13 +182,22 @@ public partial class NukeRestoreTests
             Is.EqualTo(new[] { (1, "/dev/sr0", false), (2, "/dev/sr2", false), (3, "/dev/sr1", false) }));
     }
 
+    /// <summary>One drive: the pre-flight gets discs 2 and 3, then the extract step asks for disc 1, which the person
+    /// will not give.</summary>
+    private (string[] Discs, NukeRestore Nuke, RecordingRunner Runner, ScriptedOperator Person, StringWriter Output, FakeDrives Drives, NukeRequest Request)
+        SeriesNukeAskingForDiscOneMidExtract()
+    {
+        var discs = Discs("series", Started);
+        var (nuke, runner, person, output, drives, request) = SeriesNuke(discs);
+        person.OnMedium = Inserts(drives, "/dev/sr0", discs[1], discs[2]);
+        runner.ExtractSays = DiscRequest.Line(1, 3, "rklab 20261206T101500Z", "/dev/sr0", "/run/rescuekit/discs/sr0/backup");
+        return (discs, nuke, runner, person, output, drives, request);
+    }
+
     [Test]
     public void AnExtractStepAskingForADisc_HasItAskedFor_AndGivingUpThereStopsTheRestore()
     {
-        var discs = Discs("series", Started);
-        var (nuke, runner, person, _, drives, request) = SeriesNuke(discs);
-        person.OnMedium = Inserts(drives, "/dev/sr0", discs[1], discs[2]);
-        runner.ExtractSays = DiscRequest.Line(1, 3, "rklab 20261206T101500Z", "/dev/sr0", "/run/rescuekit/discs/sr0/backup");
+        var (_, nuke, runner, person, _, _, request) = SeriesNukeAskingForDiscOneMidExtract();
 
         var e = Assert.Throws<DiscNotInsertedException>(() => nuke.Run(request, CancellationToken.None))!;
 
@@ -206,10 +215,7 @@ public partial class NukeRestoreTests
     [Test]
     public void AResumeAfterGivingUpMidExtract_GoesOnFromTheCopy_AndFinishes()
     {
-        var discs = Discs("series", Started);
-        var (nuke, runner, person, output, drives, request) = SeriesNuke(discs);
-        person.OnMedium = Inserts(drives, "/dev/sr0", discs[1], discs[2]);
-        runner.ExtractSays = DiscRequest.Line(1, 3, "rklab 20261206T101500Z", "/dev/sr0", "/run/rescuekit/discs/sr0/backup");
+        var (discs, nuke, runner, person, output, drives, request) = SeriesNukeAskingForDiscOneMidExtract();
         Assert.Throws<DiscNotInsertedException>(() => nuke.Run(request, CancellationToken.None));
         var made = runner.Ran.Count(r => r.StartsWith("mke2fs", StringComparison.Ordinal));
         runner.ExtractSays = null;

@@ -348,7 +348,7 @@ public partial class NukeRestoreTests
         public string? Find(string program) => Missing.Contains(program) ? null : "/usr/sbin/" + program;
     }
 
-    private sealed class Quiet : IBackupProgress
+    internal sealed class Quiet : IBackupProgress
     {
         public void SetStarted(SourceFilesystem filesystem, long estimatedBytes) { }
         public void Advanced(long contentBytes, long entries) { }
