@@ -27,6 +27,21 @@ for trx in "$results"/*.trx; do
     e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
+# CI shows only the tail of this output: name each failed test and its message's first lines just before the summary.
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    python3 - "$trx" <<'PY' 2>/dev/null || grep -o 'testName="[^"]*" [^>]*outcome="Failed"' "$trx" | sed 's/^/FAILED /'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Failed":
+        continue
+    message = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+    print("FAILED", r.get("testName"))
+    for line in message[:6]:
+        print("    " + line[:300])
+PY
+done
 n_trx=$(ls "$results"/*.trx 2>/dev/null | wc -l)
 n_proj=$(ls tests/*/*.csproj | wc -l)
 if [ "$n_trx" -ne "$n_proj" ]; then
