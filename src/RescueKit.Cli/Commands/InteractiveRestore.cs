@@ -170,7 +170,12 @@ internal static class InteractiveRestore
         else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
         var vars = request.Environment.Variables();
         if (known.Count > 1)
-            lines.Add($"{known.Count - 1} other backup(s) found{(DataBackups(vars).Any() ? " (with the USB data partition's)" : "")}: choice 6 lists them");
+        {
+            // KnownBackups puts the found backup's host first: what differs from known[0]'s host is a fleet sibling's.
+            var otherHosts = known.Count(b => b.Manifest.Host != known[0].Manifest.Host);
+            lines.Add($"{known.Count - 1} other backup(s) found{(DataBackups(vars).Any() ? " (with the USB data partition's)" : "")}" +
+                $"{(otherHosts > 0 ? $", {otherHosts} of other hosts" : "")}: choice 6 lists them");
+        }
         var disks = TargetMachine.Live(new ToolRunner(Serilog.Core.Logger.None),
             TargetMachine.ProtectedDevices(vars));
         lines.Add(SecureBootState.Of(request.Environment).Describe());

@@ -37,6 +37,36 @@ public class KnownBackupsTests
     }
 
     [Test]
+    public void OtherHostsOfTheRepository_ComeAfterThisHosts_ByHost_NewestFirst()
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var mine = _scratch.Backup(_scratch.Request(started: at));
+        var zulu = _scratch.Backup(_scratch.Request(started: at.AddHours(3)) with { Host = "zulu" });
+        var alphaOld = _scratch.Backup(_scratch.Request(started: at.AddHours(1)) with { Host = "alpha" });
+        var alphaNew = _scratch.Backup(_scratch.Request(started: at.AddHours(2)) with { Host = "alpha" });
+
+        var known = KnownBackups.Around(mine.Directory, []);
+
+        Assert.That(known.Select(b => b.Directory), Is.EqualTo(new[] { mine.Directory, alphaNew.Directory, alphaOld.Directory, zulu.Directory }));
+    }
+
+    [Test]
+    public void ABackupNotInAHostDirectory_HasNoOtherHostsAroundIt()
+    {
+        // A disc series mounts each disc's backup at …/discs/srN/backup: the discs beside it are no other hosts.
+        var mine = _scratch.Backup(_scratch.Request());
+        var discs = Path.Combine(_scratch.Directory, "discs");
+        var disc1 = Path.Combine(discs, "sr0", "backup");
+        var disc2 = Path.Combine(discs, "sr1", "backup");
+        Directory.CreateDirectory(Path.GetDirectoryName(disc1)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(disc2)!);
+        RescueKit.Tests.Shared.ExternalTool.RunOk("cp", "coreutils", ["-a", mine.Directory, disc1]);
+        RescueKit.Tests.Shared.ExternalTool.RunOk("cp", "coreutils", ["-a", mine.Directory, disc2]);
+
+        Assert.That(KnownBackups.Around(disc1, []).Select(b => b.Directory), Is.EqualTo(new[] { disc1 }));
+    }
+
+    [Test]
     public void NothingFound_AndNothingGiven_IsNone() =>
         Assert.That(KnownBackups.Around(null, []), Is.Empty);
 }
