@@ -36,7 +36,8 @@ internal sealed class DroppingHttpServer : IDisposable
         {
             TcpClient client;
             try { client = await _listener.AcceptTcpClientAsync(); }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException) { return; }
+            // Stopped while serving, the listener is no longer listening when the loop comes back to accept.
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { return; }
             using (client)
             {
                 try { await ServeAsync(client.GetStream()); }

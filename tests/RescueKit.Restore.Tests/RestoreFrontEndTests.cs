@@ -63,7 +63,7 @@ public class RestoreFrontEndTests
         var pending = rescue.Write("run/rescuekit/devices.pending", "");
         var (console, output) = TestConsoles.Create();
         bool? pendingAtShell = null;
-        using var init = Task.Run(async () => { await Task.Delay(400); File.Delete(pending); });
+        var init = Task.Run(async () => { await Task.Delay(400); File.Delete(pending); });
 
         var code = RunWithEnter(() => new RestoreFrontEnd(console, environment, "1.2.3",
             () => { pendingAtShell = File.Exists(pending); return 0; }).Run(new RestoreOptions(RestoreMode.Interactive)));
@@ -72,6 +72,8 @@ public class RestoreFrontEndTests
         Assert.That(pendingAtShell, Is.False, "the shell started while init was still loading drivers");
         Assert.That(output.ToString(), Does.Contain("Waiting for the drivers kept on the rescue medium"));
         Assert.That(output.ToString(), Does.Not.Contain("still loading"));
+        // The front-end may see the file gone before the task that removed it has completed: wait, never dispose it early.
+        init.Wait();
     }
 
     [Test]
