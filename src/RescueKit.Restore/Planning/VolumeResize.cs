@@ -40,7 +40,7 @@ internal static class VolumeResize
 
         var margin = Math.Max((long)Math.Ceiling(newCapacity * 0.01 / extent), 4) * extent;
         var anyRest = requests.Values.Any(r => r?.Rest == true);
-        bool IsScaled(LvmLogicalVolume lv) => anyRest ? requests[lv.Name]!.Rest : requests[lv.Name] is null;
+        bool IsScaled(LvmLogicalVolume lv) => anyRest ? requests[lv.Name]?.Rest == true : requests[lv.Name] is null;
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var lv in vg.LogicalVolumes.Where(lv => !IsScaled(lv)))
             sizes[lv.Name] = requests[lv.Name] is { Rest: false } r ? Rounded(lv, r.BytesFor(lv.Size)!.Value, extent) : lv.Size;
