@@ -138,10 +138,13 @@ internal sealed class ResizePlan
                 : null;
         }
         string Numbers(IEnumerable<PartitionGeometry> parts) => Words(parts.Select(p => p.Number.ToString(CultureInfo.InvariantCulture)).ToList());
-        var kept = geometry.Partitions.Where(p => !p.Scaled).ToList();
+        var kept = geometry.Partitions.Where(p => p is { Scaled: false, Set: false }).ToList();
         var scaled = geometry.Partitions.Where(p => p.Scaled).ToList();
-        return $"{name}: {ByteSize.Format(disk.Size)} -> {ByteSize.Format(targetSize)}, partition{(scaled.Count == 1 ? "" : "s")} {Numbers(scaled)} scaled "
-               + $"x{geometry.Factor.ToString("0.00", CultureInfo.InvariantCulture)}{(kept.Count == 0 ? "" : $"; {Numbers(kept)} kept")}";
+        var set = geometry.Partitions.Where(p => p.Set).ToList();
+        var scaling = scaled.Count == 0 ? "no partition scaled"
+            : $"partition{(scaled.Count == 1 ? "" : "s")} {Numbers(scaled)} scaled x{geometry.Factor.ToString("0.00", CultureInfo.InvariantCulture)}";
+        return $"{name}: {ByteSize.Format(disk.Size)} -> {ByteSize.Format(targetSize)}, {scaling}"
+               + (set.Count == 0 ? "" : $"; {Numbers(set)} of the size set") + (kept.Count == 0 ? "" : $"; {Numbers(kept)} kept");
     }
 
     private static string Words(IReadOnlyList<string> items) =>

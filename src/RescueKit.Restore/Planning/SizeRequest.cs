@@ -33,7 +33,7 @@ public sealed record SizeRequest
     /// <exception cref="BadInputException">None of those.</exception>
     public static SizeRequest Parse(string text)
     {
-        var t = text.Trim();
+        var t = text.Replace(" ", "", StringComparison.Ordinal);
         if (t.Equals("rest", StringComparison.OrdinalIgnoreCase)) return TheRest;
         if (t.EndsWith('%'))
         {

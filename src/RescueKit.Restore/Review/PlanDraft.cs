@@ -95,19 +95,48 @@ public sealed class PlanDraft
         }
     }
 
-    /// <summary>The size set for the partition or LV <paramref name="device"/> is on, or null when the planner sizes
-    /// it in proportion.</summary>
-    public SizeRequest? SizeSet(string device)
+    /// <summary>
+    /// Every entry the mountlist editor lists, in device order: <see cref="Mountlist.Of"/>'s (filesystems, swap, RAID
+    /// members, PVs, LUKS containers), each md array (its level and members are edited there), and the partitions and
+    /// LVs that hold none of those (BIOS boot, a thin pool), so that every partition and LV can be sized.
+    /// </summary>
+    public IReadOnlyList<MountlistEntry> Entries
+    {
+        get
+        {
+            var entries = Mountlist.Of(Layout).ToList();
+            var listed = entries.Select(e => e.Device).ToHashSet(StringComparer.Ordinal);
+            foreach (var md in Layout.MdArrays)
+                entries.Add(new(MountlistRole.RaidArray, md.Device, "raid", $"{md.Level} of {md.Members.Count}", md.Size, md.Name, md.Uuid));
+            foreach (var disk in Layout.Disks)
+                foreach (var p in disk.Partitions.Where(p => !listed.Contains(p.Device) && p.Role != "extended"))
+                    entries.Add(new(MountlistRole.Partition, p.Device, null, p.IsEfiSystem ? "ESP (empty)" : string.Equals(p.Type, DiskResize.BiosBootType, StringComparison.OrdinalIgnoreCase) ? "BIOS boot" : "partition",
+                        p.SizeSectors * disk.LogicalSectorSize, p.Name, p.Uuid));
+            foreach (var vg in Layout.Lvm.VolumeGroups)
+                foreach (var lv in vg.LogicalVolumes.Where(lv => !StorageStack.LvPaths(vg, lv).Any(listed.Contains)))
+                    entries.Add(new(MountlistRole.LogicalVolume, StorageStack.LvPaths(vg, lv).First(), null, $"lv {lv.SegmentType}", lv.Size, null, lv.Uuid));
+            return entries.OrderBy(e => e.Device, NaturalVersionComparer.Instance).ThenBy(e => e.Role).ToList();
+        }
+    }
+
+    /// <summary>True when <paramref name="device"/> is a partition or LV (or on one through LUKS), whose size can be
+    /// set.</summary>
+    public bool CanSize(string device)
     {
         try
         {
-            return _sizes.GetValueOrDefault(MountlistChange.SizedDevice(Layout, device));
+            _ = MountlistChange.SizedDevice(Layout, device);
+            return true;
         }
         catch (BadInputException)
         {
-            return null;
+            return false;
         }
     }
+
+    /// <summary>The size set for the partition or LV <paramref name="device"/> is on, or null when the planner sizes
+    /// it in proportion.</summary>
+    public SizeRequest? SizeSet(string device) => CanSize(device) ? _sizes.GetValueOrDefault(MountlistChange.SizedDevice(Layout, device)) : null;
 
     /// <summary>What <paramref name="device"/> measures in the backup's layout, and what it will on the disks chosen
     /// with the sizes set (the proportional resize, before and after); a part is null when it is not known, the after
