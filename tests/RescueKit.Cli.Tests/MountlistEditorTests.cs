@@ -101,9 +101,10 @@ public sealed class MountlistEditorTests
         Assert.That(fixedUp, Does.Not.Contain("ERROR"));
 
         SaveFromThePreview(tty);
-        var plan = File.ReadAllText($"{_dir}/plan/restore-plan.json");
-        Assert.That(plan, Does.Contain($"/dev/sda3 : start=").And.Contain($"size={300 * 2048},"), "the sfdisk script has the size set");
-        Assert.That(plan, Does.Contain("resized 3: 128.0 MiB -> 300.0 MiB"));
+        using var plan = System.Text.Json.JsonDocument.Parse(File.ReadAllText($"{_dir}/plan/restore-plan.json"));
+        var partition = plan.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "partition-sda");
+        Assert.That(Row(partition.GetProperty("input").GetString()!, "/dev/sda3 : "), Does.Contain($", size={300 * 2048},"), "the sfdisk script has the size set");
+        Assert.That(partition.GetProperty("purpose").GetString(), Does.Contain("resized 3: 128.0 MiB -> 300.0 MiB"));
     }
 
     [Test]
