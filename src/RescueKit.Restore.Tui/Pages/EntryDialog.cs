@@ -40,10 +40,9 @@ internal static class EntryDialog
         var label = filesystem || swap ? Field("Label:", entry.Label) : null;
         var level = array ? Field("RAID level:", entry.Format.Split(' ')[0]) : null;
         var memberField = array ? Field("Members:", members) : null;
-        // An md array has no size of its own; whatever is on one follows it.
         var size = sizable ? Field("Size:", sizeSet) : null;
         var help = array ? "Members: partitions, comma-separated, in slot order. The array's size\nfollows its level and its smallest member."
-            : (size is null ? "Its size follows the md array it is on, which follows its members." : SizeHint)
+            : (size is null ? "No size is set here: an md array follows its members, a whole disk\nis its target's size." : SizeHint)
               + (filesystem ? "\nAn empty mount point leaves it unmounted. Drop: the device is left\nunformatted." : swap ? "\nDrop: the device is left as it is, no swap is made on it." : "");
         dialog.Add(new Label { X = 0, Y = y, Text = help });
         dialog.AddButton(new Button { Text = "Cancel" });

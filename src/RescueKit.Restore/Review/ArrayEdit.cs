@@ -50,7 +50,7 @@ internal static class ArrayEdit
 
     /// <summary>How many members of <paramref name="md"/> are on disks <paramref name="restored"/> says are not
     /// restored, when that is more than its level runs without; else null.</summary>
-    public static string? MissingMembers(HostLayout layout, MdArray md, Func<string, bool> restored)
+    public static string? MissingMembers(MdArray md, Func<string, bool> restored)
     {
         var missing = md.Members.Count(m => !restored(m.Device));
         var spared = md.Level switch

@@ -200,7 +200,7 @@ public sealed class PlanDraft
             var skipped = Mapping.Skipped.ToHashSet(StringComparer.Ordinal);
             var stack = new StorageStack(Layout);
             foreach (var md in Layout.MdArrays)
-                if (ArrayEdit.MissingMembers(Layout, md, m => stack.DisksUnder(m).All(d => !skipped.Contains(d))) is { } missing)
+                if (ArrayEdit.MissingMembers(md, m => stack.DisksUnder(m).All(d => !skipped.Contains(d))) is { } missing)
                     flaws.Add(new(md.Device, missing));
             try
             {
