@@ -30,14 +30,40 @@ public static class ReviewText
     public static string CandidateRow(TargetDisk disk, string? refused) =>
         Fit(refused is null ? disk.Describe() : $"{disk.Describe()}  - cannot: {refused}");
 
-    /// <summary>A mountlist entry: device, what it holds, where it is mounted, its size and label.</summary>
-    public static string MountlistRow(MountlistEntry entry) =>
-        Fit($"{entry.Device,-12} {entry.Format,-16} {entry.MountPoint ?? "-",-12} {(entry.Size is { } s ? ByteSize.Format(s) : "?"),10} {entry.Label}");
+    /// <summary>A mountlist entry: device, what it holds, where it is mounted, and its size in the backup's layout and
+    /// on the disks chosen ("128.0 MiB -> 300.0 MiB", the proportional resize before and after; "(set)" after it
+    /// when the size is one the person set).</summary>
+    public static string MountlistRow(MountlistEntry entry, (long? Before, long? After) size, bool set) =>
+        Fit($"{entry.Device,-12} {entry.Format,-14} {entry.MountPoint ?? "-",-11} {SizeChange(size.Before ?? entry.Size, size.After, set)}");
 
-    /// <summary>One line per flaw, errors marked so a person on a 16-colour console tells them from warnings.</summary>
+    /// <summary>"128.0 MiB" when the size stays, "128.0 MiB -> 300.0 MiB" when it changes, "-> ?" with no target yet.</summary>
+    public static string SizeChange(long? before, long? after, bool set)
+    {
+        var from = before is { } b ? ByteSize.Format(b) : "?";
+        if (after is null) return $"{from} -> ?";
+        return after == before && !set ? from : $"{from} -> {ByteSize.Format(after.Value)}{(set ? " (set)" : "")}";
+    }
+
+    /// <summary>The flaws, each wrapped at word boundaries onto as many lines as it takes (the lines after its first
+    /// indented), errors marked so a person on a 16-colour console tells them from warnings.</summary>
     public static IReadOnlyList<string> FlawLines(IReadOnlyList<MountlistFlaw> flaws) => flaws.Count == 0
         ? ["No problems: the plan can be made."]
-        : flaws.Select(f => Fit($"{(f.IsError ? "ERROR" : "warning")}: {f}")).ToList();
+        : flaws.SelectMany(f => Wrapped($"{(f.IsError ? "ERROR" : "warning")}: {f}")).ToList();
+
+    private static IEnumerable<string> Wrapped(string text)
+    {
+        var line = "";
+        foreach (var word in text.Replace('\n', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 2 && line.Length + 1 + word.Length > Width)
+            {
+                yield return Fit(line);
+                line = "  ";
+            }
+            line = line is "" or "  " ? line + word : $"{line} {word}";
+        }
+        if (line.Trim().Length > 0) yield return Fit(line);
+    }
 
     /// <summary>A set of the backup and whether it is restored.</summary>
     public static string SetRow(string mountPoint, string set, bool restored) =>

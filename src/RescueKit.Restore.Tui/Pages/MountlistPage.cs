@@ -7,7 +7,10 @@ using Terminal.Gui.Views;
 
 namespace RescueKit.Restore.Tui.Pages;
 
-/// <summary>Every entry of the mountlist with the flaws of the whole, live, as Mondo's evaluate_mountlist showed them.</summary>
+/// <summary>
+/// Every entry of the mountlist with its size in the backup and on the disks chosen (the proportional resize, before
+/// and after), and the flaws of the whole, live, as Mondo's evaluate_mountlist showed them.
+/// </summary>
 internal static class MountlistPage
 {
     public const string Legend = "Enter: edit the entry   Tab: buttons   Esc: back";
@@ -17,9 +20,9 @@ internal static class MountlistPage
         IReadOnlyList<MountlistEntry> entries = [];
         PageLayout page = null!;
         page = new PageLayout(
-            "Mountlist: what each device holds and where it is mounted. Enter on a\n" +
-            "filesystem or swap to change its mount point, type or label, or to drop it.\n" +
-            "The problems below update as you edit.",
+            "Mountlist: each device, what it holds, where it is mounted, its size now ->\n" +
+            "on the disks chosen. Enter to change a size, mount point, type or label,\n" +
+            "an array's level or members, or to drop it. Problems update as you edit.",
             5, ("Next", () => done(PageExit.Next)), ("Undo all edits", () =>
             {
                 draft.ResetMountlist();
@@ -27,22 +30,20 @@ internal static class MountlistPage
             }));
         void Refresh()
         {
-            entries = Mountlist.Of(draft.Layout);
-            page.SetRows(entries.Select(ReviewText.MountlistRow).ToList());
+            entries = draft.Entries;
+            page.SetRows(entries.Select(e => ReviewText.MountlistRow(e, draft.SizeOf(e.Device), draft.SizeSet(e.Device) is not null)).ToList());
             page.Detail.Text = string.Join('\n', ReviewText.FlawLines(draft.Flaws).Take(5));
         }
         page.OnEnter(i =>
         {
             var entry = entries[i];
-            if (entry.Role is not (MountlistRole.Filesystem or MountlistRole.Swap))
-            {
-                MessageBox.Query(app, "Not editable here", $"{entry.Device} is a {entry.Format} entry: only filesystems and swap are edited on this page.", "OK");
-                return;
-            }
-            if (EntryDialog.Edit(app, entry) is not { } change) return;
+            var members = entry.Role == MountlistRole.RaidArray
+                ? string.Join(", ", draft.Layout.MdArrays.First(m => m.Device == entry.Device).Members.OrderBy(m => m.Slot).Select(m => m.Device))
+                : null;
             try
             {
-                draft.Edit(change);
+                if (EntryDialog.Edit(app, entry, draft.CanSize(entry.Device), draft.SizeSet(entry.Device)?.ToString(), members) is { } change)
+                    draft.Edit(change);
             }
             catch (BadInputException e)
             {

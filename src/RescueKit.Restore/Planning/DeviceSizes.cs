@@ -11,14 +11,17 @@ internal sealed class DeviceSizes
 {
     private readonly StorageStack _stack;
     private readonly Func<string, long?> _resized;
+    private readonly Func<string, SizeRequest?> _asked;
     private readonly Dictionary<string, long?> _known = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VolumeGroupResize?> _groups = new(StringComparer.Ordinal);
 
     /// <param name="resized">The new size of a disk or partition, or null when it keeps its size (or is not restored).</param>
-    public DeviceSizes(StorageStack stack, Func<string, long?> resized)
+    /// <param name="asked">The size a person set for an LV (by any of its paths), or null.</param>
+    public DeviceSizes(StorageStack stack, Func<string, long?> resized, Func<string, SizeRequest?> asked)
     {
         _stack = stack;
         _resized = resized;
+        _asked = asked;
     }
 
     public long? Old(string device) => _stack.Old(device);
@@ -41,7 +44,8 @@ internal sealed class DeviceSizes
             .Select(p => (p, Old: Old(p.Device), New: New(p.Device)))
             .Where(d => d.Old is not null && d.New is not null)
             .Select(d => (d.p, d.Old!.Value, d.New!.Value)).ToList();
-        return _groups[vg.Name] = VolumeResize.Resize(vg, devices);
+        return _groups[vg.Name] = VolumeResize.Resize(vg, devices,
+            lv => StorageStack.LvPaths(vg, lv).Select(_asked).FirstOrDefault(r => r is not null));
     }
 
     private long? Compute(string device)

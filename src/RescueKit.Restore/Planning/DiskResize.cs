@@ -1,10 +1,12 @@
 using RescueKit.Core;
+using RescueKit.Core.Backup;
 using RescueKit.Core.Layout;
 
 namespace RescueKit.Restore.Planning;
 
-/// <summary>One partition where the restore puts it, in the source disk's logical sectors.</summary>
-internal sealed record PartitionGeometry(int Number, long Start, long SizeSectors, long OldSizeSectors, bool Scaled);
+/// <summary>One partition where the restore puts it, in the source disk's logical sectors. <see cref="Set"/>: its size is
+/// the one a person set in the mountlist.</summary>
+internal sealed record PartitionGeometry(int Number, long Start, long SizeSectors, long OldSizeSectors, bool Scaled, bool Set = false);
 
 /// <summary>
 /// A source disk's partitions laid out on a target disk. <see cref="Factor"/> is 1 and <see cref="LastLba"/> null when
@@ -15,6 +17,10 @@ internal sealed record DiskGeometry(IReadOnlyList<PartitionGeometry> Partitions,
     public bool Resized => Partitions.Any(p => p.SizeSectors != p.OldSizeSectors) || LastLba is not null;
 
     public PartitionGeometry? Of(int number) => Partitions.FirstOrDefault(p => p.Number == number);
+
+    /// <summary>Why the sizes a person set cannot be laid out so (a partition too big for the disk, or running into
+    /// the next one): the device each is about, and the problem. The geometry is then not one to write.</summary>
+    public IReadOnlyList<(string Device, string Problem)> Problems { get; init; } = [];
 }
 
 /// <summary>
@@ -78,6 +84,70 @@ internal static class DiskResize
             throw new RescueKitException($"{disk.Path}'s partitions do not fit in {Core.Backup.ByteSize.Format(targetBytes)}", ExitCodes.BadInput);
         var geometry = parts.Select((p, i) => new PartitionGeometry(p.Number, placed[i].Start, sizes[i], p.SizeSectors, !isFixed(p))).ToList();
         return new DiskGeometry(geometry, factor, disk.TableType == "gpt" ? usableEnd - 1 : null);
+    }
+
+    /// <summary>
+    /// The geometry of <paramref name="disk"/> on <paramref name="target"/> of <paramref name="targetBytes"/> with the
+    /// sizes a person set (<paramref name="asked"/>, at least one): a set size is kept (in whole MiB); when some
+    /// partition takes "the rest", it alone fills what is left and the others keep their sizes, else every partition
+    /// with no size set that is not fixed is scaled by one factor to fill the disk, as <see cref="Layout(DiskInfo, long, Func{PartitionInfo, bool})"/> does.
+    /// With <paramref name="keepStarts"/> (no resizing) every partition keeps its start: a size that runs into the next
+    /// partition is an overlap. What does not fit is said in <see cref="DiskGeometry.Problems"/>, by how much.
+    /// </summary>
+    public static DiskGeometry Layout(DiskInfo disk, string target, long targetBytes, Func<PartitionInfo, bool> isFixed,
+        Func<PartitionInfo, SizeRequest?> asked, bool keepStarts)
+    {
+        var parts = disk.Partitions.OrderBy(p => p.Start).ToList();
+        var sector = disk.LogicalSectorSize;
+        var align = Alignment(disk);
+        var usableEnd = targetBytes / sector - BackupGptSectors(disk);
+        var requests = parts.Select(asked).ToArray();
+        var rest = requests.Select(r => r?.Rest == true).ToArray();
+        var problems = new List<(string, string)>();
+        long SetSectors(int i, long unit) => Math.Max(unit, requests[i]!.BytesFor(parts[i].SizeSectors * sector)!.Value / sector / unit * unit);
+        long[] sizes;
+        List<(long Start, long Size)> placed;
+        bool[] scaled;
+        var factor = 1.0;
+        if (keepStarts)
+        {
+            scaled = rest;
+            sizes = parts.Select((p, i) => requests[i] is { Rest: false } ? SetSectors(i, 1) : p.SizeSectors).ToArray();
+            for (var i = 0; i < parts.Count; i++)
+                if (rest[i]) sizes[i] = (i + 1 < parts.Count ? parts[i + 1].Start : usableEnd) - parts[i].Start;
+            placed = parts.Select((p, i) => (p.Start, sizes[i])).ToList();
+            for (var i = 0; i + 1 < parts.Count; i++)
+                if (parts[i].Start + sizes[i] - parts[i + 1].Start is > 0 and var overlap)
+                    problems.Add((parts[i].Device, $"overlaps {parts[i + 1].Device} by {ByteSize.Format(overlap * sector)}: without resizing each partition keeps its start, so make it smaller"));
+        }
+        else
+        {
+            var anyRest = rest.Any(r => r);
+            scaled = parts.Select((p, i) => anyRest ? rest[i] : !isFixed(p) && requests[i] is null).ToArray();
+            sizes = parts.Select((p, i) => scaled[i] ? 0 : requests[i] is not null ? SetSectors(i, align) : p.SizeSectors).ToArray();
+            var oldScaled = parts.Where((_, i) => scaled[i]).Sum(p => p.SizeSectors);
+            if (oldScaled > 0)
+            {
+                var overhead = Place(parts, sizes, align)[^1];
+                factor = Math.Max(0, (double)(usableEnd - (overhead.Start + overhead.Size)) / oldScaled);
+                for (var i = 0; i < parts.Count; i++)
+                    if (scaled[i]) sizes[i] = Math.Max(align, (long)(parts[i].SizeSectors * factor) / align * align);
+                var end = Place(parts, sizes, align)[^1];
+                var slack = usableEnd - (end.Start + end.Size);
+                var lastScaled = Array.LastIndexOf(scaled, true);
+                if (slack > 0) sizes[lastScaled] += lastScaled == parts.Count - 1 ? slack : slack / align * align;
+            }
+            placed = Place(parts, sizes, align);
+        }
+        var excess = placed.Max(p => p.Start + p.Size) - usableEnd;
+        if (excess > 0)
+        {
+            var set = parts.Where((_, i) => requests[i] is { Rest: false }).Select(p => p.Device).ToList();
+            problems.Add((set.Count == 1 ? set[0] : disk.Path,
+                $"{(set.Count == 1 ? "too big" : $"the sizes set for {string.Join(", ", set)} are too big")} for {target} ({ByteSize.Format(targetBytes)}) by {ByteSize.Format(excess * sector)}: make {(set.Count == 1 ? "it" : "them")} smaller, or choose a bigger disk"));
+        }
+        var geometry = parts.Select((p, i) => new PartitionGeometry(p.Number, placed[i].Start, sizes[i], p.SizeSectors, scaled[i], requests[i] is { Rest: false })).ToList();
+        return new DiskGeometry(geometry, factor, disk.TableType == "gpt" ? usableEnd - 1 : null) { Problems = problems };
     }
 
     /// <summary>

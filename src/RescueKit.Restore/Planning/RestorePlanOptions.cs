@@ -41,6 +41,15 @@ public sealed record RestorePlanOptions
     /// size.</summary>
     public bool NoResize { get; init; }
 
+    /// <summary>The sizes a person set in the mountlist: a partition's device or an LV's path → its size. Each is
+    /// kept, and what has no size set is resized around it in proportion (<see cref="SizeRequest"/>).</summary>
+    public IReadOnlyDictionary<string, SizeRequest> SizesSet { get; init; } = new Dictionary<string, SizeRequest>();
+
+    /// <summary>The layout as the backup recorded it, when the plan is made from one a person edited: each device's
+    /// size before the restore is its size there (what a set must fit in, what the notes say it was). Null: the
+    /// layout planned from.</summary>
+    public HostLayout? Before { get; init; }
+
     /// <summary>What each set of the backup holds: set name → its data. Null when there is no backup (or its catalog
     /// cannot be read): filesystems that shrink are then not checked against their data.</summary>
     public IReadOnlyDictionary<string, SetData>? SetData { get; init; }

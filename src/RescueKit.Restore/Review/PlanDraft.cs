@@ -16,6 +16,7 @@ public sealed class PlanDraft
 {
     private readonly Dictionary<string, string> _given;
     private readonly HashSet<string> _leftOutSets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SizeRequest> _sizes = new(StringComparer.Ordinal);
 
     public PlanDraft(HostLayout source, IReadOnlyList<TargetDisk> targets, RestorePlanOptions options, IReadOnlyDictionary<string, string>? given = null)
     {
@@ -75,14 +76,90 @@ public sealed class PlanDraft
     /// <exception cref="BadInputException">The change is not one the entry takes (named); nothing changed.</exception>
     public void Edit(MountlistChange change)
     {
-        Layout = change.ApplyTo(Layout);
-        Mapping = MapNow();
+        var layout = change.ApplyTo(Layout);
+        string? sized = change.Size is not null || change.ResetSize ? MountlistChange.SizedDevice(layout, change.Device) : null;
+        var (beforeLayout, beforeSizes) = (Layout, new Dictionary<string, SizeRequest>(_sizes, StringComparer.Ordinal));
+        Layout = layout;
+        if (sized is not null && change.ResetSize) _sizes.Remove(sized);
+        if (sized is not null && change.Size is { } size) _sizes[sized] = size;
+        try
+        {
+            Mapping = MapNow();
+        }
+        catch (BadInputException)
+        {
+            Layout = beforeLayout;
+            _sizes.Clear();
+            foreach (var (device, request) in beforeSizes) _sizes[device] = request;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every entry the mountlist editor lists, in device order: <see cref="Mountlist.Of"/>'s (filesystems, swap, RAID
+    /// members, PVs, LUKS containers), each md array (its level and members are edited there), and the partitions and
+    /// LVs that hold none of those (BIOS boot, a thin pool), so that every partition and LV can be sized.
+    /// </summary>
+    public IReadOnlyList<MountlistEntry> Entries
+    {
+        get
+        {
+            var entries = Mountlist.Of(Layout).ToList();
+            var listed = entries.Select(e => e.Device).ToHashSet(StringComparer.Ordinal);
+            foreach (var md in Layout.MdArrays)
+                entries.Add(new(MountlistRole.RaidArray, md.Device, "raid", $"{md.Level} of {md.Members.Count}", md.Size, md.Name, md.Uuid));
+            foreach (var disk in Layout.Disks)
+                foreach (var p in disk.Partitions.Where(p => !listed.Contains(p.Device) && p.Role != "extended"))
+                    entries.Add(new(MountlistRole.Partition, p.Device, null, p.IsEfiSystem ? "ESP (empty)" : string.Equals(p.Type, DiskResize.BiosBootType, StringComparison.OrdinalIgnoreCase) ? "BIOS boot" : "partition",
+                        p.SizeSectors * disk.LogicalSectorSize, p.Name, p.Uuid));
+            foreach (var vg in Layout.Lvm.VolumeGroups)
+                foreach (var lv in vg.LogicalVolumes.Where(lv => !StorageStack.LvPaths(vg, lv).Any(listed.Contains)))
+                    entries.Add(new(MountlistRole.LogicalVolume, StorageStack.LvPaths(vg, lv).First(), null, $"lv {lv.SegmentType}", lv.Size, null, lv.Uuid));
+            return entries.OrderBy(e => e.Device, NaturalVersionComparer.Instance).ThenBy(e => e.Role).ToList();
+        }
+    }
+
+    /// <summary>True when <paramref name="device"/> is a partition or LV (or on one through LUKS), whose size can be
+    /// set.</summary>
+    public bool CanSize(string device)
+    {
+        try
+        {
+            _ = MountlistChange.SizedDevice(Layout, device);
+            return true;
+        }
+        catch (BadInputException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The size set for the partition or LV <paramref name="device"/> is on, or null when the planner sizes
+    /// it in proportion.</summary>
+    public SizeRequest? SizeSet(string device) => CanSize(device) ? _sizes.GetValueOrDefault(MountlistChange.SizedDevice(Layout, device)) : null;
+
+    /// <summary>What <paramref name="device"/> measures in the backup's layout, and what it will on the disks chosen
+    /// with the sizes set (the proportional resize, before and after); a part is null when it is not known, the after
+    /// when the device's disk has no target yet.</summary>
+    public (long? Before, long? After) SizeOf(string device)
+    {
+        try
+        {
+            var (before, after) = ResizePlan.Unchecked(Layout, Mapping, PlanOptions).SizeOf(device);
+            var restored = new StorageStack(Layout).DisksUnder(device).All(d => Mapping.TargetOf(d) is not null);
+            return (before, restored ? after : null);
+        }
+        catch (RescueKitException)
+        {
+            return (null, null);
+        }
     }
 
     /// <summary>Every edit undone.</summary>
     public void ResetMountlist()
     {
         Layout = Source;
+        _sizes.Clear();
         Mapping = MapNow();
     }
 
@@ -105,6 +182,8 @@ public sealed class PlanDraft
 
     private RestorePlanOptions PlanOptions => Options with
     {
+        SizesSet = new Dictionary<string, SizeRequest>(_sizes, StringComparer.Ordinal),
+        Before = Source,
         Sets = AllSets.Where(s => !_leftOutSets.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal),
     };
 
@@ -118,6 +197,19 @@ public sealed class PlanDraft
                 flaws.Add(new(gap.Source, gap.IsAmbiguous
                     ? $"fits {string.Join(" and ", gap.Candidates)} equally well: choose its disk"
                     : $"no free disk here holds it (it needs {Core.Backup.ByteSize.Format(gap.RequiredSize)}): choose a bigger disk, or leave it out"));
+            var skipped = Mapping.Skipped.ToHashSet(StringComparer.Ordinal);
+            var stack = new StorageStack(Layout);
+            foreach (var md in Layout.MdArrays)
+                if (ArrayEdit.MissingMembers(md, m => stack.DisksUnder(m).All(d => !skipped.Contains(d))) is { } missing)
+                    flaws.Add(new(md.Device, missing));
+            try
+            {
+                flaws.AddRange(ResizePlan.Unchecked(Layout, Mapping, PlanOptions).Problems.Select(p => new MountlistFlaw(p.Device, p.Problem)));
+            }
+            catch (RescueKitException e)
+            {
+                flaws.Add(new(null, e.Message));
+            }
             if (flaws.All(f => !f.IsError))
             {
                 try

@@ -32,7 +32,7 @@ public class ResizeTests
     }
 
     /// <summary>The partition lines of an sfdisk script: number -> (start, size).</summary>
-    private static Dictionary<int, (long Start, long Size)> Partitions(string script) => script.Split('\n')
+    internal static Dictionary<int, (long Start, long Size)> Partitions(string script) => script.Split('\n')
         .Where(l => l.Contains(" : start="))
         .ToDictionary(
             l => int.Parse(new string(l.Split(' ')[0].Reverse().TakeWhile(char.IsAsciiDigit).Reverse().ToArray())),
@@ -272,7 +272,7 @@ public class ResizeTests
         Assert.That(parts[2].Start + parts[2].Size, Is.EqualTo(disk.Size / MiB * 2 * 2048), "MBR has no backup table: the last partition ends with the disk");
     }
 
-    private static long SizeOf(RestoreStep lv)
+    internal static long SizeOf(RestoreStep lv)
     {
         var i = lv.Argv.ToList().FindIndex(a => a is "--size" or "--virtualsize");
         return long.Parse(lv.Argv[i + 1].TrimEnd('k')) * 1024;
