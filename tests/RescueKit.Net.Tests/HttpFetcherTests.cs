@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using RescueKit.Core;
 using RescueKit.Net.Http;
+using RescueKit.Tests.Shared;
 using Serilog;
 
 namespace RescueKit.Net.Tests;
