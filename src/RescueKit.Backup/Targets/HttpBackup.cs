@@ -20,6 +20,8 @@ public sealed class HttpBackup : IDisposable
     private readonly string _staging;
     private readonly string _name;
     private readonly CancellationToken _cancellationToken;
+    // Each backup of the chain is fetched once, however often the chain is followed.
+    private readonly Dictionary<string, BackupSet> _opened = new(StringComparer.Ordinal);
 
     private HttpBackup(HttpFetcher fetcher, string staging, string name, CancellationToken cancellationToken)
     {
@@ -61,9 +63,8 @@ public sealed class HttpBackup : IDisposable
         var id = Uri.UnescapeDataString(url.AbsolutePath.TrimEnd('/').Split('/')[^1]);
         if (id.Length == 0 || id is "." or "..")
             throw new BadInputException($"{_name} {url} names a server, not a backup: give http://HOST[:PORT]/backups/HOST/ID/ (the backup's own directory)");
+        if (_opened.TryGetValue(id, out var known)) return known;
         var directory = Path.Combine(_staging, id);
-        if (System.IO.Directory.Exists(directory))
-            throw new RescueKitException($"backup {url}: its chain of bases loops back to {id}", ExitCodes.CheckFailed);
         System.IO.Directory.CreateDirectory(directory);
         try
         {
@@ -80,7 +81,7 @@ public sealed class HttpBackup : IDisposable
         var manifest = set.Manifest;
         var small = new[] { manifest.Layout, manifest.Catalog };
         foreach (var file in small) Stage(url, directory, file);
-        return set with
+        return _opened[id] = set with
         {
             Files = new HttpChunkSource(_fetcher, url, directory, small.Select(f => f.File).ToHashSet(StringComparer.Ordinal), _cancellationToken),
             Origin = url.ToString(),
