@@ -43,8 +43,7 @@ public class RestoreOverHttpTests
         Assert.That(verify.Stdout, Does.Contain($"OK   {_url}: 1 sets"));
 
         var size = new FileInfo(_scratch.Source.Image).Length >> 20;
-        var disks = Path.Combine(_scratch.Directory, "disks.txt");
-        File.WriteAllText(disks, $"vdz {size}\n");
+        var disks = RestoreDryRunTests.DisksFile(_scratch.Directory, $"vdz {size}");
         var plan = Rescuekit.Run("restore", "--dry-run", "--backup", _url, "--disks", disks, "--out", Path.Combine(_scratch.Directory, "plan"));
         Assert.That(plan.ExitCode, Is.EqualTo(ExitCodes.Ok), plan.Stderr);
         Assert.That(File.ReadAllText(Path.Combine(_scratch.Directory, "plan", "restore-plan.json")),
