@@ -21,41 +21,82 @@ public sealed partial class RestoreEndToEndTests
     public void Nuke_OntoTwoBlankDisks_BringsTheMachineBack_BootingUnderSeaBiosAndOvmf()
     {
         VmLab.RequireQemu();
-        var backup = SourceBackup.Cached;
         var work = WorkDirectory("two-disks");
-        var disks = BlankDisks(work, 2, SourceMachine.DiskBytes);
-
         Timings.Clear();
-        var transcript = Rescue(backup, disks, work, "nuke");
-        Assert.That(transcript, Does.Contain("The restore is complete"));
-        Assert.That(transcript, Does.Contain("[rk] stage 90-frontend: ok (rescuekit exited 0; rk.after=poweroff)"));
+        NukeCompareAndBoot(SourceBackup.Cached, work, [QemuFirmware.SeaBios, QemuFirmware.Ovmf]);
+        WriteTimings();
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>
+    /// The same restore with the backup read straight over HTTP (issue 11): its directory, copied off the ISO, served
+    /// by `rescuekit serve --backups` on the host's loopback, and the rescue system booted with
+    /// <c>rk.source=http://…/backups/HOST/ID/</c> on QEMU's restricted user network, which reaches that one server and
+    /// nothing else (its address is the lab's host-service address: under restrict=on, QEMU hands the guest's
+    /// connections to 10.0.2.2 to nothing). Nuke and compare both read it from there, as their lines and the server's
+    /// log show; the restored disks boot under SeaBIOS (the other firmware's boot is the test above's).
+    /// </summary>
+    [Test]
+    public void NukeOverHttp_FromRescuekitServe_BringsTheMachineBack_BootingUnderSeaBios()
+    {
+        VmLab.RequireQemu();
+        var backup = SourceBackup.Cached;
+        var work = WorkDirectory("http");
+        string url, path;
+        using (var served = ServedBackup.Start(backup, work))
+        {
+            (url, path) = (served.GuestUrl, served.Path);
+            var (nuke, compare) = NukeCompareAndBoot(backup, work, [QemuFirmware.SeaBios], $"rk.source={url}", served.Network);
+            foreach (var transcript in new[] { nuke, compare })
+                Assert.That(transcript, Does.Contain($"[rk] stage 40-media: ok (backup at {url}, read over HTTP by the front-end)"));
+            Assert.That(nuke, Does.Contain($"({url})."), "nuke read the backup from the server");
+            Assert.That(compare, Does.Contain($"({url}), read-only under"), "compare read the backup from the server");
+        }
+        var log = File.ReadAllText(Path.Combine(work, "serve.log"));
+        Assert.That(log, Does.Contain($"{path}sets/").And.Contain($"{path}manifest.json"), "the chunks came from the server");
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>
+    /// Nuke from <paramref name="backup"/> onto two blank disks of the source's size, then compare mode from the same
+    /// medium, then the restored disks booted alone under each of <paramref name="firmwares"/>: the restore's whole
+    /// proof, shared by every source of the backup. Returns the nuke's and the compare's transcripts.
+    /// </summary>
+    /// <param name="extraArguments">Added to the kernel command line (rk.source= for a backup elsewhere).</param>
+    /// <param name="configure">Adds to the rescue machines (their network).</param>
+    private static (string Nuke, string Compare) NukeCompareAndBoot(SourceBackup backup, string work, IReadOnlyList<QemuFirmware> firmwares,
+        string extraArguments = "", Action<QemuMachineBuilder>? configure = null)
+    {
+        var disks = BlankDisks(work, 2, SourceMachine.DiskBytes);
+        var nuke = Rescue(backup, disks, work, "nuke", extraArguments, configure: configure);
+        Assert.That(nuke, Does.Contain("The restore is complete"));
+        Assert.That(nuke, Does.Contain("[rk] stage 90-frontend: ok (rescuekit exited 0; rk.after=poweroff)"));
 
         AssertRestoredAsTheSource(disks, mirrors: 2);
         // Compare mode, booted from the same medium, finds /home and the ESP the same, and in / only what the restore
         // wrote after extracting: grub-install puts GRUB's modules, fonts and locales in /boot/grub again (new mtimes),
         // the tools run in the chroot leave /run's mtime changed, and the restore's records are in /var/log/rescuekit.
         // Anything else would be a file the restore lost or changed.
-        transcript = Rescue(backup, disks, work, "compare");
-        Assert.That(transcript, Does.Contain("home (/home on /dev/mapper/vg0-home): same").And.Contain("boot-efi (/boot/efi on /dev/vda2): same"));
+        var compare = Rescue(backup, disks, work, "compare", extraArguments, configure: configure);
+        Assert.That(compare, Does.Contain("home (/home on /dev/mapper/vg0-home): same").And.Contain("boot-efi (/boot/efi on /dev/vda2): same"));
         // The second disk's ESP, which the source does not mount, came back with its files (a copy of the first's).
-        Assert.That(transcript, Does.Contain("esp-vdb2 (vfat on /dev/vdb2, not mounted on the host) on /dev/vdb2: same"));
-        var differences = CompareDifference().Matches(transcript).Select(m => m.Groups["path"].Value).ToList();
+        Assert.That(compare, Does.Contain("esp-vdb2 (vfat on /dev/vdb2, not mounted on the host) on /dev/vdb2: same"));
+        var differences = CompareDifference().Matches(compare).Select(m => m.Groups["path"].Value).ToList();
         Assert.That(differences, Is.Not.Empty, "grub-install rewrote /boot/grub");
         Assert.That(differences.Where(p => !p.StartsWith("boot/grub/", StringComparison.Ordinal) && p is not ("run" or "var/log")
                 && !p.StartsWith("var/log/rescuekit", StringComparison.Ordinal)), Is.Empty,
             "compare found differences that the boot loader step and the restore's records do not explain");
         Assert.That(differences, Does.Contain("var/log/rescuekit/restore.log").And.Contain("var/log/rescuekit/restore-plan.json"),
             "the restore's records are in the restored system");
-        Assert.That(transcript, Does.Contain("[rk] stage 90-frontend: failed (rescuekit exited 1; rk.after=poweroff)"),
+        Assert.That(compare, Does.Contain("[rk] stage 90-frontend: failed (rescuekit exited 1; rk.after=poweroff)"),
             "compare's exit code 1: something differs");
-        foreach (var firmware in new[] { QemuFirmware.SeaBios, QemuFirmware.Ovmf })
+        foreach (var firmware in firmwares)
         {
             using var machine = SourceMachine.Boot($"restored-{firmware}", disks, firmware, work);
             if (firmware == QemuFirmware.SeaBios) Timings.Add(("restored_boot", machine.Elapsed.TotalSeconds));
             SourceMachine.AssertBootedWhole(machine, mirrors: 2);
         }
-        WriteTimings();
-        Directory.Delete(work, recursive: true);
+        return (nuke, compare);
     }
 
     /// <summary>
@@ -134,7 +175,7 @@ public sealed partial class RestoreEndToEndTests
     /// power off. Returns the serial transcript.
     /// </summary>
     private static string Rescue(SourceBackup backup, IReadOnlyList<string> disks, string work, string mode, string extraArguments = "",
-        DiskBus bus = DiskBus.Virtio)
+        DiskBus bus = DiskBus.Virtio, Action<QemuMachineBuilder>? configure = null)
     {
         var kernel = Path.Combine(work, "vmlinuz");
         var initrd = Path.Combine(work, "initrd.img");
@@ -151,6 +192,7 @@ public sealed partial class RestoreEndToEndTests
             if (bus == DiskBus.Nvme) builder.WithNvmeDisk(disks[i], $"rktarget{i}");
             else builder.WithVirtioDisk(disks[i]);
         }
+        configure?.Invoke(builder);
         using var machine = builder.Build().Start();
         if (mode == "nuke") RecordPhases(machine);
         machine.WaitFor(new Regex(@"\[rk\] stage 90-frontend: (ok|failed)[^\n]*\n"), NukeTimeout);

@@ -26,9 +26,12 @@ public class RestoreDryRunTests
         return Path.Combine(dir.FullName, "tests", "RescueKit.Restore.Tests", "Fixtures", $"{configuration}-layout.json");
     }
 
-    private string Disks(params string[] namesAndMiB)
+    private string Disks(params string[] namesAndMiB) => DisksFile(_dir, namesAndMiB);
+
+    /// <summary>A --disks file (lsblk -J -b -O output) in <paramref name="directory"/> naming each "NAME MiB" as a blank disk.</summary>
+    internal static string DisksFile(string directory, params string[] namesAndMiB)
     {
-        var path = Path.Combine(_dir, "disks.json");
+        var path = Path.Combine(directory, "disks.json");
         File.WriteAllText(path, $$"""{"blockdevices":[{{string.Join(',', namesAndMiB.Select(d => d.Split(' ')).Select(f =>
             $$"""{"name":"{{f[0]}}","path":"/dev/{{f[0]}}","type":"disk","size":{{long.Parse(f[1]) << 20}}}"""))}}]}""");
         return path;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using RescueKit.Core;
 using RescueKit.Net.Http;
+using RescueKit.Tests.Shared;
 using Serilog;
 
 namespace RescueKit.Net.Tests;
@@ -90,7 +91,8 @@ public sealed class HttpFetcherTests
     public void NotFoundIsOneLineNamingTheUrl()
     {
         var url = $"http://127.0.0.1:{_server.Port}/rescuekit/nohost/initrd.img";
-        var e = Assert.Throws<BadInputException>(() => _fetcher.FetchFile(new Uri(url), null, _out, null, CancellationToken.None))!;
+        var e = Assert.Throws<FetchNotFoundException>(() => _fetcher.FetchFile(new Uri(url), null, _out, null, CancellationToken.None))!;
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.BadInput));
         Assert.That(e.Message, Does.StartWith(url).And.Contain("404").And.Not.Contain("\n"));
         Assert.That(OutDirectory(), Is.Empty);
     }

@@ -143,13 +143,16 @@ public class RestoreFrontEndTests
         Assert.That(RescuePaths.FoundBackup(new RescueEnvironment(rescue.Root).Variables()), Is.EqualTo(url));
     }
 
-    [Test]
-    public void AnHttpBackup_IsRefusedWithOneLine_UntilReadingOverHttpExists()
+    /// <summary>An http:// backup is read there (tests/RescueKit.Backup.Tests/Targets/HttpBackupTests.cs); tftp:// and
+    /// https:// are refused with one line saying what to serve it with instead.</summary>
+    [TestCase("tftp://10.0.2.2/backups/h/1", "a backup is not read over TFTP")]
+    [TestCase("https://10.0.2.2/backups/h/1/", "https:// is not supported")]
+    public void ATftpOrHttpsBackup_IsRefusedWithOneLine(string url, string reason)
     {
-        var e = Assert.Throws<RescueKitException>(() => Backup.Targets.BackupLocation.Open("http://127.0.0.1:1/backups/h/1",
+        var e = Assert.Throws<BadInputException>(() => Backup.Targets.BackupLocation.Open(url,
             new Host.ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None, CancellationToken.None))!;
-        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Failed));
-        Assert.That(e.Message, Does.Contain("reading a backup straight over http:// is not implemented yet").And.Not.Contain("\n"));
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(e.Message, Does.Contain(reason).And.Contain("http://").And.Not.Contain("\n"));
     }
 
     [Test]

@@ -46,7 +46,7 @@ public sealed class BackupExtractor(ILogger log)
                 TreeExtractor.Delete(target, CatalogReader.Read(b, key).Where(e => e.Deleted && e.Set == setName).Select(e => e.PathBytes()));
             }
             log.Information("Extracting set {Set} of {Id} ({Kind}) into {Target}", setName, b.Name, b.Manifest.Kind, target);
-            using var reader = new ChunkedReader(b.PathOf, set.Chunks, key, SetFiles.Archive(setName, b.Manifest.Compression));
+            using var reader = new ChunkedReader(b.Files, set.Chunks, key, SetFiles.Archive(setName, b.Manifest.Compression));
             using var chunks = progress is null ? (Stream)reader : new ReadCounter(reader, n => progress(read += n, total));
             using var archive = SetCompression.Decompress(b.Manifest.Compression.Algorithm, chunks);
             try
@@ -55,7 +55,7 @@ public sealed class BackupExtractor(ILogger log)
             }
             catch (ChunkFaultException e)
             {
-                throw new RescueKitException($"backup {b.Name}: {e.Message}; run 'rescuekit verify {b.Directory}'", ExitCodes.CheckFailed, e);
+                throw new RescueKitException($"backup {b.Name}: {e.Message}; run 'rescuekit verify {b.Origin}'", ExitCodes.CheckFailed, e);
             }
         }
         return members;

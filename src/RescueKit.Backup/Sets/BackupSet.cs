@@ -9,11 +9,18 @@ public sealed record BackupSet(string Directory, BackupManifest Manifest, string
 {
     public string Name => Path.GetFileName(Directory);
 
-    /// <summary>Where a file of the set is read from, when not from <see cref="Directory"/>: the chunks of a disc
-    /// series are on the discs (<see cref="Targets.DiscSeriesFiles"/>), which may have to be inserted first.</summary>
-    public Func<BackupFile, string>? Locate { get; init; }
+    /// <summary>Where the files of the set are read from: <see cref="Directory"/> unless told otherwise. The chunks of
+    /// a disc series are on the discs (<see cref="Targets.DiscSeriesFiles"/>), which may have to be inserted first; a
+    /// backup on a web server streams them (<see cref="Targets.HttpBackup"/>, whose <see cref="Directory"/> holds only
+    /// the small files, fetched once).</summary>
+    public IChunkSource Files { get; init; } = new DirectoryChunkSource(file => Path.Combine(Directory, file.File));
 
-    public string PathOf(BackupFile file) => Locate?.Invoke(file) ?? Path.Combine(Directory, file.File);
+    /// <summary>The backup as a command is given it (an extract step of the restore plan, the advice to run verify):
+    /// its directory, or the http:// URL its chunks are streamed from.</summary>
+    public string Origin { get; init; } = Directory;
+
+    /// <summary>Opens the base of an incremental by its id; null for the sibling directory of that name.</summary>
+    public Func<string, BackupSet>? OpenBase { get; init; }
 
     /// <summary>Opens the backup in <paramref name="directory"/>; a directory without a manifest is not a backup.</summary>
     public static BackupSet Open(string directory)
@@ -44,8 +51,8 @@ public sealed record BackupSet(string Directory, BackupManifest Manifest, string
         var chain = new List<BackupSet> { this };
         for (var at = this; at.Manifest.Base is { } b;)
         {
-            var parent = System.IO.Directory.GetParent(at.Directory)!.FullName;
-            var baseSet = Open(Path.Combine(parent, b.Id));
+            var parent = at.OpenBase is null ? System.IO.Directory.GetParent(at.Directory)!.FullName : Parent(at.Origin);
+            var baseSet = at.OpenBase?.Invoke(b.Id) ?? Open(Path.Combine(parent, b.Id));
             if (baseSet.ManifestSha256 != b.ManifestSha256)
                 throw new RescueKitException(
                     $"backup {at.Name} was taken against a different {b.Id} than the one in {parent} (manifest SHA-256 differs): the chain is broken",
@@ -57,6 +64,8 @@ public sealed record BackupSet(string Directory, BackupManifest Manifest, string
         chain.Reverse();
         return chain;
     }
+
+    private static string Parent(string origin) => origin.TrimEnd('/')[..(origin.TrimEnd('/').LastIndexOf('/') + 1)];
 
     /// <summary>The set named <paramref name="name"/>, or a clear error listing those there are.</summary>
     public FilesystemSet Set(string name) =>

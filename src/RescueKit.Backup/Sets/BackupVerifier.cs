@@ -27,13 +27,13 @@ public sealed class BackupVerifier(ILogger log)
             log.Information("Verifying set {Set}: {Chunks} chunks", set.Name, set.Chunks.Count);
             chunks += set.Chunks.Count;
             stored += set.Chunks.Sum(c => c.Size);
-            var missing = set.Chunks.Select(c => ChunkedReader.Presence(backup.PathOf(c), c)?.Message).OfType<string>().ToList();
+            var missing = set.Chunks.Select(c => ChunkedReader.Presence(backup.Files, c)?.Message).OfType<string>().ToList();
             if (missing.Count > 0)
             {
                 // The stream cannot be followed past a missing or cut chunk; still name every other bad chunk.
                 faults.AddRange(missing);
-                faults.AddRange(set.Chunks.Where(c => ChunkedReader.Presence(backup.PathOf(c), c) is null)
-                    .Select(c => ChunkedReader.Check(backup.PathOf(c), c)?.Message).OfType<string>());
+                faults.AddRange(set.Chunks.Where(c => ChunkedReader.Presence(backup.Files, c) is null)
+                    .Select(c => ChunkedReader.Check(backup.Files, c)?.Message).OfType<string>());
                 continue;
             }
             members += ReadArchive(backup, set, key, faults, cancellationToken);
@@ -47,21 +47,21 @@ public sealed class BackupVerifier(ILogger log)
     {
         var faults = new List<string>();
         var layout = backup.Manifest.Layout;
-        if (ChunkedReader.Check(backup.PathOf(layout), layout) is { } layoutFault) faults.Add(layoutFault.Message);
+        if (ChunkedReader.Check(backup.Files, layout) is { } layoutFault) faults.Add(layoutFault.Message);
         CheckCatalog(backup, key, faults);
         return faults;
     }
 
     /// <summary>The size and SHA-256 of each of <paramref name="files"/>, nothing decoded: the faults, each named.</summary>
     public static IReadOnlyList<string> CheckFiles(BackupSet backup, IEnumerable<BackupFile> files) =>
-        files.Select(f => ChunkedReader.Check(backup.PathOf(f), f)?.Message).OfType<string>().ToList();
+        files.Select(f => ChunkedReader.Check(backup.Files, f)?.Message).OfType<string>().ToList();
 
     private static long ReadArchive(BackupSet backup, FilesystemSet set, BackupKey? key, List<string> faults,
         CancellationToken cancellationToken)
     {
         var manifest = backup.Manifest;
         long count = 0;
-        var chunks = new ChunkedReader(backup.PathOf, set.Chunks, key, SetFiles.Archive(set.Name, manifest.Compression));
+        var chunks = new ChunkedReader(backup.Files, set.Chunks, key, SetFiles.Archive(set.Name, manifest.Compression));
         try
         {
             using var archive = SetCompression.Decompress(manifest.Compression.Algorithm, chunks);
@@ -101,7 +101,7 @@ public sealed class BackupVerifier(ILogger log)
     /// <summary>The faults of the set's chunks after <paramref name="after"/> (all of them when null), hashed one by one.</summary>
     private static IEnumerable<string> LaterFaults(BackupSet backup, FilesystemSet set, string? after) =>
         set.Chunks.SkipWhile(c => after is not null && c.File != after).Skip(after is null ? 0 : 1)
-            .Select(c => ChunkedReader.Check(backup.PathOf(c), c)?.Message).OfType<string>();
+            .Select(c => ChunkedReader.Check(backup.Files, c)?.Message).OfType<string>();
 
     private static void CheckCatalog(BackupSet backup, BackupKey? key, List<string> faults)
     {

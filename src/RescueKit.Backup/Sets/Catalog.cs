@@ -90,7 +90,7 @@ public static class CatalogReader
     public static IEnumerable<CatalogEntry> Read(BackupSet backup, BackupKey? key)
     {
         var manifest = backup.Manifest;
-        using var file = new ChunkedReader(backup.PathOf, [manifest.Catalog], key, manifest.Catalog.File);
+        using var file = new ChunkedReader(backup.Files, [manifest.Catalog], key, manifest.Catalog.File);
         using var text = new StreamReader(SetCompression.Decompress(manifest.Compression.Algorithm, file));
         var lineNumber = 0;
         while (text.ReadLine() is { } line)

@@ -11,11 +11,11 @@ namespace RescueKit.Backup.Sets;
 /// </summary>
 internal sealed class ChunkedReader : SequentialReadStream
 {
-    private readonly Func<BackupFile, string> _pathOf;
+    private readonly IChunkSource _source;
     private readonly IReadOnlyList<BackupFile> _chunks;
     private readonly RecordCipher? _cipher;
     private int _index = -1;
-    private FileStream? _file;
+    private Stream? _file;
     private IncrementalHash? _hash;
     private long _remaining;
     // Encrypted chunks: the header, the current record's plaintext and how much of it was served.
@@ -26,10 +26,10 @@ internal sealed class ChunkedReader : SequentialReadStream
     private int _plainServed;
     private int _recordIndex;
 
-    /// <param name="pathOf">Where each chunk is read from, asked just before it is opened.</param>
-    public ChunkedReader(Func<BackupFile, string> pathOf, IReadOnlyList<BackupFile> chunks, BackupKey? key, string streamName)
+    /// <param name="source">Where each chunk is read from, opened just before its first byte is read.</param>
+    public ChunkedReader(IChunkSource source, IReadOnlyList<BackupFile> chunks, BackupKey? key, string streamName)
     {
-        _pathOf = pathOf;
+        _source = source;
         _chunks = chunks;
         if (key is not null) _cipher = new RecordCipher(key.Key, streamName);
     }
@@ -87,15 +87,7 @@ internal sealed class ChunkedReader : SequentialReadStream
         if (_index + 1 >= _chunks.Count) { _index = _chunks.Count; return false; }
         _index++;
         var chunk = _chunks[_index];
-        var path = _pathOf(chunk);
-        try
-        {
-            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ChunkFaultException(chunk.File, "is missing");
-        }
+        _file = _source.Open(chunk);
         if (_file.Length != chunk.Size) throw SizeFault(chunk, _file.Length);
         _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         _remaining = chunk.Size;
@@ -156,21 +148,29 @@ internal sealed class ChunkedReader : SequentialReadStream
     }
 
     /// <summary>Checks one chunk's size and SHA-256 without decoding it: null when it is sound, else the fault.</summary>
-    public static ChunkFaultException? Check(string path, BackupFile chunk)
+    public static ChunkFaultException? Check(IChunkSource source, BackupFile chunk)
     {
-        if (Presence(path, chunk) is { } fault) return fault;
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(file));
-        return sha == chunk.Sha256 ? null : new ChunkFaultException(chunk.File, "has the wrong SHA-256 (corrupted)");
+        try
+        {
+            using var file = source.Open(chunk);
+            if (file.Length != chunk.Size) return SizeFault(chunk, file.Length);
+            var sha = Convert.ToHexStringLower(SHA256.HashData(file));
+            return sha == chunk.Sha256 ? null : new ChunkFaultException(chunk.File, "has the wrong SHA-256 (corrupted)");
+        }
+        catch (ChunkFaultException fault)
+        {
+            return fault;
+        }
     }
 
     /// <summary>A fault when the chunk is missing or has the wrong size (without reading it), else null.</summary>
-    public static ChunkFaultException? Presence(string path, BackupFile chunk)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) return new ChunkFaultException(chunk.File, "is missing");
-        return info.Length == chunk.Size ? null : SizeFault(chunk, info.Length);
-    }
+    public static ChunkFaultException? Presence(IChunkSource source, BackupFile chunk) =>
+        source.SizeOf(chunk) switch
+        {
+            null => new ChunkFaultException(chunk.File, "is missing"),
+            { } size when size != chunk.Size => SizeFault(chunk, size),
+            _ => null,
+        };
 
     private static ChunkFaultException SizeFault(BackupFile chunk, long actual) =>
         new(chunk.File, actual < chunk.Size

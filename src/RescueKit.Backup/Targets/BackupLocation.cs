@@ -9,33 +9,40 @@ namespace RescueKit.Backup.Targets;
 /// <summary>
 /// A backup opened where it is: a backup directory, or <c>nfs://HOST[:PORT]/PATH/HOST/ID</c>, whose host directory is
 /// mounted read-only while this is open (so the incrementals' bases beside it are there too) and unmounted when it is
-/// disposed. Whoever reads a backup (verify, extract, compare, the restore) opens it here, so every kind of location is
+/// disposed, or <c>http://HOST[:PORT]/PATH/HOST/ID/</c>, whose small files are fetched to a staging directory and whose
+/// chunks are streamed as they are read (<see cref="HttpBackup"/>). Whoever reads a backup (verify, extract, compare, the restore) opens it here, so every kind of location is
 /// opened the same way.
 /// </summary>
 public sealed class BackupLocation : IDisposable
 {
     private readonly NfsMount? _mount;
+    private readonly HttpBackup? _http;
 
-    private BackupLocation(BackupSet set, NfsMount? mount)
+    private BackupLocation(BackupSet set, NfsMount? mount, HttpBackup? http = null)
     {
         Set = set;
         _mount = mount;
+        _http = http;
     }
 
     public BackupSet Set { get; }
 
     /// <summary>Where the backup is, as the user named it.</summary>
-    public string Where => _mount?.Describe(Set.Directory) ?? Set.Directory;
+    public string Where => _mount?.Describe(Set.Directory) ?? Set.Origin;
 
-    /// <param name="reference">A backup directory or an nfs:// URL of one.</param>
+    /// <param name="reference">A backup directory, or an nfs:// or http:// URL of one.</param>
     /// <param name="name">What the reference is called in messages (the BACKUP argument).</param>
     public static BackupLocation Open(string reference, IToolRunner runner, ILogger log, CancellationToken cancellationToken,
         string name = "BACKUP")
     {
-        if (reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("tftp://", StringComparison.OrdinalIgnoreCase))
-            throw new RescueKitException(
-                $"{name} {reference}: reading a backup straight over {reference[..reference.IndexOf(':')]}:// is not implemented yet: " +
-                "serve it over NFS and give its nfs:// URL, or download its directory and give that", ExitCodes.Failed);
+        if (reference.StartsWith("tftp://", StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException(
+                $"{name} {reference}: a backup is not read over TFTP: serve it over HTTP (rescuekit serve --backups DIR) and give its http:// URL");
+        if (HttpBackup.IsHttp(reference))
+        {
+            var http = HttpBackup.Open(reference, name, log, cancellationToken);
+            return new BackupLocation(http.Set, null, http);
+        }
         if (!NfsUrl.IsNfs(reference)) return new BackupLocation(BackupSet.Open(reference), null);
         var url = NfsUrl.Parse(reference, name);
         var hostDirectory = url.Parent() ?? throw new BadInputException(
@@ -74,5 +81,9 @@ public sealed class BackupLocation : IDisposable
     /// <summary>The same error with the mount point in its message replaced by the URL the user gave.</summary>
     public RescueKitException Translate(RescueKitException e) => _mount?.Translate(e) ?? e;
 
-    public void Dispose() => _mount?.Dispose();
+    public void Dispose()
+    {
+        _mount?.Dispose();
+        _http?.Dispose();
+    }
 }

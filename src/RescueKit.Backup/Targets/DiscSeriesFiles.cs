@@ -48,7 +48,7 @@ public sealed class DiscSeriesFiles
         if (index.ManifestSha256 != backup.ManifestSha256)
             throw new BadInputException($"the disc series index {indexPath} is of backup {index.Backup}, not of {DiscIdentity.Describe(backup.Manifest)}");
         var files = new DiscSeriesFiles(backup, index, say);
-        return backup with { Locate = files.PathOf };
+        return backup with { Files = new DirectoryChunkSource(files.PathOf) };
     }
 
     private string PathOf(BackupFile file)

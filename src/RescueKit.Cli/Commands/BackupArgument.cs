@@ -6,5 +6,5 @@ namespace RescueKit.Cli.Commands;
 internal static class BackupArgument
 {
     public static Argument<string> Create() =>
-        new("BACKUP") { Description = "The backup directory (holding manifest.json), or nfs://SERVER[:PORT]/PATH/HOST/ID" };
+        new("BACKUP") { Description = "The backup directory (holding manifest.json), nfs://SERVER[:PORT]/PATH/HOST/ID, or http://SERVER[:PORT]/backups/HOST/ID/ (rescuekit serve --backups)" };
 }

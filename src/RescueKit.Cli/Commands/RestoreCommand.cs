@@ -22,7 +22,7 @@ internal sealed class RestoreCommand : RescueCommand
     private readonly Option<string?> _disks = new("--disks") { Description = "The target machine's disks as 'lsblk -J -b -O' printed them (default: this machine's)" };
     private readonly Option<string[]> _map = new("--map") { Description = "SOURCE=TARGET disk pair, or SOURCE=none (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _mapping = new("--mapping") { Description = "A file of --map pairs, one SOURCE=TARGET per line (# comments)" };
-    private readonly Option<string?> _backup = new("--backup") { Description = "The backup to restore from (a directory or nfs:// URL)" };
+    private readonly Option<string?> _backup = new("--backup") { Description = "The backup to restore from (a directory, or an nfs:// or http:// URL)" };
     private readonly Option<string> _out = new("--out") { Description = "Where --dry-run writes the plan", DefaultValueFactory = _ => "." };
     private readonly Option<string?> _luksPassphraseFile = new("--luks-passphrase-file") { Description = "With --mode nuke: the first line of this file is the passphrase of every LUKS container made (default: asked at the console)" };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the restore a previous run started, from its first unfinished step" };

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using RescueKit.Core;
 using Serilog;
@@ -9,9 +7,9 @@ namespace RescueKit.Net.Http;
 
 /// <summary>
 /// Downloads over HTTP with the checks a rescue needs: the SHA-256 is computed while the bytes stream in, a dropped
-/// connection resumes with a Range request from the byte it reached (a server that answers 200 instead of 206 is
-/// read again from the start), and failed attempts are retried a bounded number of times with exponential backoff
-/// (<see cref="FetchSettings"/>). A file is downloaded to a staging file beside it and renamed into place only when its
+/// connection resumes with a Range request from the byte it reached, and failed attempts are retried a bounded number
+/// of times with exponential backoff (<see cref="ResumingHttpStream"/>, <see cref="FetchAttempts"/>, one piece of code
+/// for a file downloaded here and a backup chunk streamed straight into a restore). A file is downloaded to a staging file beside it and renamed into place only when its
 /// hash matched, so a name never holds a partial or wrong download.
 /// </summary>
 public sealed class HttpFetcher : IDisposable
@@ -39,6 +37,9 @@ public sealed class HttpFetcher : IDisposable
     {
         if (text.StartsWith("tftp://", StringComparison.OrdinalIgnoreCase))
             throw new BadInputException($"{name} {text}: fetching over tftp:// is not supported; serve the file over HTTP (rescuekit serve, nginx) and give its http:// URL");
+        if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException($"{name} {text}: https:// is not supported: the rescue system carries no CA certificates to check a " +
+                "server's certificate with; serve it over plain http:// (rescuekit serve, nginx) on the recovery network, where every file's SHA-256 is still checked");
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || string.IsNullOrEmpty(url.Host))
             throw new BadInputException($"{name} {text} is not an http:// URL: give http://HOST[:PORT]/PATH");
         return url;
@@ -78,22 +79,15 @@ public sealed class HttpFetcher : IDisposable
     {
         destination.SetLength(0);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long? total = null;
-        var delay = _settings.FirstDelay;
-        for (var attempt = 1; ; attempt++)
+        using (var source = new ResumingHttpStream(_client, _settings, _log, url, cancellationToken))
         {
-            try
+            var buffer = new byte[BufferSize];
+            int n;
+            while ((n = source.Read(buffer)) > 0)
             {
-                total = Transfer(url, destination, hash, total, progress, cancellationToken);
-                break;
-            }
-            catch (Exception e) when (Retryable(e) && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= _settings.Attempts) throw Failure(url, e, attempt);
-                _log.Warning("{Url}: {Error}; attempt {Next} of {Attempts} in {Delay:F1} s, from byte {From}",
-                    url, Reason(e), attempt + 1, _settings.Attempts, delay.TotalSeconds, destination.Length);
-                if (cancellationToken.WaitHandle.WaitOne(delay)) cancellationToken.ThrowIfCancellationRequested();
-                delay *= 2;
+                destination.Write(buffer, 0, n);
+                hash.AppendData(buffer, 0, n);
+                progress?.Invoke(destination.Length, source.KnownLength);
             }
         }
         var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -102,72 +96,39 @@ public sealed class HttpFetcher : IDisposable
         return actual;
     }
 
-    /// <summary>One request from the byte the destination reached; returns the whole length when the body ended.</summary>
-    private long Transfer(Uri url, FileStream destination, IncrementalHash hash, long? total, Action<long, long?>? progress,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The body of <paramref name="url"/> as a read-only stream, read as it arrives (nothing is kept on disk) and
+    /// resumed after a dropped connection as described on the class; its Length is the length the server announced.
+    /// A 404 is a <see cref="FetchNotFoundException"/>, thrown here.
+    /// </summary>
+    public Stream Open(Uri url, CancellationToken cancellationToken) =>
+        new ResumingHttpStream(_client, _settings, _log, url, cancellationToken);
+
+    /// <summary>The length of <paramref name="url"/>'s body from a HEAD request (retried as any request), or null when
+    /// the server has nothing there (404).</summary>
+    public long? LengthOf(Uri url, CancellationToken cancellationToken)
     {
-        var from = destination.Length;
-        if (total is { } known && from == known) return known;
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (from > 0) request.Headers.Range = new RangeHeaderValue(from, null);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_settings.Timeout);
-        using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            throw new BadInputException($"{url}: not found on the server (404): check the path and that the server serves the directory holding it");
-        if (from > 0 && response.StatusCode == HttpStatusCode.OK)
-        {
-            // The server ignored the range: start over, hash included.
-            _log.Warning("{Url}: the server does not resume (200 to a range request); downloading from the start", url);
-            destination.SetLength(0);
-            hash.GetHashAndReset();
-            from = 0;
-        }
-        else if (from > 0 && response.StatusCode != HttpStatusCode.PartialContent)
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} to a range request", null, response.StatusCode);
-        else if (from == 0 && response.StatusCode != HttpStatusCode.OK)
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
-        if (from > 0 && response.Content.Headers.ContentRange is { } range && range.From != from)
-            throw new HttpRequestException($"the server resumed at byte {range.From}, not {from}");
-        var length = response.Content.Headers.ContentLength is { } body ? from + body : (long?)null;
-        total = response.Content.Headers.ContentRange?.Length ?? length ?? total;
-        destination.Seek(from, SeekOrigin.Begin);
-        using var source = response.Content.ReadAsStream(timeout.Token);
-        var buffer = new byte[BufferSize];
+        var attempts = new FetchAttempts(url, _settings, _log);
         while (true)
         {
-            // The timeout is per read: a slow but moving download is not cut off.
-            timeout.CancelAfter(_settings.Timeout);
-            var n = source.Read(buffer);
-            if (n == 0) break;
-            destination.Write(buffer, 0, n);
-            hash.AppendData(buffer, 0, n);
-            progress?.Invoke(destination.Length, total);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Head, url);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(_settings.Timeout);
+                using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                if (response.StatusCode == HttpStatusCode.NotFound) return null;
+                if (response.StatusCode != HttpStatusCode.OK)
+                    throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} to HEAD", null, response.StatusCode);
+                return response.Content.Headers.ContentLength
+                    ?? throw new HttpRequestException("the server gave no Content-Length to HEAD");
+            }
+            catch (Exception e)
+            {
+                attempts.Failed(e, 0, cancellationToken);
+            }
         }
-        if (total is { } whole && destination.Length != whole)
-            throw new IOException($"the connection ended at byte {destination.Length} of {whole}");
-        return destination.Length;
     }
-
-    private static bool Retryable(Exception e) => e switch
-    {
-        BadInputException => false,
-        HttpRequestException { StatusCode: { } status } => (int)status >= 500 || status == HttpStatusCode.RequestTimeout,
-        HttpRequestException or IOException or SocketException or OperationCanceledException => true,
-        _ => false,
-    };
-
-    private static string Reason(Exception e) => e switch
-    {
-        OperationCanceledException => "no data for the timeout",
-        HttpRequestException { InnerException: SocketException s } => s.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : s.Message,
-        _ => e.InnerException is { } inner && e is HttpRequestException ? $"{e.Message} ({inner.Message})" : e.Message,
-    };
-
-    private static RescueKitException Failure(Uri url, Exception e, int attempts) =>
-        e is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } }
-            ? new RescueKitException($"{url}: connection refused after {attempts} attempts: start the HTTP server on that port or correct the host and port", ExitCodes.Failed, e)
-            : new RescueKitException($"{url}: {Reason(e)} after {attempts} attempts: check the network and the server", ExitCodes.Failed, e);
 
     public void Dispose() => _client.Dispose();
 }

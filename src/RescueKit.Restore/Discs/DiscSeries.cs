@@ -204,7 +204,7 @@ public sealed class DiscSeries
         var manifestChunks = Backup.Manifest.Sets.SelectMany(s => s.Chunks).ToDictionary(c => c.File, StringComparer.Ordinal);
         var strangers = chunks.Where(c => !manifestChunks.ContainsKey(c)).ToList();
         var faults = strangers.Select(c => $"{c} is not in the manifest")
-            .Concat(BackupVerifier.CheckFiles(Backup with { Locate = f => Path.Combine(directory, f.File) },
+            .Concat(BackupVerifier.CheckFiles(Backup with { Files = new DirectoryChunkSource(f => Path.Combine(directory, f.File)) },
                 chunks.Where(manifestChunks.ContainsKey).Select(c => manifestChunks[c])))
             .ToList();
         if (faults.Count > 0)

@@ -97,7 +97,7 @@ public sealed class NukeRestore(IAnsiConsole console, IToolRunner runner, Rescue
             {
                 ToolVersion = version,
                 RecordDirectory = MarkerDirectory,
-                Backup = backup.Directory,
+                Backup = backup.Origin,
                 Sets = RestorePlanOptions.MountedSetsOf(backup.Manifest),
                 UnmountedSets = RestorePlanOptions.UnmountedSetsOf(backup.Manifest),
                 SetData = BackupSetData.Of(backup, key),
