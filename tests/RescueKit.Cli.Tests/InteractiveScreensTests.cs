@@ -185,7 +185,7 @@ public sealed class InteractiveScreensTests
     }
 
     /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>
-    private static void LeaveFromTheStartPage(TmuxTerminal tty)
+    internal static void LeaveFromTheStartPage(TmuxTerminal tty)
     {
         tty.Send("Escape");
         tty.WaitFor("Leave without restoring?");

@@ -1,4 +1,6 @@
+using RescueKit.Backup.Nfs;
 using RescueKit.Backup.Sets;
+using RescueKit.Backup.Targets;
 using RescueKit.Core;
 using RescueKit.Core.Backup;
 using RescueKit.Core.Restore;
@@ -96,15 +98,15 @@ internal static class InteractiveRestore
     private static void RestoreFiles(TuiSession session, Request request, IToolRunner runner, Serilog.ILogger log, TuiProgress progress,
         CancellationToken cancellationToken)
     {
-        var directory = request.Nuke.Backup ?? request.BackupDirectory;
-        if (directory is null || !File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
-        {
-            session.AskQuery("No backup", "There is no backup here to restore files from.", "OK");
-            return;
-        }
         try
         {
-            var backup = BackupSet.Open(directory);
+            using var location = Opened(request);
+            if (location is null)
+            {
+                session.AskQuery("No backup", "There is no backup here to restore files from.", "OK");
+                return;
+            }
+            var backup = location.Set;
             var tree = CatalogTree.Of(backup, backup.Key(request.Nuke.Key));
             if (TuiReviewer.PickFiles(session, tree) is not { } includes) return;
             if (TuiReviewer.AskDestination(session, RescuePaths.TargetRoot) is not { } to) return;
@@ -140,6 +142,19 @@ internal static class InteractiveRestore
         return $"The plan is saved in {json} (and its script beside it when the restore starts).";
     }
 
+    /// <summary>
+    /// The backup the screens read (the one picked, given or found), opened where it is: a directory, or an http:// or
+    /// nfs:// URL (rk.source); null when there is none. The caller disposes it (an URL's staged small files go with it).
+    /// </summary>
+    private static BackupLocation? Opened(Request request)
+    {
+        var reference = request.Nuke.Backup ?? request.BackupDirectory;
+        if (reference is null) return null;
+        if (!HttpBackup.IsHttp(reference) && !NfsUrl.IsNfs(reference) && !File.Exists(Path.Combine(reference, BackupSetNames.Manifest)))
+            return null;
+        return BackupLocation.Open(reference, new ToolRunner(Serilog.Core.Logger.None), Serilog.Core.Logger.None, CancellationToken.None);
+    }
+
     /// <summary>The backups the start page offers: the one given or found, those beside it, the USB data partition's.</summary>
     private static IReadOnlyList<BackupSet> Known(Request request) =>
         KnownBackups.Around(request.Nuke.Backup ?? request.BackupDirectory, DataBackups(request.Environment.Variables()));
@@ -158,16 +173,28 @@ internal static class InteractiveRestore
     {
         var lines = new List<string>();
         var directory = request.Nuke.Backup ?? request.BackupDirectory;
-        if (directory is not null && File.Exists(Path.Combine(directory, BackupSetNames.Manifest)))
+        BackupLocation? location;
+        try
         {
-            var backup = BackupSet.Open(directory);
+            location = Opened(request);
+        }
+        catch (RescueKitException e)
+        {
+            // A server that is down or a damaged manifest: the start page says so, and the shell is still there.
+            lines.Add($"The backup {directory} cannot be read: {e.Message}");
+            location = null;
+        }
+        using var opened = location;
+        if (location is not null)
+        {
+            var backup = location.Set;
             var m = backup.Manifest;
             lines.Add($"Backup of {m.Host}: {m.Kind}, made {m.CreatedUtc:yyyy-MM-dd HH:mm} UTC, " +
                 $"{(m.Encryption is null ? "not encrypted" : "encrypted")}, {backup.Chain().Count} in its chain");
-            lines.Add($"At {directory}");
+            lines.Add($"At {location.Where}");
             lines.Add($"Sets: {string.Join(' ', m.Sets.Select(s => s.Unmounted ? $"({s.Name})" : s.MountPoint))}");
         }
-        else lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
+        else if (lines.Count == 0) lines.Add($"The backup: {directory ?? "none found (name one with --backup)"}");
         var vars = request.Environment.Variables();
         if (known.Count > 1)
         {
