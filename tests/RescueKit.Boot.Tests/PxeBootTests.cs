@@ -9,11 +9,11 @@ namespace RescueKit.Boot.Tests;
 /// firmware's own PXE loads the GRUB network image, whose prefix names the TFTP server (the proxyDHCP-safe form). Each
 /// time the host chosen by the NIC's MAC boots (its name on the console), every init stage reports ok, the network
 /// stage brings up the NIC that booted, and the front-end starts.
-/// Not here: iPXE over HTTP and the proxyDHCP path in a network namespace, which need `rescuekit serve`.
+/// iPXE over HTTP from `rescuekit serve` and the proxyDHCP path in a network namespace: PxeBootTests.Serve.cs.
 /// </summary>
 [Category("Boot")]
 [NonParallelizable]
-public class PxeBootTests
+public partial class PxeBootTests
 {
     [TestCase(QemuFirmware.SeaBios, PxeTreeBootFixture.HostB, PxeTreeBootFixture.MacB, "pxelinux.0", TestName = "BiosPxelinuxBootsTheHostOfItsMac")]
     [TestCase(QemuFirmware.Ovmf, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA, "rk-grubx64.efi", TestName = "UefiGrubBootsTheHostOfItsMac")]
@@ -25,15 +25,27 @@ public class PxeBootTests
         using var vm = QemuMachine.Create($"pxe-{firmware}-{host}").WithFirmware(firmware).WithMemory(2048)
             .WithPxeBoot(tree, bootFile, mac).Build().Start();
 
+        var address = AssertBootsTheHostOfTheMac(vm, host, mac);
+        Assert.That(address, Is.EqualTo("10.0.2.15"), "QEMU's DHCP gives its one guest 10.0.2.15");
+    }
+
+    /// <summary>
+    /// Waits for the rescue system of <paramref name="host"/> to say it was booted by <paramref name="mac"/>, for every
+    /// init stage and the front-end; checks that 30-network brought up that NIC and 40-media found no backup (the tree
+    /// gives no rk.source). Returns the address 30-network's DHCP got.
+    /// </summary>
+    private static string AssertBootsTheHostOfTheMac(QemuMachine vm, string host, string mac)
+    {
         var booted = vm.WaitFor(new Regex(@"\[rk\] rescue system of (\S+), booted from the network by (\S+)\n"), RescueIsoBoot.BootTimeout);
         Assert.That(booted.Groups[1].Value, Is.EqualTo(host), "the per-MAC file of another host was used");
         Assert.That(booted.Groups[2].Value, Is.EqualTo(mac), "BOOTIF names the NIC that booted");
         RescueIsoBoot.WaitForFrontEnd(vm);
 
         var transcript = vm.Transcript;
-        Assert.That(transcript, Does.Contain($"[rk] stage 30-network: ok (eth0 (the NIC that booted, {mac}) dhcp 10.0.2.15)"));
+        var network = new Regex($@"\[rk\] stage 30-network: ok \(eth0 \(the NIC that booted, {Regex.Escape(mac)}\) dhcp ([0-9.]+)\)\n").Match(transcript);
+        Assert.That(network.Success, Is.True, $"30-network did not bring up the NIC that booted ({mac}) by DHCP");
         Assert.That(transcript, Does.Contain("[rk] stage 40-media: ok (booted from the network without rk.source and no medium labelled RESCUEKIT: no backup)"));
-        TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
+        return network.Groups[1].Value;
     }
 
     /// <summary>Long enough for OVMF to try the network boot option under TCG and refuse it.</summary>

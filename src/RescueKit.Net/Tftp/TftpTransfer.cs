@@ -12,6 +12,9 @@ namespace RescueKit.Net.Tftp;
 /// </summary>
 internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions options, int retries)
 {
+    /// <summary>The receive timeout the socket has now, in ms (0: none set yet, which the socket reads as "wait forever").</summary>
+    private int _receiveTimeout;
+
     public long BytesAcknowledged { get; private set; }
 
     /// <summary>Runs to the end; returns "ok" or why it stopped.</summary>
@@ -133,11 +136,19 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
             cancellationToken.ThrowIfCancellationRequested();
             var left = deadline - Environment.TickCount64;
             if (left <= 0) return -1;
-            // Slices of at most 250 ms so a stopping server is noticed.
-            if (!socket.Poll((int)Math.Min(left, 250) * 1000, SelectMode.SelectRead)) continue;
+            // A blocking receive with the socket's own timeout (SO_RCVTIMEO), in slices of at most 250 ms so a stopping
+            // server is noticed: one system call per ACK where a poll before each receive made two (bench/pxe.sh, the
+            // lock-step rows). The option is set only when the slice changes, which is at most once per deadline.
+            var slice = (int)Math.Min(left, 250);
+            if (slice != _receiveTimeout)
+            {
+                socket.ReceiveTimeout = slice;
+                _receiveTimeout = slice;
+            }
             try { return socket.Receive(buffer); }
             // ICMP port unreachable from a client that went away surfaces as ConnectionRefused on a connected socket.
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused) { return Gone; }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock) { }
         }
     }
 

@@ -13,6 +13,12 @@ public static class PxeTreeBootFixture
     public const string HostB = "beta";
     public const string MacB = "52:54:00:bb:00:02";
 
+    /// <summary>The boot server the tree names: its GRUB image's TFTP server and, with <see cref="HttpPort"/>, the HTTP
+    /// URL of its iPXE scripts. QEMU's user network puts the host there; PxeLan gives its bridge this address.</summary>
+    public const string BootServer = "10.0.2.2";
+
+    public const int HttpPort = 8080;
+
     private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Root => Built.Value;
@@ -24,7 +30,7 @@ public static class PxeTreeBootFixture
         foreach (var (host, mac) in new[] { (HostA, MacA), (HostB, MacB) })
         {
             var (exitCode, output) = RescueIsoFixture.RunBinary("mkrescue", "--output", "pxe", "--root", root, "--host-name", host,
-                "--mac", mac, "--tftp-server", "10.0.2.2", "--http-url", "http://10.0.2.2:8080/");
+                "--mac", mac, "--tftp-server", BootServer, "--http-url", $"http://{BootServer}:{HttpPort}/");
             if (exitCode != 0) Assert.Fail($"mkrescue --output pxe for {host} failed with exit code {exitCode}:\n{output}");
         }
         return root;

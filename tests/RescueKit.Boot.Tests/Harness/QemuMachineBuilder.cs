@@ -44,7 +44,9 @@ public sealed class QemuMachineBuilder
     private string? _bootDisk;
     private string? _usbDisk;
     private (string Kernel, string Initrd, string Append)? _kernel;
-    private (string TftpRoot, string BootFile, string Mac)? _pxe;
+    private (string TftpRoot, string BootFile, string Mac, bool Restrict)? _pxe;
+    private (string Tap, string Mac)? _tap;
+    private string? _networkNamespace;
     private int _memoryMiB = 1024;
     private bool _vga;
     private string? _transcriptFile;
@@ -191,12 +193,40 @@ public sealed class QemuMachineBuilder
     /// ROM is left out (romfile=), so OVMF's own PXE does it, as on UEFI hardware (with iPXE's EFI ROM, GRUB stalled:
     /// reference B.4).
     /// </summary>
-    public QemuMachineBuilder WithPxeBoot(string tftpRoot, string bootFile, string mac)
+    /// <param name="restrict">
+    /// false: the guest also reaches the host's loopback at 10.0.2.2 (an HTTP server a boot file URL names, for iPXE;
+    /// QEMU refuses a guestfwd rule on that address). Only in a <see cref="InNetworkNamespace"/> of the test's own, whose
+    /// loopback holds nothing but the test's server and which has no other network.
+    /// </param>
+    public QemuMachineBuilder WithPxeBoot(string tftpRoot, string bootFile, string mac, bool restrict = true)
     {
         if (!Directory.Exists(tftpRoot)) throw new DirectoryNotFoundException($"no TFTP root {tftpRoot}");
         foreach (var value in new[] { tftpRoot, bootFile, mac })
             if (value.Contains(',', StringComparison.Ordinal)) throw new ArgumentException($"a QEMU option value cannot contain ',': {value}");
-        _pxe = (Path.GetFullPath(tftpRoot), bootFile, mac);
+        _pxe = (Path.GetFullPath(tftpRoot), bootFile, mac, restrict);
+        return this;
+    }
+
+    /// <summary>
+    /// A network boot from a real LAN: the virtio NIC (<paramref name="mac"/>) on the existing tap device
+    /// <paramref name="tap"/> (script=no: the test has put it on a bridge), booted from as <see cref="WithPxeBoot"/> does
+    /// (SeaBIOS: the NIC's iPXE ROM; OVMF: its own PXE). The tap lives in a network namespace: give it with
+    /// <see cref="InNetworkNamespace"/>.
+    /// </summary>
+    public QemuMachineBuilder WithTapPxeBoot(string tap, string mac)
+    {
+        foreach (var value in new[] { tap, mac })
+            if (value.Contains(',', StringComparison.Ordinal)) throw new ArgumentException($"a QEMU option value cannot contain ',': {value}");
+        _tap = (tap, mac);
+        return this;
+    }
+
+    /// <summary>Runs QEMU inside the network namespace <paramref name="name"/> (`ip netns exec`, which execs QEMU, so the
+    /// process is still QEMU's and its serial port is still on stdio).</summary>
+    public QemuMachineBuilder InNetworkNamespace(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _networkNamespace = name;
         return this;
     }
 
@@ -242,26 +272,36 @@ public sealed class QemuMachineBuilder
         for (var i = 0; i < _nvmeDisks.Count; i++)
             args.AddRange(["-drive", $"if=none,id=nvme{i},file={_nvmeDisks[i].Image},format=raw",
                            "-device", $"nvme,drive=nvme{i},serial={_nvmeDisks[i].Serial}"]);
+        var networkBoot = _pxe is not null || _tap is not null;
         if (_kernel is null && _firmware == QemuFirmware.SeaBios)
-            args.AddRange(["-boot", _cdrom is not null ? "d" : _pxe is not null && _bootDisk is null ? "n" : "c"]);
+            args.AddRange(["-boot", _cdrom is not null ? "d" : networkBoot && _bootDisk is null ? "n" : "c"]);
         if (_pxe is { } pxe)
-            args.AddRange(["-netdev", $"user,id=pxe0,restrict=on,tftp={pxe.TftpRoot},bootfile={pxe.BootFile}",
-                           "-device", $"virtio-net-pci,netdev=pxe0,mac={pxe.Mac}{(_firmware == QemuFirmware.Ovmf ? ",romfile=" : "")}"]);
+            args.AddRange(["-netdev", $"user,id=pxe0,restrict={(pxe.Restrict ? "on" : "off")},tftp={pxe.TftpRoot},bootfile={pxe.BootFile}",
+                           "-device", PxeNic(pxe.Mac)]);
+        if (_tap is { } tap)
+            args.AddRange(["-netdev", $"tap,id=pxe0,ifname={tap.Tap},script=no,downscript=no", "-device", PxeNic(tap.Mac)]);
         args.AddRange(_extra);
         return args;
     }
+
+    // Under OVMF the NIC's iPXE ROM is left out (romfile=), so the firmware's own PXE boots, as on UEFI hardware.
+    private string PxeNic(string mac) =>
+        $"virtio-net-pci,netdev=pxe0,mac={mac}{(_firmware == QemuFirmware.Ovmf ? ",romfile=" : "")}";
 
     public QemuMachine Build()
     {
         // Without a kernel, CD or IDE boot disk the firmware boots the virtio or NVMe disks: SeaBIOS the first with a
         // boot sector, OVMF what its NVRAM names or else each disk's removable-media loader.
         var diskBoot = _virtioDisks.Count + _nvmeDisks.Count > 0;
-        if (_kernel is null && _cdrom is null && _bootDisk is null && _usbDisk is null && !diskBoot && _pxe is null)
+        if (_kernel is null && _cdrom is null && _bootDisk is null && _usbDisk is null && !diskBoot && _pxe is null && _tap is null)
             throw new InvalidOperationException($"machine '{_name}' has nothing to boot: give a kernel, a CD-ROM, a boot disk, a USB disk or a PXE boot");
         if (_firmware == QemuFirmware.Ovmf) VmLab.RequireOvmf();
         var transcript = _transcriptFile ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "serial",
             $"{Sanitize(TestContext.CurrentContext.Test.Name)}-{Sanitize(_name)}.log");
-        return new QemuMachine(_name, VmLab.RequireQemu(), Arguments(), transcript, _monitorSocket);
+        var qemu = VmLab.RequireQemu();
+        if (_networkNamespace is null) return new QemuMachine(_name, qemu, Arguments(), transcript, _monitorSocket);
+        return new QemuMachine(_name, RescueKit.Tests.Shared.ExternalTool.Require("ip", "iproute2"),
+            ["netns", "exec", _networkNamespace, qemu, .. Arguments()], transcript, _monitorSocket);
     }
 
     private static string RequireFile(string path, string paramName)
