@@ -120,21 +120,7 @@ public sealed class InteractiveScreensTests
         var to = Path.Combine(scratch.Directory, "picked");
         using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {backup}");
         tty.WaitFor("5  Restore some files");
-        tty.Send("5");
-        tty.WaitFor("Files of the backup: /");
-        tty.Send("Tab", "Tab", "Enter"); // Add a glob
-        tty.WaitFor("An absolute path or glob");
-        tty.Type($"{scratch.Source.MountPoint}/etc/wanted");
-        tty.Send("Enter");
-        tty.WaitFor("1 marked:");
-        tty.Send("BTab", "Enter"); // Restore marked
-        tty.WaitFor("Restore the files into");
-        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
-        tty.Type(to);
-        tty.Send("Enter");
-        tty.WaitFor("The files are restored into " + to);
-        tty.Send("Enter");
-        tty.WaitFor("4  Expert shell");
+        RestoreOneFile(tty, $"{scratch.Source.MountPoint}/etc/wanted", to);
         LeaveFromTheStartPage(tty);
 
         var restored = Path.Join(to, scratch.Source.MountPoint, "etc");
@@ -164,11 +150,21 @@ public sealed class InteractiveScreensTests
         tty.Send("Down", "Enter");
         tty.WaitFor($"At {older}");
 
+        Assert.That(RestoreOneFile(tty, $"{scratch.Source.MountPoint}/etc/which", to), Does.Contain($"At {older}"));
+        LeaveFromTheStartPage(tty);
+
+        Assert.That(File.ReadAllText(Path.Join(to, scratch.Source.MountPoint, "etc/which")), Is.EqualTo("older\n"));
+    }
+
+    /// <summary>From the start page: choice 5, <paramref name="path"/> marked by the glob field, restored into
+    /// <paramref name="to"/>; returns the start page it comes back to.</summary>
+    internal static string RestoreOneFile(TmuxTerminal tty, string path, string to)
+    {
         tty.Send("5");
         tty.WaitFor("Files of the backup: /");
         tty.Send("Tab", "Tab", "Enter"); // Add a glob
         tty.WaitFor("An absolute path or glob");
-        tty.Type($"{scratch.Source.MountPoint}/etc/which");
+        tty.Type(path);
         tty.Send("Enter");
         tty.WaitFor("1 marked:");
         tty.Send("BTab", "Enter"); // Restore marked
@@ -178,10 +174,7 @@ public sealed class InteractiveScreensTests
         tty.Send("Enter");
         tty.WaitFor("The files are restored into " + to);
         tty.Send("Enter");
-        tty.WaitFor($"At {older}");
-        LeaveFromTheStartPage(tty);
-
-        Assert.That(File.ReadAllText(Path.Join(to, scratch.Source.MountPoint, "etc/which")), Is.EqualTo("older\n"));
+        return tty.WaitFor("4  Expert shell");
     }
 
     /// <summary>Esc, then the box's default button: the UI ends with "cancelled", nothing written.</summary>

@@ -70,21 +70,7 @@ public class RestoreOverHttpTests
         using var tty = new TmuxTerminal("linux", $"{Rescuekit.Binary} restore --mode interactive --backup {_url}");
         var start = tty.WaitFor("5  Restore some files");
         Assert.That(start, Does.Contain("Backup of ").And.Contain("At " + _url[..40]), "the start page reads the backup over HTTP");
-        tty.Send("5");
-        tty.WaitFor("Files of the backup: /");
-        tty.Send("Tab", "Tab", "Enter"); // Add a glob
-        tty.WaitFor("An absolute path or glob");
-        tty.Type($"{_scratch.Source.MountPoint}/etc/marker");
-        tty.Send("Enter");
-        tty.WaitFor("1 marked:");
-        tty.Send("BTab", "Enter"); // Restore marked
-        tty.WaitFor("Restore the files into");
-        tty.Send(["End", .. Enumerable.Repeat("BSpace", "/mnt/target".Length)]);
-        tty.Type(to);
-        tty.Send("Enter");
-        tty.WaitFor("The files are restored into " + to);
-        tty.Send("Enter");
-        tty.WaitFor("4  Expert shell");
+        InteractiveScreensTests.RestoreOneFile(tty, $"{_scratch.Source.MountPoint}/etc/marker", to);
         InteractiveScreensTests.LeaveFromTheStartPage(tty);
 
         Assert.That(File.ReadAllText(Path.Join(to, _scratch.Source.MountPoint, "etc", "marker")), Is.EqualTo("kept\n"));
