@@ -61,7 +61,7 @@ internal sealed class SourceBackup
         if (System.IO.Directory.Exists(final)) return new SourceBackup(final);
 
         var clock = Stopwatch.StartNew();
-        var work = Path.Combine(CacheRoot, $".source-backup-{key}.tmp.{Environment.ProcessId}");
+        var work = Path.Combine(CacheRoot, $".{prefix}{key}.tmp.{Environment.ProcessId}");
         if (System.IO.Directory.Exists(work)) System.IO.Directory.Delete(work, recursive: true);
         var share = System.IO.Directory.CreateDirectory(Path.Combine(work, "share")).FullName;
         File.Copy(binary, Path.Combine(share, "rescuekit"));
