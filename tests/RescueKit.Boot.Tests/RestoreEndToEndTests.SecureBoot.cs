@@ -54,6 +54,17 @@ public sealed partial class RestoreEndToEndTests
         var current = Regex.Match(entries, @"BootCurrent: (?<n>[0-9A-Fa-f]{4})");
         Assert.That(current.Success, Is.True, entries);
         Assert.That(entries, Does.Match($@"Boot{current.Groups["n"].Value}\* debian\s.*\\EFI\\debian\\shimx64\.efi"), entries);
+        // The ESP's files came back from the backup with their old mtimes (shim's is the source's build); shim written
+        // again by the boot-loader step is newer than rescuekit, which the source installed when it backed itself up.
+        var (times, _) = restored.RunShell(
+            "echo SHIM=$(stat -c %Y /boot/efi/EFI/debian/shimx64.efi) GRUB=$(stat -c %Y /boot/efi/EFI/debian/grubx64.efi) TOOL=$(stat -c %Y /usr/local/sbin/rescuekit)",
+            TimeSpan.FromMinutes(1));
+        var stamps = Regex.Match(times, @"SHIM=(?<shim>\d+) GRUB=(?<grub>\d+) TOOL=(?<tool>\d+)");
+        Assert.That(stamps.Success, Is.True, times);
+        Assert.That(long.Parse(stamps.Groups["shim"].Value), Is.GreaterThan(long.Parse(stamps.Groups["tool"].Value)),
+            "shimx64.efi was installed again by the restore, after the backup");
+        Assert.That(long.Parse(stamps.Groups["grub"].Value), Is.GreaterThan(long.Parse(stamps.Groups["tool"].Value)),
+            "the signed grubx64.efi was installed again by the restore, after the backup");
         SourceMachine.AssertBootedWhole(restored, mirrors: 2);
         TestContext.Progress.WriteLine($"restored under Secure Boot: logged in at {restored.Elapsed.TotalSeconds:F0} s");
         Directory.Delete(work, recursive: true);
