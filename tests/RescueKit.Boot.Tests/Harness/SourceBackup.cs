@@ -13,7 +13,7 @@ namespace RescueKit.Boot.Tests.Harness;
 /// binary; a new key removes the older results of the same variant (each holds an ISO of some 400 MB). The
 /// <see cref="SourceVariant.SecureBoot"/> machine is booted under OVMF with Secure Boot enforcing instead, and first
 /// gets the NVRAM entry for \EFI\debian\shimx64.efi that Debian's grub-install makes (the lab that built it has no
-/// firmware variables), so its layout records the boot through shim (source-backup-secureboot-KEY/).
+/// firmware variables), so its layout records the boot through shim (secureboot-source-backup-KEY/).
 /// </summary>
 internal sealed class SourceBackup
 {
@@ -51,7 +51,8 @@ internal sealed class SourceBackup
     {
         var secureBoot = source.Variant == SourceVariant.SecureBoot;
         var script = (secureBoot ? BootEntryThroughShim : "") + Script;
-        var prefix = secureBoot ? "source-backup-secureboot-" : "source-backup-";
+        // Not source-backup-secureboot-: older checkouts remove every source-backup-* when they make theirs.
+        var prefix = secureBoot ? "secureboot-source-backup-" : "source-backup-";
         var binary = RescueIsoFixture.Binary;
         string binaryHash;
         using (var stream = File.OpenRead(binary)) binaryHash = Convert.ToHexStringLower(SHA256.HashData(stream));
