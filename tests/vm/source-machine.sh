@@ -7,11 +7,16 @@
 #   hostname rk-source, root's password "rescuekit", the login prompt on ttyS0
 # and writes what the restore checks need into $RESULTS: markers.txt (the marker tree /home/rk-marker), layout.txt
 # (the identities) and build.log.
-# SourceMachine.cs puts marker-listing.sh (marker_listing) before it too.
+# SourceMachine.cs puts marker-listing.sh (marker_listing) before it too, and VARIANT=plain or VARIANT=secureboot: the
+# secureboot machine also has Debian's Secure Boot chain where a Debian install puts it, \EFI\debian (shimx64.efi,
+# mmx64.efi and the signed grubx64.efi from shim-signed and grub-efi-amd64-signed, as `grub-install
+# --uefi-secure-boot` installs them), for an NVRAM entry to load; SourceBackup makes that entry once the machine runs
+# under OVMF (the lab has no firmware variables). Both keep the removable path, which a blank variable store boots.
 # Every storage tool is the host's (hostrun); what must match the installed system (initramfs, GRUB) runs chrooted
 # in the installed tree with its own tools.
 set -u
 : "${ROOT:?ROOT must name the Debian root to install}"
+case "${VARIANT:-}" in plain | secureboot) ;; *) echo "SOURCE-FAILED: VARIANT must be plain or secureboot, not '${VARIANT:-}'"; exit 1 ;; esac
 T=/host/mnt/target
 # The installed tree as hostrun's programs see it (they run chrooted in /host).
 HT=/mnt/target
@@ -117,6 +122,10 @@ run 'in_target grub-install --target=i386-pc /dev/vdb'
 # --removable: the firmware finds \EFI\BOOT\BOOTX64.EFI without an NVRAM entry, so the disks boot under any OVMF
 # variable store, and the restore test's UEFI entries are the restore's own.
 run 'in_target grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable --no-nvram'
+if [ "$VARIANT" = secureboot ]; then
+	run 'in_target grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --uefi-secure-boot --no-nvram'
+	for f in shimx64.efi mmx64.efi grubx64.efi grub.cfg; do [ -s "$T/boot/efi/EFI/debian/$f" ] || fail "no EFI/debian/$f"; done
+fi
 run 'in_target update-grub'
 grep -q 'console=ttyS0,115200' "$T/boot/grub/grub.cfg" || fail "grub.cfg has no serial console"
 run "mkdir -p /tmp/esp-b && mount -t vfat /dev/vdb2 /tmp/esp-b && cp -a $T/boot/efi/EFI /tmp/esp-b/ && umount /tmp/esp-b"

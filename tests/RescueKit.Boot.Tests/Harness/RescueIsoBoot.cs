@@ -60,20 +60,26 @@ public static partial class RescueIsoBoot
     /// </summary>
     public static void WaitForFrontEnd(QemuMachine vm)
     {
-        foreach (var stage in Stages().Where(s => s != FrontEndStage))
-        {
-            var report = vm.WaitFor(new Regex($@"\[rk\] stage {Regex.Escape(stage)}: (ok|failed)[^\n]*\n"), BootTimeout);
-            if (report.Groups[1].Value == "ok") continue;
-            // Init now waits in a shell for someone to type 'exit': fail with the stage's log rather than time out.
-            vm.WaitFor("type 'exit' to continue", TimeSpan.FromMinutes(1));
-            Assert.Fail($"{vm.Name}: {vm.Transcript[report.Index..]}");
-        }
+        WaitForStages(vm);
         var banner = vm.WaitFor(BannerPattern(), BootTimeout);
         vm.WaitFor("No backup found", TimeSpan.FromMinutes(1));
         TestContext.Out.WriteLine($"{vm.Name}: front-end after {vm.Elapsed.TotalSeconds:F1} s");
 
         Assert.That(banner.Groups["mode"].Value, Is.EqualTo("interactive"));
         Assert.That(vm.Transcript, Does.Not.Contain("kept on it are unavailable"));
+    }
+
+    /// <summary>Waits for every stage before the front-end, in boot order, and fails with the stage's log on the first
+    /// that reports failed (init then waits in a shell, which would only time out).</summary>
+    public static void WaitForStages(QemuMachine vm)
+    {
+        foreach (var stage in Stages().Where(s => s != FrontEndStage))
+        {
+            var report = vm.WaitFor(new Regex($@"\[rk\] stage {Regex.Escape(stage)}: (ok|failed)[^\n]*\n"), BootTimeout);
+            if (report.Groups[1].Value == "ok") continue;
+            vm.WaitFor("type 'exit' to continue", TimeSpan.FromMinutes(1));
+            Assert.Fail($"{vm.Name}: {vm.Transcript[report.Index..]}");
+        }
     }
 
     /// <summary>Waits for the front-end and takes it into the expert shell: Enter at the plain prompt when there is no

@@ -10,8 +10,9 @@ namespace RescueKit.Boot.Tests.Harness;
 /// (BIOS boot, ESP, Linux RAID on each), md RAID1 and LVM (vg0: root ext4, home xfs, swap), with GRUB for BIOS and
 /// UEFI and a marker tree in /home/rk-marker. tests/vm/source-machine.sh builds it in the VM lab, because this
 /// machine's kernel has no partitions on loop devices, no md and no device-mapper. A build takes minutes under TCG,
-/// so the finished images are cached in /var/cache/rescuekit-tests/source-vm-KEY/, keyed by the script, the Debian
-/// root and <see cref="FormatVersion"/>; tests get copies (<see cref="CopyDisks"/>) so the cache is never written.
+/// so the finished images are cached in /var/cache/rescuekit-tests/source-vm-KEY/ (source-vm-secureboot-KEY/ for the
+/// <see cref="SourceVariant.SecureBoot"/> machine), keyed by the script, the variant, the Debian root and
+/// <see cref="FormatVersion"/>; tests get copies (<see cref="CopyDisks"/>) so the cache is never written.
 /// </summary>
 internal sealed class SourceMachine
 {
@@ -34,12 +35,21 @@ internal sealed class SourceMachine
 
     private const string CacheRoot = "/var/cache/rescuekit-tests";
 
-    private static readonly Lazy<SourceMachine> Instance = new(Make, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<SourceMachine> PlainInstance =
+        new(() => Make(SourceVariant.Plain), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private SourceMachine(string directory) => Directory = directory;
+    private static readonly Lazy<SourceMachine> SecureBootInstance =
+        new(() => Make(SourceVariant.SecureBoot), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The cached machine, built first when absent.</summary>
-    public static SourceMachine Cached => Instance.Value;
+    private SourceMachine(string directory, SourceVariant variant) => (Directory, Variant) = (directory, variant);
+
+    /// <summary>The cached plain machine, built first when absent.</summary>
+    public static SourceMachine Cached => PlainInstance.Value;
+
+    /// <summary>The cached machine with Debian's Secure Boot chain in \EFI\debian, built first when absent.</summary>
+    public static SourceMachine SecureBootCached => SecureBootInstance.Value;
+
+    public SourceVariant Variant { get; }
 
     /// <summary>The cache directory: disk0.img, disk1.img, markers.txt, layout.txt, build.log.</summary>
     public string Directory { get; }
@@ -66,18 +76,29 @@ internal sealed class SourceMachine
     /// <summary>
     /// Boots <paramref name="disks"/> (the source machine's, or disks restored from them) alone under
     /// <paramref name="firmware"/>, as a machine boots from its own disks, and logs in as root on the serial console.
-    /// Under OVMF the variable store starts empty, so the firmware falls back to each ESP's \EFI\BOOT\BOOTX64.EFI.
+    /// Under OVMF the variable store starts empty, so the firmware falls back to each ESP's \EFI\BOOT\BOOTX64.EFI,
+    /// unless <paramref name="variableStore"/> gives one (its boot entries are then tried first); with
+    /// <paramref name="secureBoot"/>, OVMF's secboot build with Microsoft's keys enforces Secure Boot.
     /// </summary>
     public static QemuMachine Boot(string name, IReadOnlyList<string> disks, QemuFirmware firmware, string work,
-        DiskBus bus = DiskBus.Virtio, Action<QemuMachineBuilder>? configure = null)
+        DiskBus bus = DiskBus.Virtio, Action<QemuMachineBuilder>? configure = null, bool secureBoot = false, string? variableStore = null)
     {
         var builder = QemuMachine.Create(name).WithMemory(1024);
         if (firmware == QemuFirmware.Ovmf)
         {
             VmLab.RequireOvmf();
-            var vars = Path.Combine(work, $"OVMF_VARS-{name}.fd");
-            File.Copy(QemuMachineBuilder.OvmfVarsTemplatePath, vars, overwrite: true);
-            builder.WithOvmfVariableStore(vars);
+            var vars = variableStore;
+            if (vars is null)
+            {
+                vars = Path.Combine(work, $"OVMF_VARS-{name}.fd");
+                File.Copy(secureBoot ? QemuMachineBuilder.OvmfSecureBootVarsTemplatePath : QemuMachineBuilder.OvmfVarsTemplatePath, vars, overwrite: true);
+            }
+            if (secureBoot) builder.WithSecureBoot(vars);
+            else builder.WithOvmfVariableStore(vars);
+        }
+        else if (secureBoot)
+        {
+            throw new ArgumentException("Secure Boot needs OVMF", nameof(secureBoot));
         }
         for (var i = 0; i < disks.Count; i++)
         {
@@ -137,7 +158,7 @@ internal sealed class SourceMachine
         return copies;
     }
 
-    private static SourceMachine Make()
+    private static SourceMachine Make(SourceVariant variant)
     {
         if (!Environment.IsPrivilegedProcess) Assert.Fail("the source machine is built as root (debootstrap, chroot)");
         var rootResult = ExternalTool.Run(Path.Combine(RepoPaths.Root, "tests", "debian-root.sh"), "bash",
@@ -146,18 +167,20 @@ internal sealed class SourceMachine
         var root = rootResult.Stdout.Trim();
 
         var scriptPath = Path.Combine(RepoPaths.VmDirectory, "source-machine.sh");
-        var script = MarkerListing + File.ReadAllText(scriptPath);
+        var variable = variant == SourceVariant.SecureBoot ? "secureboot" : "plain";
+        var script = $"VARIANT={variable}\n" + MarkerListing + File.ReadAllText(scriptPath);
         // The root's directory name carries its own key (suite, packages, extras).
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             $"format {FormatVersion}", $"root {Path.GetFileName(root)}", $"disk {DiskBytes}", string.Join(' ', LabModules), script))))[..12];
-        var final = Path.Combine(CacheRoot, $"source-vm-{key}");
-        if (System.IO.Directory.Exists(final)) return new SourceMachine(final);
+        var name = variant == SourceVariant.SecureBoot ? $"source-vm-secureboot-{key}" : $"source-vm-{key}";
+        var final = Path.Combine(CacheRoot, name);
+        if (System.IO.Directory.Exists(final)) return new SourceMachine(final, variant);
 
         // One build per key at a time, across test processes too; a second process waits and then finds it built.
         System.IO.Directory.CreateDirectory(CacheRoot);
-        using var gate = Lock(Path.Combine(CacheRoot, $".source-vm-{key}.lock"));
-        if (System.IO.Directory.Exists(final)) return new SourceMachine(final);
-        foreach (var stale in System.IO.Directory.GetDirectories(CacheRoot, $".source-vm-{key}.tmp.*"))
+        using var gate = Lock(Path.Combine(CacheRoot, $".{name}.lock"));
+        if (System.IO.Directory.Exists(final)) return new SourceMachine(final, variant);
+        foreach (var stale in System.IO.Directory.GetDirectories(CacheRoot, $".{name}.tmp.*"))
             System.IO.Directory.Delete(stale, recursive: true);
 
         var clock = Stopwatch.StartNew();
@@ -169,17 +192,17 @@ internal sealed class SourceMachine
         var log = lab.ReadResult("output.log");
         if (exit != 0) Assert.Fail($"tests/vm/source-machine.sh exited {exit}:\n{Tail(log)}");
 
-        var temporary = Path.Combine(CacheRoot, $".source-vm-{key}.tmp.{Environment.ProcessId}");
+        var temporary = Path.Combine(CacheRoot, $".{name}.tmp.{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(temporary);
         for (var i = 0; i < lab.Disks.Count; i++) File.Move(lab.Disks[i], Path.Combine(temporary, $"disk{i}.img"));
-        foreach (var name in new[] { "markers.txt", "layout.txt" })
-            File.Copy(Path.Combine(lab.ResultsDirectory, name), Path.Combine(temporary, name));
+        foreach (var result in new[] { "markers.txt", "layout.txt" })
+            File.Copy(Path.Combine(lab.ResultsDirectory, result), Path.Combine(temporary, result));
         File.WriteAllText(Path.Combine(temporary, "build.log"), log);
         File.WriteAllText(Path.Combine(temporary, "key.txt"),
-            $"format {FormatVersion}\nroot {root}\nscript {scriptPath}\nbuilt in {clock.Elapsed.TotalSeconds:F0} s\n");
+            $"format {FormatVersion}\nvariant {variable}\nroot {root}\nscript {scriptPath}\nbuilt in {clock.Elapsed.TotalSeconds:F0} s\n");
         System.IO.Directory.Move(temporary, final);
         TestContext.Progress.WriteLine($"source machine: built in {clock.Elapsed.TotalSeconds:F0} s");
-        return new SourceMachine(final);
+        return new SourceMachine(final, variant);
     }
 
     private static FileStream Lock(string path)
