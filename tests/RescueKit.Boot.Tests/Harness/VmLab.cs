@@ -158,6 +158,12 @@ public sealed class VmLab : IDisposable
     public int Run(string guestScript, TimeSpan timeout, bool fromNvram = false)
     {
         RequireKernel();
+        // lab-init.sh mounts tmpfs over the shared host root's /tmp and /run (the guest needs them writable): a
+        // checkout there, and the rescuekit published in it, would not exist for hostrun.
+        var root = RepoPaths.Root.TrimEnd('/') + "/";
+        if (new[] { "/tmp/", "/run/" }.FirstOrDefault(d => root.StartsWith(d, StringComparison.Ordinal)) is { } hidden)
+            throw new InvalidOperationException(
+                $"the checkout {RepoPaths.Root} is under {hidden}, which the VM lab's guest sees as an empty tmpfs: run the tests from a checkout elsewhere");
         if (fromNvram && (Firmware != QemuFirmware.Ovmf || !File.Exists(OvmfVariableStore)))
             throw new InvalidOperationException($"{Name}: booting from NVRAM needs OVMF and an earlier run of this lab that wrote the boot entry");
         File.WriteAllText(Path.Combine(ShareDirectory, "script.sh"), guestScript.ReplaceLineEndings("\n"));
