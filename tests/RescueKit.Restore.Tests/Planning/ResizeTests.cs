@@ -81,22 +81,28 @@ public class ResizeTests
         var layout = Layout("gpt-esp");
         var plan = Plan(layout, Blank("/dev/vda 512"), Options());
         var script = Step(plan, "partition-vda").Input!;
-        var dir = Directory.CreateTempSubdirectory("rk-resize-").FullName;
+        var json = WrittenBySfdisk(script, 512 * MiB);
+
+        var written = json.GetProperty("partitions").EnumerateArray().Select(p => (p.GetProperty("start").GetInt64(), p.GetProperty("size").GetInt64())).ToList();
+        var planned = Partitions(script).OrderBy(p => p.Key).Select(p => p.Value).ToList();
+        Assert.That(written, Is.EqualTo(planned));
+        Assert.That(json.GetProperty("lastlba").GetInt64(), Is.EqualTo(512 * 2048 - 34));
+        Assert.That(json.GetProperty("id").GetString(), Is.EqualTo(layout.Disks.Single().TableId));
+        Assert.That(json.GetProperty("partitions").EnumerateArray().Select(p => p.GetProperty("uuid").GetString()),
+            Is.EqualTo(layout.Disks.Single().Partitions.OrderBy(p => p.Number).Select(p => p.Uuid)));
+    }
+
+    /// <summary>The partition table the real sfdisk writes from <paramref name="script"/> onto an image of
+    /// <paramref name="bytes"/>, as `sfdisk -J` reads it back.</summary>
+    internal static JsonElement WrittenBySfdisk(string script, long bytes)
+    {
+        var dir = Directory.CreateTempSubdirectory("rk-sfdisk-").FullName;
         try
         {
             var image = Path.Combine(dir, "disk.img");
-            using (var f = File.Create(image)) f.SetLength(512 * MiB);
-
+            using (var f = File.Create(image)) f.SetLength(bytes);
             ExternalTool.RunOk("sfdisk", "fdisk", ["--no-reread", "--no-tell-kernel", image], stdinText: script);
-            var json = JsonDocument.Parse(ExternalTool.RunOk("sfdisk", "fdisk", ["-J", image])).RootElement.GetProperty("partitiontable");
-
-            var written = json.GetProperty("partitions").EnumerateArray().Select(p => (p.GetProperty("start").GetInt64(), p.GetProperty("size").GetInt64())).ToList();
-            var planned = Partitions(script).OrderBy(p => p.Key).Select(p => p.Value).ToList();
-            Assert.That(written, Is.EqualTo(planned));
-            Assert.That(json.GetProperty("lastlba").GetInt64(), Is.EqualTo(512 * 2048 - 34));
-            Assert.That(json.GetProperty("id").GetString(), Is.EqualTo(layout.Disks.Single().TableId));
-            Assert.That(json.GetProperty("partitions").EnumerateArray().Select(p => p.GetProperty("uuid").GetString()),
-                Is.EqualTo(layout.Disks.Single().Partitions.OrderBy(p => p.Number).Select(p => p.Uuid)));
+            return JsonDocument.Parse(ExternalTool.RunOk("sfdisk", "fdisk", ["-J", image])).RootElement.GetProperty("partitiontable").Clone();
         }
         finally
         {

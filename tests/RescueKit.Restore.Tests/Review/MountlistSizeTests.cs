@@ -71,25 +71,13 @@ public sealed class MountlistSizeTests
         draft.Edit(new MountlistChange("/dev/vda3") { Size = SizeRequest.Parse("+50%") });
         draft.Edit(new MountlistChange("/dev/vda4") { Size = SizeRequest.TheRest });
         var script = Step(draft.Plan(), "partition-vda").Input!;
-        var dir = Directory.CreateTempSubdirectory("rk-mountlist-").FullName;
-        try
-        {
-            var image = Path.Combine(dir, "disk.img");
-            using (var f = File.Create(image)) f.SetLength(512 * MiB);
+        var json = WrittenBySfdisk(script, 512 * MiB);
 
-            ExternalTool.RunOk("sfdisk", "fdisk", ["--no-reread", "--no-tell-kernel", image], stdinText: script);
-            var json = JsonDocument.Parse(ExternalTool.RunOk("sfdisk", "fdisk", ["-J", image])).RootElement.GetProperty("partitiontable");
-
-            var written = json.GetProperty("partitions").EnumerateArray().ToDictionary(
-                p => int.Parse(p.GetProperty("node").GetString()![^1..]), p => (p.GetProperty("start").GetInt64(), p.GetProperty("size").GetInt64()));
-            Assert.That(written, Is.EqualTo(Partitions(script)));
-            Assert.That(written[3].Item2, Is.EqualTo(192 * 2048), "128 MiB + 50 %");
-            Assert.That(written[4].Item1 + written[4].Item2 - 1, Is.EqualTo(json.GetProperty("lastlba").GetInt64()), "the rest: to the end of the usable area");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var written = json.GetProperty("partitions").EnumerateArray().ToDictionary(
+            p => int.Parse(p.GetProperty("node").GetString()![^1..]), p => (p.GetProperty("start").GetInt64(), p.GetProperty("size").GetInt64()));
+        Assert.That(written, Is.EqualTo(Partitions(script)));
+        Assert.That(written[3].Item2, Is.EqualTo(192 * 2048), "128 MiB + 50 %");
+        Assert.That(written[4].Item1 + written[4].Item2 - 1, Is.EqualTo(json.GetProperty("lastlba").GetInt64()), "the rest: to the end of the usable area");
     }
 
     [Test]
