@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using RescueKit.Boot.Tests.Harness;
 using RescueKit.Tests.Shared;
@@ -35,7 +36,11 @@ public partial class BackupIsoBootTests
 
     /// <summary>`rescuekit mkbackup --output iso` of a fresh 64 MiB ext4 filesystem holding etc/motd and 3 MB of random
     /// data (with <paramref name="mkbackupOptions"/> added); returns the ISO (volume 1 of a series) and the filesystem's UUID.</summary>
-    private static (string Iso, string Uuid) BackupIso(string name, params string[] mkbackupOptions)
+    private static (string Iso, string Uuid) BackupIso(string name, params string[] mkbackupOptions) =>
+        BackupIso(name, 3_000_000, mkbackupOptions);
+
+    /// <summary>The same with <paramref name="randomBytes"/> of random data in the filesystem.</summary>
+    private static (string Iso, string Uuid) BackupIso(string name, int randomBytes, string[] mkbackupOptions)
     {
         if (!Environment.IsPrivilegedProcess) Assert.Fail("this test attaches a loop device and mounts it: run it as root");
         var work = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, name)).FullName;
@@ -50,7 +55,7 @@ public partial class BackupIsoBootTests
         try
         {
             ExternalTool.RunOk("mount", "mount", [loop, mount]);
-            ExternalTool.RunOk("sh", "dash", ["-ec", "mkdir -p etc && printf 'restore me\\n' > etc/motd && head -c 3000000 /dev/urandom > blob"],
+            ExternalTool.RunOk("sh", "dash", ["-ec", "mkdir -p etc && printf 'restore me\\n' > etc/motd && head -c " + randomBytes.ToString(CultureInfo.InvariantCulture) + " /dev/urandom > blob"],
                 workingDirectory: mount);
             Mkbackup(["mkbackup", "--output", "iso", "--device", loop, "--out", output, "--config", config, .. mkbackupOptions]);
         }
