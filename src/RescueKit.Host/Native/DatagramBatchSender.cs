@@ -19,8 +19,8 @@ public enum DatagramBatching
 /// connected UDP socket (a TFTP window: RFC 7440). Each datagram costs a system call of its own with send(2); here a
 /// run costs one: a UDP_SEGMENT sendmsg(2) where the kernel takes it, else one sendmmsg(2). The first way the kernel
 /// refuses is dropped for the rest of the socket's life: GSO where the route's MTU is smaller than a datagram, the
-/// device cannot checksum or the kernel predates it (EINVAL, EIO, ENOPROTOOPT, EOPNOTSUPP), sendmmsg where it is
-/// missing (ENOSYS). Values are x86-64 Linux ABI (glibc 2.36 bits/socket.h, linux/udp.h).
+/// socket sends without checksums, IPsec applies or the kernel predates it (EINVAL, EIO, ENOPROTOOPT, EOPNOTSUPP),
+/// sendmmsg where it is missing (ENOSYS). Values are x86-64 Linux ABI (glibc 2.36 bits/socket.h, linux/udp.h).
 /// </summary>
 public sealed unsafe partial class DatagramBatchSender(Socket socket, DatagramBatching batching = DatagramBatching.Segmented)
 {
