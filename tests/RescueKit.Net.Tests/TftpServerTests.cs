@@ -1,4 +1,5 @@
 using System.Net;
+using RescueKit.Host.Native;
 using RescueKit.Net.Tftp;
 using RescueKit.Tests.Shared;
 
@@ -56,23 +57,26 @@ public sealed class TftpServerTests
             { ["blksize"] = "65464", ["tsize"] = "10000", ["windowsize"] = "8" }));
     }
 
-    [Test]
-    public void BlockNumbersRollOverPast65535()
+    [TestCase(DatagramBatching.Segmented)]
+    [TestCase(DatagramBatching.Single)]
+    public void BlockNumbersRollOverPast65535(DatagramBatching batching)
     {
         // 70,000 blocks of 16 bytes plus a short one: the block number wraps to 0 once.
         var content = _scratch.File("big", 70_000 * 16 + 5);
-        using var server = _scratch.Tftp();
+        using var server = _scratch.Tftp(new TftpServerSettings(IPAddress.Loopback, 0) { Batching = batching });
         var client = new TestTftpClient(server.Port);
         var got = client.Get("big", ("blksize", "16"), ("windowsize", "32"));
         Assert.That(got, Is.EqualTo(content));
         Assert.That(client.Seen.Keys.Max(), Is.EqualTo(70_001));
     }
 
-    [Test]
-    public void ALostPacketIsSentAgainAndTheFileArrivesWhole()
+    [TestCase(DatagramBatching.Segmented)]
+    [TestCase(DatagramBatching.Batched)]
+    [TestCase(DatagramBatching.Single)]
+    public void ALostPacketIsSentAgainAndTheFileArrivesWhole(DatagramBatching batching)
     {
         var content = _scratch.File("f", 200_000);
-        using var server = _scratch.Tftp(new TftpServerSettings(IPAddress.Loopback, 0) { Timeout = TimeSpan.FromMilliseconds(200) });
+        using var server = _scratch.Tftp(new TftpServerSettings(IPAddress.Loopback, 0) { Timeout = TimeSpan.FromMilliseconds(200), Batching = batching });
         var lockStep = new TestTftpClient(server.Port) { Drop = (index, seen) => index % 50 == 0 && seen == 1 };
         Assert.That(lockStep.Get("f"), Is.EqualTo(content));
         var windowed = new TestTftpClient(server.Port) { Drop = (index, seen) => index % 37 == 0 && seen == 1 };

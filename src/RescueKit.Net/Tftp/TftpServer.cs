@@ -112,7 +112,7 @@ public sealed class TftpServer : IDisposable
         {
             using var source = request.Mode == "netascii" ? new NetasciiStream(file.Stream!) : (Stream)file.Stream!;
             var options = TftpOptions.Negotiate(request, request.Mode == "octet" ? file.Length : null, _settings);
-            var transfer = new TftpTransfer(socket, source, options, _settings.Retries);
+            var transfer = new TftpTransfer(socket, source, options, _settings.Retries, _settings.Batching);
             try { result = transfer.Run(_stop.Token); }
             catch (OperationCanceledException) { result = "stopped: server shutting down"; }
             catch (Exception e) when (e is SocketException or ObjectDisposedException) { result = $"socket error: {e.Message}"; }

@@ -1,4 +1,5 @@
 using System.Net;
+using RescueKit.Host.Native;
 
 namespace RescueKit.Net.Tftp;
 
@@ -15,4 +16,7 @@ public sealed record TftpServerSettings(IPAddress Bind, int Port)
 
     /// <summary>The largest window granted; 64 blocks of 1468 bytes fit a default socket buffer.</summary>
     public int MaxWindowSize { get; init; } = 64;
+
+    /// <summary>How a window's packets go out at first; the tests choose a fallback to run it.</summary>
+    internal DatagramBatching Batching { get; init; } = DatagramBatching.Segmented;
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using RescueKit.Host.Native;
 
 namespace RescueKit.Net.Tftp;
 
@@ -10,7 +11,7 @@ namespace RescueKit.Net.Tftp;
 /// Sorcerer's Apprentice bug, RFC 1123 §4.2.3.1); with windows, an ACK of a block inside the window is RFC 7440 §4's
 /// "resume from the next one".
 /// </summary>
-internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions options, int retries)
+internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions options, int retries, DatagramBatching batching)
 {
     /// <summary>The receive timeout the socket has now, in ms (0: none set yet, which the socket reads as "wait forever").</summary>
     private int _receiveTimeout;
@@ -32,32 +33,42 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
 
         var window = options.WindowSize;
         var blockSize = options.BlockSize;
-        var slots = new byte[window][];
-        var lengths = new int[window];
-        for (var i = 0; i < window; i++) slots[i] = new byte[TftpPackets.HeaderSize + blockSize];
+        var stride = TftpPackets.HeaderSize + blockSize;
+        // The window's DATA packets back to back, the first unacknowledged block first: read with one preadv(2) and
+        // sent with one GSO send or sendmmsg(2) per window, where a send and a read per block made the windowed row of
+        // bench/pxe.sh per-packet bound.
+        var packets = new byte[window * stride];
+        var reader = new WindowReader(source, packets, stride, window);
+        var sender = new DatagramBatchSender(socket, batching);
         long first = 1;        // index of the first block not yet acknowledged
         var inFlight = 0;      // blocks read into the window, from `first` on
         long last = -1;        // index of the final (short) block, once read
+        var lastLength = 0;    // its data bytes
         long resentFor = -1;   // the `first` for which a windowed duplicate ACK already caused a resend
         var sendFrom = 0;      // offset in the window from which the next send goes out
         var tries = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            while (inFlight < window && (last < 0 || first + inFlight <= last))
+            if (inFlight < window && last < 0)
             {
-                var index = first + inFlight;
-                var slot = slots[index % window];
-                var n = ReadBlock(slot.AsSpan(TftpPackets.HeaderSize));
-                TftpPackets.WriteDataHeader(slot, (ushort)index);
-                lengths[index % window] = TftpPackets.HeaderSize + n;
-                if (n < blockSize) last = index;
-                inFlight++;
+                var wanted = window - inFlight;
+                var read = reader.Fill(inFlight, wanted);
+                var full = (int)Math.Min(read / blockSize, wanted);
+                var headers = read < (long)wanted * blockSize ? full + 1 : full; // a short read ends with the last block
+                for (var k = 0; k < headers; k++)
+                    TftpPackets.WriteDataHeader(packets.AsSpan((inFlight + k) * stride), (ushort)(first + inFlight + k));
+                if (headers > full)
+                {
+                    last = first + inFlight + full;
+                    lastLength = (int)(read - (long)full * blockSize);
+                }
+                inFlight += headers;
             }
-            for (var k = sendFrom; k < inFlight; k++)
+            if (sendFrom < inFlight)
             {
-                var index = first + k;
-                socket.Send(slots[index % window], 0, lengths[index % window], SocketFlags.None);
+                var end = first + inFlight - 1 == last ? (inFlight - 1) * stride + TftpPackets.HeaderSize + lastLength : inFlight * stride;
+                sender.Send(packets.AsSpan(sendFrom * stride, end - sendFrom * stride), stride, inFlight - sendFrom);
             }
             sendFrom = inFlight;
 
@@ -83,9 +94,15 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
                 if (delta < inFlight)
                 {
                     var acked = delta + 1;
-                    for (var k = 0; k < acked; k++) BytesAcknowledged += lengths[(first + k) % window] - TftpPackets.HeaderSize;
-                    if (last >= 0 && first + delta == last) return "ok";
+                    if (last >= 0 && first + delta == last)
+                    {
+                        BytesAcknowledged += (long)delta * blockSize + lastLength;
+                        return "ok";
+                    }
+                    BytesAcknowledged += (long)acked * blockSize;
                     var partial = acked < inFlight;
+                    // The blocks not yet acknowledged move to the window's front, where the next send starts.
+                    if (partial) Buffer.BlockCopy(packets, acked * stride, packets, 0, (inFlight - acked) * stride);
                     first += acked;
                     inFlight -= acked;
                     // RFC 7440 §4: an ACK short of the window's end says the rest was lost; send it again from there.
@@ -150,17 +167,5 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused) { return Gone; }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock) { }
         }
-    }
-
-    private int ReadBlock(Span<byte> block)
-    {
-        var n = 0;
-        while (n < block.Length)
-        {
-            var r = source.Read(block[n..]);
-            if (r == 0) break;
-            n += r;
-        }
-        return n;
     }
 }
