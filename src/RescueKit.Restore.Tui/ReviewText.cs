@@ -32,9 +32,10 @@ public static class ReviewText
 
     /// <summary>A mountlist entry: device, what it holds, where it is mounted, and its size in the backup's layout and
     /// on the disks chosen ("128.0 MiB -> 300.0 MiB", the proportional resize before and after; "(set)" after it
-    /// when the size is one the person set).</summary>
-    public static string MountlistRow(MountlistEntry entry, (long? Before, long? After) size, bool set) =>
-        Fit($"{entry.Device,-12} {entry.Format,-14} {entry.MountPoint ?? "-",-11} {SizeChange(size.Before ?? entry.Size, size.After, set)}");
+    /// when the size is one the person set; "left out" when it is all on disks left out, so none of it is made).</summary>
+    public static string MountlistRow(MountlistEntry entry, (long? Before, long? After) size, bool set, bool leftOut) =>
+        Fit($"{entry.Device,-12} {entry.Format,-14} {entry.MountPoint ?? "-",-11} " +
+            (leftOut ? $"{((size.Before ?? entry.Size) is { } b ? ByteSize.Format(b) : "?")} left out" : SizeChange(size.Before ?? entry.Size, size.After, set)));
 
     /// <summary>"128.0 MiB" when the size stays, "128.0 MiB -> 300.0 MiB" when it changes, "-> ?" with no target yet.</summary>
     public static string SizeChange(long? before, long? after, bool set)

@@ -31,7 +31,7 @@ internal static class MountlistPage
         void Refresh()
         {
             entries = draft.Entries;
-            page.SetRows(entries.Select(e => ReviewText.MountlistRow(e, draft.SizeOf(e.Device), draft.SizeSet(e.Device) is not null)).ToList());
+            page.SetRows(entries.Select(e => ReviewText.MountlistRow(e, draft.SizeOf(e.Device), draft.SizeSet(e.Device) is not null, draft.LeftOut(e.Device))).ToList());
             page.Detail.Text = string.Join('\n', ReviewText.FlawLines(draft.Flaws).Take(5));
         }
         page.OnEnter(i =>

@@ -140,13 +140,15 @@ public sealed class PlanDraft
 
     /// <summary>What <paramref name="device"/> measures in the backup's layout, and what it will on the disks chosen
     /// with the sizes set (the proportional resize, before and after); a part is null when it is not known, the after
-    /// when the device's disk has no target yet.</summary>
+    /// when a disk the device is on has no target yet or it is all on disks left out (<see cref="LeftOut"/>). An array
+    /// with members on a disk left out is restored degraded, and it and what it holds have an after.</summary>
     public (long? Before, long? After) SizeOf(string device)
     {
         try
         {
             var (before, after) = ResizePlan.Unchecked(Layout, Mapping, PlanOptions).SizeOf(device);
-            var restored = new StorageStack(Layout).DisksUnder(device).All(d => Mapping.TargetOf(d) is not null);
+            var restored = !LeftOut(device) && new StorageStack(Layout).DisksUnder(device)
+                .All(d => Mapping.TargetOf(d) is not null || Mapping.Skipped.Contains(d));
             return (before, restored ? after : null);
         }
         catch (RescueKitException)
@@ -154,6 +156,9 @@ public sealed class PlanDraft
             return (null, null);
         }
     }
+
+    /// <summary>True when every disk <paramref name="device"/> is on is left out: nothing of it is restored.</summary>
+    public bool LeftOut(string device) => new StorageStack(Layout).DisksUnder(device) is { Count: > 0 } disks && disks.All(Mapping.Skipped.Contains);
 
     /// <summary>Every edit undone.</summary>
     public void ResetMountlist()

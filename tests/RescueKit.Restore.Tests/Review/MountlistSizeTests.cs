@@ -209,6 +209,22 @@ public sealed class MountlistSizeTests
     }
 
     [Test]
+    public void ADiskLeftOut_LeavesItsPartitionsOut_AndTheDegradedArrayHasASize()
+    {
+        var draft = new PlanDraft(Layout("raid1"), Blank("/dev/vda 256"), Options);
+        Assert.That(draft.SizeOf("/dev/md0").After, Is.Null, "/dev/vdb has no target yet");
+        draft.Map("/dev/vdb", RescueKit.Restore.Mapping.DiskMapper.Skip);
+
+        var (member, grown) = draft.SizeOf("/dev/vda1");
+        Assert.That(grown, Is.GreaterThan(member!.Value));
+        Assert.That(draft.SizeOf("/dev/md0").After, Is.Not.Null, "the array is made, degraded, on /dev/vda1");
+        Assert.That(draft.LeftOut("/dev/md0"), Is.False);
+        Assert.That(draft.LeftOut("/dev/vdb1"), Is.True);
+        Assert.That(draft.SizeOf("/dev/vdb1").After, Is.Null);
+        Assert.That(draft.LeftOut("/dev/vda1"), Is.False);
+    }
+
+    [Test]
     public void AnMdArray_HasNoSizeOfItsOwn()
     {
         var draft = new PlanDraft(Layout("raid1"), Blank("/dev/vda 128", "/dev/vdb 128"), Options);
