@@ -23,6 +23,7 @@
 #                          against iPXE over HTTP, from rescuekit serve (bench/lib/pxe-boot.sh; minutes per round: run
 #                          it under the machine's VM lock). Not part of the default run.
 #   BENCH_BOOT_TIMEOUT=600 with boot: seconds a boot may take to reach the banner
+#   BENCH_BOOT_RA=1        with boot: dnsmasq sends IPv6 router advertisements (0: none, and iPXE waits for one)
 # Exit status: 0 all measured (targets met or not), 1 a figure could not be measured, 2 it could not start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
