@@ -19,6 +19,11 @@
 #   BENCH_PARALLEL=20      clients of the parallel rows
 #   BENCH_DIR=/var/tmp/rescuekit-bench-pxe   the file, peer binaries unpacked from their .deb, logs (kept)
 #   BENCH_ONLY=tftp|http   one protocol only
+#   BENCH_ONLY=boot        instead, PXE power-on to the front-end banner under QEMU TCG, pxelinux and GRUB over TFTP
+#                          against iPXE over HTTP, from rescuekit serve (bench/lib/pxe-boot.sh; minutes per round: run
+#                          it under the machine's VM lock). Not part of the default run.
+#   BENCH_BOOT_TIMEOUT=600 with boot: seconds a boot may take to reach the banner
+#   BENCH_BOOT_RA=1        with boot: dnsmasq sends IPv6 router advertisements (0: none, and iPXE waits for one)
 # Exit status: 0 all measured (targets met or not), 1 a figure could not be measured, 2 it could not start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +37,11 @@ RUN_TIMEOUT=600
 die() { echo "pxe bench: $2" >&2; exit "$1"; }
 [ "$(id -u)" -eq 0 ] || die 2 "run as root (a network namespace of its own; dnsmasq's TFTP needs port 69)"
 [ -x "$RK" ] || die 2 "$RK is missing: run make publish first"
+if [ "$ONLY" = boot ]; then
+    # shellcheck source-path=SCRIPTDIR source=lib/pxe-boot.sh
+    source bench/lib/pxe-boot.sh
+    exit "$BOOT_FAILED"
+fi
 
 mkdir -p "$DIR/root" "$DIR/debs" "$DIR/logs"
 ROOT=$DIR/root

@@ -37,6 +37,31 @@ public partial class PxeBootTests
     }
 
     /// <summary>
+    /// UEFI iPXE: the site's DHCP server (dnsmasq on a LAN of the test's own) chains it, as a site configured for iPXE
+    /// does: OVMF's own PXE (no NIC ROM) is named the tree's ipxe.efi, and iPXE, asking again with its user class, the
+    /// host's boot.ipxe URL; `rescuekit serve` serves ipxe.efi over TFTP and the script, kernel and initrd over HTTP.
+    /// (undionly.kpxe has no such case: every NIC ROM QEMU has is iPXE already, which the test above boots.)
+    /// </summary>
+    [Test]
+    public void UefiIpxe_ChainedBySitesDhcp_LoadsTheHostsScriptKernelAndInitrdOverHttpFromServe()
+    {
+        var tree = PxeTreeBootFixture.Root;
+        var script = $"http://{PxeLan.BootServerAddress}:{PxeTreeBootFixture.HttpPort}/rescuekit/{PxeTreeBootFixture.HostA}/boot.ipxe";
+        using var lan = PxeLan.Create("--dhcp-userclass=set:ipxe,iPXE",
+            $"--dhcp-boot=tag:!ipxe,ipxe.efi,rkboot,{PxeLan.BootServerAddress}", $"--dhcp-boot=tag:ipxe,{script}");
+        using var serve = StartServe(lan.BootNamespace, tree, "--http-port", PxeTreeBootFixture.HttpPort.ToString(CultureInfo.InvariantCulture));
+        using var vm = QemuMachine.Create("ipxe-efi-http-alpha").WithFirmware(QemuFirmware.Ovmf).WithMemory(2048)
+            .WithTapPxeBoot(PxeLan.Tap, PxeTreeBootFixture.MacA).InNetworkNamespace(lan.BootNamespace).Build().Start();
+
+        var address = AssertBootsTheHostOfTheMac(vm, PxeTreeBootFixture.HostA, PxeTreeBootFixture.MacA);
+        Assert.That(address, Does.StartWith("10.0.2."));
+        serve.Stop(TimeSpan.FromSeconds(20));
+        AssertServedOverTftp(serve, tree, "ipxe.efi");
+        AssertServedOverHttp(serve, tree, PxeTreeBootFixture.HostA, "boot.ipxe", "vmlinuz", "initrd.img");
+        Assert.That(serve.Log, Does.Not.Match($@"tftp \S+ /?rescuekit/{PxeTreeBootFixture.HostA}/"), "iPXE loaded the host's files over TFTP, not HTTP");
+    }
+
+    /// <summary>
     /// The firmware gets its address from the site's dnsmasq (no PXE options there) and its boot file from
     /// `rescuekit serve --proxy-dhcp` on the bridge: under SeaBIOS the NIC's iPXE ROM is sent its host's boot.ipxe URL
     /// and loads kernel and initrd over HTTP; under OVMF the firmware's PXE is sent rk-grubx64.efi over TFTP, which

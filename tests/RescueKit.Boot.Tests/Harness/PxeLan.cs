@@ -6,7 +6,8 @@ namespace RescueKit.Boot.Tests.Harness;
 /// A PXE site in two network namespaces the test creates, joined by one Ethernet segment and reaching nothing else:
 /// the boot server's namespace holds a bridge (<see cref="Bridge"/>, <see cref="BootServerAddress"/>) with QEMU's tap
 /// (<see cref="Tap"/>) and one end of a veth pair on it; the other end is in the site's namespace
-/// (<see cref="SiteDhcpAddress"/>), where dnsmasq hands out addresses only, as a site's DHCP server does. Two machines,
+/// (<see cref="SiteDhcpAddress"/>), where dnsmasq hands out addresses only, as a site's DHCP server does (or, given
+/// options, also names the boot files, as a site's DHCP server configured for PXE does). Two machines,
 /// as on a real site: both DHCP servers read port 67. The segment is 10.0.2.0/24 with the boot server at 10.0.2.2, the
 /// address the tree's iPXE scripts and GRUB image name (PxeTreeBootFixture). Dispose stops dnsmasq and deletes both
 /// namespaces (and with them every device).
@@ -40,16 +41,17 @@ public sealed class PxeLan : IDisposable
     public BackgroundProcess? SiteDhcp { get; private set; }
 
     /// <summary>
-    /// Creates the namespaces, the bridge, the tap and the veth pair, and starts dnsmasq. Fails the test with the
-    /// command and its error when this machine cannot (not root, no /dev/net/tun, no bridge or tun support).
+    /// Creates the namespaces, the bridge, the tap and the veth pair, and starts dnsmasq, with
+    /// <paramref name="siteDhcpOptions"/> added to its addresses-only command line (e.g. <c>--dhcp-boot=…</c>). Fails the
+    /// test with the command and its error when this machine cannot (not root, no /dev/net/tun, no bridge or tun support).
     /// </summary>
-    public static PxeLan Create()
+    public static PxeLan Create(params string[] siteDhcpOptions)
     {
         if (!File.Exists("/dev/net/tun")) Assert.Fail("/dev/net/tun is missing: QEMU's tap NIC needs the tun driver (modprobe tun, or mknod /dev/net/tun c 10 200)");
         var lan = new PxeLan();
         try
         {
-            lan.Build();
+            lan.Build(siteDhcpOptions);
             return lan;
         }
         catch
@@ -59,7 +61,7 @@ public sealed class PxeLan : IDisposable
         }
     }
 
-    private void Build()
+    private void Build(string[] siteDhcpOptions)
     {
         _namespaces.Add(NetworkNamespace.Create($"rkpxe-site-{Environment.ProcessId}"));
         _namespaces.Add(NetworkNamespace.Create($"rkpxe-boot-{Environment.ProcessId}"));
@@ -78,13 +80,14 @@ public sealed class PxeLan : IDisposable
         foreach (var dev in new[] { Bridge, Tap, BridgePort }) boot.Ip("link", "set", dev, "up");
         site.Ip("link", "set", SiteLink, "up");
 
-        // Addresses only: no dhcp-boot, no pxe-service, no TFTP, no DNS (port 0). The lease file and pid are ours.
+        // Addresses only unless the test adds boot options: no pxe-service, no TFTP, no DNS (port 0). The lease file and
+        // pid are ours.
         var dnsmasq = ExternalTool.Require("dnsmasq", "dnsmasq-base");
         SiteDhcp = BackgroundProcess.Start("site-dnsmasq", dnsmasq,
             ["--no-daemon", "--conf-file=/dev/null", "--port=0", "--user=root", "--group=root", $"--interface={SiteLink}",
              "--bind-interfaces", "--except-interface=lo", $"--dhcp-range={PoolStart},{PoolEnd},255.255.255.0,1h",
              $"--dhcp-leasefile={Path.Combine(_scratch, "leases")}", $"--pid-file={Path.Combine(_scratch, "dnsmasq.pid")}",
-             "--log-dhcp", "--log-facility=-"],
+             "--log-dhcp", "--log-facility=-", .. siteDhcpOptions],
             SiteNamespace);
         SiteDhcp.WaitForLog(new System.Text.RegularExpressions.Regex(@"DHCP, IP range " + System.Text.RegularExpressions.Regex.Escape(PoolStart)),
             TimeSpan.FromSeconds(30));
