@@ -25,8 +25,6 @@ public enum DatagramBatching
 public sealed unsafe partial class DatagramBatchSender(Socket socket, DatagramBatching batching = DatagramBatching.Segmented)
 {
     private const int SOL_UDP = 17, UDP_SEGMENT = 103;
-    private const int EIO = 5, EAGAIN = 11, EINVAL = 22, ENOSYS = 38, EMSGSIZE = 90, ENOPROTOOPT = 92, ENETUNREACH = 101,
-        ENOBUFS = 105, ECONNREFUSED = 111, EHOSTUNREACH = 113;
 
     /// <summary>linux/udp.h's UDP_MAX_SEGMENTS of kernels before 6.9 (128 since): datagrams per GSO send.</summary>
     private const int MaxSegments = 64;
@@ -129,8 +127,8 @@ public sealed unsafe partial class DatagramBatchSender(Socket socket, DatagramBa
             {
                 if (SendMsg(Fd, &msg, 0) >= 0) return n;
                 var errno = Marshal.GetLastPInvokeError();
-                if (Retry(errno)) continue;
-                if (errno is EINVAL or EIO or ENOPROTOOPT or Errno.EOPNOTSUPP)
+                if (SocketSendWait.SendsAgain(socket, errno)) continue;
+                if (errno is Errno.EINVAL or Errno.EIO or Errno.ENOPROTOOPT or Errno.EOPNOTSUPP)
                 {
                     _batching = DatagramBatching.Batched;
                     return 0;
@@ -164,8 +162,8 @@ public sealed unsafe partial class DatagramBatchSender(Socket socket, DatagramBa
                 var r = SendMMsg(Fd, messages + sent, (uint)(n - sent), 0);
                 if (r > 0) { sent += r; continue; }
                 var errno = Marshal.GetLastPInvokeError();
-                if (Retry(errno)) continue;
-                if (errno == ENOSYS && sent == 0)
+                if (SocketSendWait.SendsAgain(socket, errno)) continue;
+                if (errno == Errno.ENOSYS && sent == 0)
                 {
                     _batching = DatagramBatching.Single;
                     return 0;
@@ -184,23 +182,14 @@ public sealed unsafe partial class DatagramBatchSender(Socket socket, DatagramBa
 
     private int Fd => (int)socket.SafeHandle.DangerousGetHandle();
 
-    /// <summary>An interrupted call is made again; a full send buffer (a socket .NET made non-blocking) is waited out.</summary>
-    private bool Retry(int errno)
-    {
-        if (errno == Errno.EINTR) return true;
-        if (errno != EAGAIN) return false;
-        socket.Poll(250_000, SelectMode.SelectWrite);
-        return true;
-    }
-
     /// <summary>The errors a connected UDP socket reports, as .NET's own send reports them.</summary>
     private static SocketException Failure(int errno) => new((int)(errno switch
     {
-        ECONNREFUSED => SocketError.ConnectionRefused,
-        ENOBUFS => SocketError.NoBufferSpaceAvailable,
-        EMSGSIZE => SocketError.MessageSize,
-        EHOSTUNREACH => SocketError.HostUnreachable,
-        ENETUNREACH => SocketError.NetworkUnreachable,
+        Errno.ECONNREFUSED => SocketError.ConnectionRefused,
+        Errno.ENOBUFS => SocketError.NoBufferSpaceAvailable,
+        Errno.EMSGSIZE => SocketError.MessageSize,
+        Errno.EHOSTUNREACH => SocketError.HostUnreachable,
+        Errno.ENETUNREACH => SocketError.NetworkUnreachable,
         _ => SocketError.SocketError,
     }));
 

@@ -12,8 +12,6 @@ namespace RescueKit.Host.Native;
 /// </summary>
 public static partial class SocketSendFile
 {
-    private const int EAGAIN = 11;
-
     /// <summary>Linux sends at most 0x7ffff000 bytes per call.</summary>
     private const long MaxPerCall = 0x7ffff000;
 
@@ -42,10 +40,7 @@ public static partial class SocketSendFile
             }
             if (n == 0) throw new IOException("the file shrank while being sent");
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR) continue;
-            if (errno != EAGAIN) throw new IOException($"sendfile to the client failed (errno {errno})");
-            // The send buffer is full: wait until it drains, in 250 ms slices so a stopping server is noticed.
-            socket.Poll(250_000, SelectMode.SelectWrite);
+            if (!SocketSendWait.SendsAgain(socket, errno)) throw new IOException($"sendfile to the client failed (errno {errno})");
         }
     }
 
