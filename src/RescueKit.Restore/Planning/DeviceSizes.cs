@@ -12,16 +12,20 @@ internal sealed class DeviceSizes
     private readonly StorageStack _stack;
     private readonly Func<string, long?> _resized;
     private readonly Func<string, SizeRequest?> _asked;
+    private readonly Func<string, bool> _leftOut;
     private readonly Dictionary<string, long?> _known = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VolumeGroupResize?> _groups = new(StringComparer.Ordinal);
 
     /// <param name="resized">The new size of a disk or partition, or null when it keeps its size (or is not restored).</param>
     /// <param name="asked">The size a person set for an LV (by any of its paths), or null.</param>
-    public DeviceSizes(StorageStack stack, Func<string, long?> resized, Func<string, SizeRequest?> asked)
+    /// <param name="leftOut">Whether a disk or partition is on a disk that is not restored: an array made degraded
+    /// without it is sized by the members it gets.</param>
+    public DeviceSizes(StorageStack stack, Func<string, long?> resized, Func<string, SizeRequest?> asked, Func<string, bool> leftOut)
     {
         _stack = stack;
         _resized = resized;
         _asked = asked;
+        _leftOut = leftOut;
     }
 
     public long? Old(string device) => _stack.Old(device);
@@ -62,7 +66,9 @@ internal sealed class DeviceSizes
 
     private long? ArraySize(MdArray md, long? old)
     {
-        var members = md.Members.Select(m => (Old: Old(m.Device), New: New(m.Device))).Where(m => m.Old is not null && m.New is not null).ToList();
+        // A member on a disk left out is not there to hold the array back: a RAID1 made degraded on a larger disk grows.
+        var members = md.Members.Where(m => !_leftOut(m.Device)).Select(m => (Old: Old(m.Device), New: New(m.Device)))
+            .Where(m => m.Old is not null && m.New is not null).ToList();
         if (old is null || members.Count == 0) return old;
         var data = StorageStack.DataDisks(md);
         if (StorageStack.IsSum(md))

@@ -63,7 +63,9 @@ internal sealed class ResizePlan
                 newSizes[disk.Partitions.First(x => x.Number == p.Number).Device] = p.SizeSectors * disk.LogicalSectorSize;
             if (DiskNote(disk, pair.Target, target.Size, geometry, options.NoResize) is { } note) Notes.Add(note);
         }
-        Sizes = new DeviceSizes(stack, d => newSizes.TryGetValue(d, out var s) ? s : null, d => options.SizesSet.GetValueOrDefault(d));
+        var leftOut = layout.Disks.Where(d => !mapping.Pairs.Any(p => p.Source == d.Path))
+            .SelectMany(d => d.Partitions.Select(p => p.Device).Append(d.Path)).ToHashSet(StringComparer.Ordinal);
+        Sizes = new DeviceSizes(stack, d => newSizes.TryGetValue(d, out var s) ? s : null, d => options.SizesSet.GetValueOrDefault(d), leftOut.Contains);
     }
 
     /// <exception cref="DataDoesNotFitException">A filesystem that shrinks would not hold its set.</exception>

@@ -105,4 +105,23 @@ public class SourceMachinePlanTests
         Assert.That(plan.Steps.Select(s => s.Kind), Has.None.EqualTo(RestoreStepKinds.Initramfs), "the same controllers (virtio) as before");
         Assert.That(Step(plan, "mkfs-vdb2").Argv, Does.Contain("mkfs.fat").Or.Contain("mkfs.vfat"), "the second ESP is made too, with its volume id");
     }
+
+    [Test]
+    public void OntoOneDiskTwiceTheSize_TheSecondLeftOut_TheDegradedArrayAndItsLvsGrow()
+    {
+        var layout = LayoutJson.Load(LayoutPath);
+        var targets = TargetDisk.From(Lsblk.Parse("""
+            {"blockdevices":[{"name":"vda","path":"/dev/vda","type":"disk","size":6442450944,"tran":"virtio"}]}
+            """), new Dictionary<string, string>());
+        var mapping = DiskMapper.Map(layout.Disks, targets, RestorePlanner.RequiredSize,
+            new Dictionary<string, string> { ["/dev/vda"] = "/dev/vda", ["/dev/vdb"] = DiskMapper.Skip });
+
+        var plan = RestorePlanner.Plan(layout, mapping, new RestorePlanOptions { ToolVersion = "test" });
+
+        Assert.That(Step(plan, "raid-md0").Argv, Does.Contain("missing"));
+        // The member left out (/dev/vdb3, of the old size) does not hold the array back, so the VG's LVs scale up.
+        var root = layout.Lvm.VolumeGroups.Single().LogicalVolumes.Single(lv => lv.Name == "root");
+        var size = Step(plan, "lv-vg0-root").Argv.SkipWhile(a => a != "--size").ElementAt(1);
+        Assert.That(long.Parse(size.TrimEnd('k')) * 1024, Is.GreaterThan(root.Size * 3 / 2), size);
+    }
 }
