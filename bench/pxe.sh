@@ -3,7 +3,7 @@
 #
 # One file of BENCH_SIZE_MIB (default 200) served from one directory, on the loopback of a network namespace of the
 # script's own (unshare -n: dnsmasq's TFTP listens on port 69 only, and nothing else on the machine is reached), to the
-# same client by each server in turn:
+# same client by each server in turn, round by round (A B C D A B C D ...), so the machine's drift falls on all alike:
 #   TFTP: rescuekit serve, tftpd-hpa (in.tftpd), atftpd, dnsmasq (--enable-tftp)
 #   HTTP: rescuekit serve, nginx
 # Rows (client, setting): curl, tftp-hpa's tftp and atftp at 512-byte blocks (no options); curl and atftp at blksize
@@ -198,9 +198,14 @@ for row in "${ROWS[@]}"; do
     if [ "$proto" = tftp ]; then servers=(rescuekit tftpd-hpa atftpd dnsmasq); else servers=(rescuekit nginx); fi
     copies=1; case $setting in par*) copies=$PARALLEL ;; esac
     printf '%s\n' "$label"
+    # The servers take turns round by round (A B C D A B C D ...), so a drift in the machine's speed during the row
+    # falls on every server alike instead of on the one measured then.
+    declare -A TIMES=()
+    for _ in $(seq "$ROUNDS"); do
+        for server in "${servers[@]}"; do TIMES[$server]+="$(fetch "$client" "$setting" "$proto" "$server") "; done
+    done
     for server in "${servers[@]}"; do
-        times=()
-        for _ in $(seq "$ROUNDS"); do times+=("$(fetch "$client" "$setting" "$proto" "$server")"); done
+        read -r -a times <<< "${TIMES[$server]}"
         if printf '%s\n' "${times[@]}" | grep -q fail; then
             RATE[$id/$server]=fail
             printf '  %-10s  failed (see %s/logs/%s.log)\n' "$server" "$DIR" "$server"
