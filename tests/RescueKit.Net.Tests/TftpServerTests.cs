@@ -84,6 +84,22 @@ public sealed class TftpServerTests
         Assert.That(windowed.Seen[37], Is.GreaterThanOrEqualTo(2), "the lost block was sent again");
     }
 
+    [TestCase(DatagramBatching.Segmented)]
+    [TestCase(DatagramBatching.Single)]
+    public void AFileOfWholeWindows_EndsWithAnEmptyBlock_ThroughLossesInTheWindowReadAhead(DatagramBatching batching)
+    {
+        // Five windows of 8 blocks of 1024 bytes exactly: the window read ahead of the fifth's ACK is one empty block.
+        // Losses in the fourth and fifth windows make the server give back what it read ahead and read it again.
+        var content = _scratch.File("f", 5 * 8 * 1024);
+        using var server = _scratch.Tftp(new TftpServerSettings(IPAddress.Loopback, 0) { Timeout = TimeSpan.FromMilliseconds(200), Batching = batching });
+        var client = new TestTftpClient(server.Port) { Drop = (index, seen) => index is 27 or 35 or 40 && seen == 1 };
+
+        Assert.That(client.Get("f", ("blksize", "1024"), ("windowsize", "8")), Is.EqualTo(content));
+        Assert.That(client.Seen.Keys.Max(), Is.EqualTo(41), "the empty block after the last whole one");
+        Assert.That(client.Seen[27], Is.GreaterThanOrEqualTo(2));
+        Assert.That(client.Seen[40], Is.GreaterThanOrEqualTo(2));
+    }
+
     [Test]
     public void DuplicateAcksCauseNoDuplicateData()
     {

@@ -38,7 +38,12 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
         // sent with one GSO send or sendmmsg(2) per window, where a send and a read per block made the windowed row of
         // bench/pxe.sh per-packet bound.
         var packets = new byte[window * stride];
-        var reader = new WindowReader(source, packets, stride, window);
+        // The next window, read while the client takes this one, so an ACK is answered without a read in between.
+        var ahead = source is FileStream ? new byte[window * stride] : null;
+        var reader = ahead is null ? new WindowReader(source, stride, window, packets) : new WindowReader(source, stride, window, packets, ahead);
+        var aheadCount = -1;   // DATA packets in `ahead` (-1: nothing read ahead)
+        long aheadBytes = 0, aheadLast = -1;
+        var aheadLastLength = 0;
         var sender = new DatagramBatchSender(socket, batching);
         long first = 1;        // index of the first block not yet acknowledged
         var inFlight = 0;      // blocks read into the window, from `first` on
@@ -53,15 +58,11 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
             if (inFlight < window && last < 0)
             {
                 var wanted = window - inFlight;
-                var read = reader.Fill(inFlight, wanted);
-                var full = (int)Math.Min(read / blockSize, wanted);
-                var headers = read < (long)wanted * blockSize ? full + 1 : full; // a short read ends with the last block
-                for (var k = 0; k < headers; k++)
-                    TftpPackets.WriteDataHeader(packets.AsSpan((inFlight + k) * stride), (ushort)(first + inFlight + k));
-                if (headers > full)
+                var (headers, read) = Read(reader, packets, inFlight, wanted, first + inFlight);
+                if (read < (long)wanted * blockSize)
                 {
-                    last = first + inFlight + full;
-                    lastLength = (int)(read - (long)full * blockSize);
+                    last = first + inFlight + headers - 1;
+                    lastLength = (int)(read - (long)(headers - 1) * blockSize);
                 }
                 inFlight += headers;
             }
@@ -71,6 +72,13 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
                 sender.Send(packets.AsSpan(sendFrom * stride, end - sendFrom * stride), stride, inFlight - sendFrom);
             }
             sendFrom = inFlight;
+            if (ahead is not null && aheadCount < 0 && last < 0 && inFlight == window)
+            {
+                (aheadCount, aheadBytes) = Read(reader, ahead, 0, window, first + window);
+                var shortRead = aheadBytes < (long)window * blockSize;
+                aheadLast = shortRead ? first + window + aheadCount - 1 : -1;
+                aheadLastLength = shortRead ? (int)(aheadBytes - (long)(aheadCount - 1) * blockSize) : 0;
+            }
 
             var deadline = Environment.TickCount64 + (long)options.Timeout.TotalMilliseconds;
             var advanced = false;
@@ -101,12 +109,27 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
                     }
                     BytesAcknowledged += (long)acked * blockSize;
                     var partial = acked < inFlight;
-                    // The blocks not yet acknowledged move to the window's front, where the next send starts.
+                    // The blocks not yet acknowledged move to the window's front, where the next send starts; what was
+                    // read ahead of them is read again after them.
                     if (partial) Buffer.BlockCopy(packets, acked * stride, packets, 0, (inFlight - acked) * stride);
+                    if (partial && aheadCount >= 0)
+                    {
+                        reader.Unread(aheadBytes);
+                        aheadCount = -1;
+                    }
                     first += acked;
                     inFlight -= acked;
-                    // RFC 7440 §4: an ACK short of the window's end says the rest was lost; send it again from there.
-                    sendFrom = partial ? 0 : inFlight;
+                    if (!partial && aheadCount >= 0)
+                    {
+                        (packets, ahead) = (ahead!, packets);
+                        inFlight = aheadCount;
+                        last = aheadLast;
+                        lastLength = aheadLastLength;
+                        aheadCount = -1;
+                    }
+                    // RFC 7440 §4: an ACK short of the window's end says the rest was lost; the send starts again from the
+                    // front, which is the first block not acknowledged.
+                    sendFrom = 0;
                     tries = 0;
                     advanced = true;
                 }
@@ -120,6 +143,20 @@ internal sealed class TftpTransfer(Socket socket, Stream source, TftpOptions opt
                 // Any other ACK (a duplicate in lock-step, a stale one) is ignored: the timer alone resends.
             }
         }
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> blocks into the data packets of <paramref name="packets"/> from
+    /// <paramref name="from"/> on, and writes their headers, numbered from <paramref name="index"/>; a short read ends
+    /// with the last (short or empty) block. Returns the packets made and the data bytes read.</summary>
+    private (int Packets, long Bytes) Read(WindowReader reader, byte[] packets, int from, int count, long index)
+    {
+        var read = reader.Fill(packets, from, count);
+        var blockSize = options.BlockSize;
+        var full = (int)Math.Min(read / blockSize, count);
+        var made = read < (long)count * blockSize ? full + 1 : full;
+        for (var k = 0; k < made; k++)
+            TftpPackets.WriteDataHeader(packets.AsSpan((from + k) * (blockSize + TftpPackets.HeaderSize)), (ushort)(index + k));
+        return (made, read);
     }
 
     /// <summary>Sends with <paramref name="send"/> until a packet <paramref name="accept"/>s, resending on timeouts.</summary>
