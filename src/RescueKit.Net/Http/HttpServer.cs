@@ -230,7 +230,9 @@ public sealed class HttpServer : IDisposable
         _stop.Cancel();
         _listener.Dispose();
         try { _acceptor.Wait(); } catch (AggregateException) { }
-        foreach (var (socket, task) in _connections.ToList())
+        // ToArray is the dictionary's own snapshot; ToList counts first and copies after, so a connection ending in
+        // between left a null entry at the end (a NullReferenceException seen once in a full run).
+        foreach (var (socket, task) in _connections.ToArray())
         {
             socket.Dispose();
             try { task.Wait(); } catch (AggregateException) { }
